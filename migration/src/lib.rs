@@ -1,0 +1,18 @@
+//! Database migrations of pledge-api.
+//!
+//! Each migration runs on SQLite and PostgreSQL alike and goes down cleanly. A migration that has
+//! landed on `main` is never edited: add a new one.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_create_hierarchy;
+
+/// The ordered list of migrations, applied by `pledge-api migrate`, `serve` and the tests.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261128_000001_create_hierarchy::Migration)]
+    }
+}

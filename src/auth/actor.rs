@@ -1,0 +1,92 @@
+//! `Actor`: the caller with the union of their role assignments, and the scope questions services ask.
+
+use uuid::Uuid;
+
+/// A role a user may hold; each assignment carries its own scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Runs the service: everything.
+    Admin,
+    /// Ward police or ward steering committee: one ward.
+    WardOfficial,
+    /// Head of a residential group: one group.
+    GroupLeader,
+}
+
+/// The caller of a request and what their assignments cover.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// The user, or the nil UUID for the service itself (migrations, demo seeding).
+    pub user_id: Uuid,
+    admin: bool,
+    official_wards: Vec<Uuid>,
+    /// (group, its ward) for each group the actor leads.
+    leader_groups: Vec<(Uuid, Uuid)>,
+}
+
+impl Actor {
+    /// The service acting on its own behalf, with every right (seeding, command-line tools).
+    pub fn system() -> Self {
+        Self {
+            user_id: Uuid::nil(),
+            admin: true,
+            official_wards: Vec::new(),
+            leader_groups: Vec::new(),
+        }
+    }
+
+    /// An actor from the assignments of a user: `wards` they are an official of, `groups` (with their
+    /// wards) they lead.
+    pub fn new(
+        user_id: Uuid,
+        admin: bool,
+        official_wards: Vec<Uuid>,
+        leader_groups: Vec<(Uuid, Uuid)>,
+    ) -> Self {
+        Self {
+            user_id,
+            admin,
+            official_wards,
+            leader_groups,
+        }
+    }
+
+    /// Holds the `ADMIN` role.
+    pub fn is_admin(&self) -> bool {
+        self.admin
+    }
+
+    /// Holds a role of at least `WARD_OFFICIAL` somewhere.
+    pub fn is_official_anywhere(&self) -> bool {
+        self.admin || !self.official_wards.is_empty()
+    }
+
+    /// Wards the actor is an official of (empty for admins, who see all).
+    pub fn official_wards(&self) -> &[Uuid] {
+        &self.official_wards
+    }
+
+    /// Groups the actor leads.
+    pub fn leader_group_ids(&self) -> impl Iterator<Item = Uuid> + '_ {
+        self.leader_groups.iter().map(|(group, _)| *group)
+    }
+
+    /// Wards the actor may read the name of: their official wards and the wards of groups they lead.
+    pub fn visible_ward_ids(&self) -> Vec<Uuid> {
+        let mut wards = self.official_wards.clone();
+        wards.extend(self.leader_groups.iter().map(|(_, ward)| *ward));
+        wards.sort_unstable();
+        wards.dedup();
+        wards
+    }
+
+    /// May manage (create or update groups, campaigns, verify deeds) in this ward.
+    pub fn governs_ward(&self, ward_id: Uuid) -> bool {
+        self.admin || self.official_wards.contains(&ward_id)
+    }
+
+    /// May read and write the households of this group (which lies in `ward_id`).
+    pub fn covers_group(&self, group_id: Uuid, ward_id: Uuid) -> bool {
+        self.governs_ward(ward_id) || self.leader_groups.iter().any(|(group, _)| *group == group_id)
+    }
+}

@@ -1,0 +1,166 @@
+//! Typed settings read from the environment (and an optional `.env` file).
+//!
+//! Every variable is parsed here once; a bad value stops the program with one line naming the variable.
+//! Secrets are wrapped so that `Debug` never prints them.
+
+use std::{fmt, net::SocketAddr};
+
+/// Where the service runs: development enables GraphiQL and the demo data, production refuses both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    /// Local work: GraphiQL on, `--demo` allowed, a random JWT secret when none is set.
+    Development,
+    /// The real service: GraphiQL off, `--demo` refused, a strong JWT secret required.
+    Production,
+}
+
+/// A value that must never reach a log line or an error message.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret itself; call only where it is used.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// All settings of the service.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `DATABASE_URL`: `sqlite://…` or `postgres://…`.
+    pub database_url: Secret,
+    /// `PLEDGE_BIND`: the address to listen on.
+    pub bind: SocketAddr,
+    /// `PLEDGE_ENV`: `development` or `production`.
+    pub environment: Environment,
+    /// `PLEDGE_DB_MAX_CONNECTIONS`: the database pool size.
+    pub db_max_connections: u32,
+}
+
+/// A setting that could not be used; its `Display` is the one line printed before the program stops.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid setting {variable}: {reason}")]
+pub struct SettingsError {
+    /// The environment variable at fault.
+    pub variable: &'static str,
+    /// What is wrong with it (never its value when it is a secret).
+    pub reason: String,
+}
+
+/// The database used when `DATABASE_URL` is not set: a file under `data/`, created on first start.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/pledge.db?mode=rwc";
+
+impl Settings {
+    /// Reads the settings from the process environment, after loading `.env` when there is one.
+    pub fn from_env() -> Result<Self, SettingsError> {
+        // A missing .env is normal; a broken one is reported by the variables it fails to set.
+        let _ = dotenvy::dotenv();
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the settings through `lookup`, so tests can supply variables without touching the process.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, SettingsError> {
+        let get = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+
+        let environment = match get("PLEDGE_ENV").as_deref() {
+            None | Some("development") => Environment::Development,
+            Some("production") => Environment::Production,
+            Some(other) => {
+                return Err(SettingsError {
+                    variable: "PLEDGE_ENV",
+                    reason: format!("expected `development` or `production`, got `{other}`"),
+                });
+            }
+        };
+
+        let database_url = get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err(SettingsError {
+                variable: "DATABASE_URL",
+                reason: "expected a URL starting with sqlite:, postgres:// or postgresql://".into(),
+            });
+        }
+
+        let bind = match get("PLEDGE_BIND") {
+            None => SocketAddr::from(([127, 0, 0, 1], 8080)),
+            Some(value) => value.parse().map_err(|_| SettingsError {
+                variable: "PLEDGE_BIND",
+                reason: format!("expected host:port such as 127.0.0.1:8080, got `{value}`"),
+            })?,
+        };
+
+        let db_max_connections = match get("PLEDGE_DB_MAX_CONNECTIONS") {
+            None => 10,
+            Some(value) => value
+                .parse()
+                .ok()
+                .filter(|n| (1..=1000).contains(n))
+                .ok_or_else(|| SettingsError {
+                    variable: "PLEDGE_DB_MAX_CONNECTIONS",
+                    reason: format!("expected a whole number from 1 to 1000, got `{value}`"),
+                })?,
+        };
+
+        Ok(Self {
+            database_url: Secret::new(database_url),
+            bind,
+            environment,
+            db_max_connections,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, SettingsError> {
+        Settings::from_lookup(|name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string()))
+    }
+
+    #[test]
+    fn defaults_are_sqlite_on_localhost_in_development() {
+        let s = settings(&[]).expect("defaults are valid");
+        assert_eq!(s.database_url.expose(), DEFAULT_DATABASE_URL);
+        assert_eq!(s.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(s.environment, Environment::Development);
+    }
+
+    #[test]
+    fn a_bad_value_names_its_variable() {
+        let err = settings(&[("PLEDGE_BIND", "nowhere")]).expect_err("invalid");
+        assert_eq!(err.variable, "PLEDGE_BIND");
+        let err = settings(&[("PLEDGE_ENV", "staging")]).expect_err("invalid");
+        assert_eq!(err.variable, "PLEDGE_ENV");
+        let err = settings(&[("DATABASE_URL", "mysql://x")]).expect_err("invalid");
+        assert_eq!(err.variable, "DATABASE_URL");
+        assert!(
+            !err.to_string().contains("mysql://x"),
+            "the URL may hold a password"
+        );
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        assert_eq!(format!("{:?}", Secret::new("hunter2")), "Secret(***)");
+    }
+}

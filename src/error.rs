@@ -1,0 +1,175 @@
+//! `AppError`, the one error type of the service, and the `extensions.code` each variant produces.
+//!
+//! `AppError` deliberately does not implement `Display`: async-graphql converts any `Display` type into an
+//! error without extensions, so leaving it out makes our own `From<AppError>` the only way through `?`.
+//! Database and internal errors are logged here and reach the client as a bare `INTERNAL_SERVER_ERROR`.
+
+use async_graphql::{ErrorExtensionValues, Value};
+use sea_orm::{DbErr, SqlErr};
+
+/// Everything that can go wrong in a request, by what the client should do about it.
+#[derive(Debug)]
+pub enum AppError {
+    /// `UNAUTHENTICATED`: no, malformed, expired or revoked token; wrong credentials.
+    Unauthenticated(&'static str),
+    /// `FORBIDDEN`: the caller's roles may never do this operation.
+    Forbidden(&'static str),
+    /// `NOT_FOUND`: missing, or outside the caller's scope (the same answer, so scope does not leak).
+    NotFound(&'static str),
+    /// `BAD_USER_INPUT`: validation failed; `field` names the input field.
+    BadUserInput {
+        /// The input field at fault, as the client spelled it (camelCase, dotted for nested inputs).
+        field: String,
+        /// What is wrong, in words a user can act on.
+        message: String,
+    },
+    /// `CONFLICT`: version mismatch, duplicate code, already signed, campaign not open.
+    Conflict {
+        /// What conflicts.
+        message: String,
+        /// Extra facts for the client, such as `currentVersion` or `existingPledgeId`.
+        extensions: Vec<(&'static str, Value)>,
+    },
+    /// `RATE_LIMITED`: too many attempts; try again after the given number of seconds.
+    RateLimited {
+        /// Seconds until the next attempt may succeed.
+        retry_after_seconds: u64,
+    },
+    /// `INTERNAL_SERVER_ERROR`: anything else. The detail is logged, never sent.
+    Internal(String),
+}
+
+impl AppError {
+    /// A validation failure of `field`.
+    pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::BadUserInput {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// A conflict without extra extensions.
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::Conflict {
+            message: message.into(),
+            extensions: Vec::new(),
+        }
+    }
+
+    /// An internal failure; `detail` goes to the log only.
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        Self::Internal(detail.to_string())
+    }
+
+    /// The stable `extensions.code` of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Unauthenticated(_) => "UNAUTHENTICATED",
+            Self::Forbidden(_) => "FORBIDDEN",
+            Self::NotFound(_) => "NOT_FOUND",
+            Self::BadUserInput { .. } => "BAD_USER_INPUT",
+            Self::Conflict { .. } => "CONFLICT",
+            Self::RateLimited { .. } => "RATE_LIMITED",
+            Self::Internal(_) => "INTERNAL_SERVER_ERROR",
+        }
+    }
+
+    /// The message the client sees.
+    pub fn message(&self) -> String {
+        match self {
+            Self::Unauthenticated(m) | Self::Forbidden(m) => (*m).to_owned(),
+            Self::NotFound(what) => format!("{what} not found"),
+            Self::BadUserInput { message, .. } | Self::Conflict { message, .. } => message.clone(),
+            Self::RateLimited { retry_after_seconds } => {
+                format!("too many attempts; try again in {retry_after_seconds} seconds")
+            }
+            Self::Internal(_) => "internal server error".to_owned(),
+        }
+    }
+}
+
+impl From<AppError> for async_graphql::Error {
+    fn from(err: AppError) -> Self {
+        if let AppError::Internal(detail) = &err {
+            tracing::error!(error = %detail, "internal error");
+        }
+        let mut extensions = ErrorExtensionValues::default();
+        extensions.set("code", err.code());
+        match &err {
+            AppError::BadUserInput { field, .. } => extensions.set("field", field.as_str()),
+            AppError::Conflict {
+                extensions: extra, ..
+            } => {
+                for (key, value) in extra {
+                    extensions.set(*key, value.clone());
+                }
+            }
+            AppError::RateLimited { retry_after_seconds } => {
+                extensions.set("retryAfterSeconds", *retry_after_seconds)
+            }
+            _ => {}
+        }
+        async_graphql::Error {
+            message: err.message(),
+            source: None,
+            extensions: Some(extensions),
+        }
+    }
+}
+
+/// A unique constraint and what it means to the user, recognised by its PostgreSQL name or the
+/// `table.column` list SQLite reports.
+struct UniqueConstraint {
+    postgres_name: &'static str,
+    sqlite_columns: &'static str,
+    field: &'static str,
+    message: &'static str,
+}
+
+/// Every unique constraint a user can run into, in one place for both backends.
+const UNIQUE_CONSTRAINTS: &[UniqueConstraint] = &[
+    UniqueConstraint {
+        postgres_name: "ward_code_key",
+        sqlite_columns: "ward.code",
+        field: "code",
+        message: "a ward with this code already exists",
+    },
+    UniqueConstraint {
+        postgres_name: "residential_group_ward_code_key",
+        sqlite_columns: "residential_group.ward_id, residential_group.code",
+        field: "code",
+        message: "a residential group with this code already exists in the ward",
+    },
+    UniqueConstraint {
+        postgres_name: "household_group_code_key",
+        sqlite_columns: "household.group_id, household.code",
+        field: "code",
+        message: "a household with this code already exists in the group",
+    },
+];
+
+impl From<DbErr> for AppError {
+    fn from(err: DbErr) -> Self {
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(detail)) => {
+                match UNIQUE_CONSTRAINTS.iter().find(|c| {
+                    detail.contains(&format!("\"{}\"", c.postgres_name)) || detail.ends_with(c.sqlite_columns)
+                }) {
+                    Some(c) => AppError::Conflict {
+                        message: c.message.to_owned(),
+                        extensions: vec![("field", Value::from(c.field))],
+                    },
+                    None => AppError::internal(format!("unmapped unique violation: {detail}")),
+                }
+            }
+            // Foreign keys are checked by the services before writing; reaching one is a race with a delete.
+            Some(SqlErr::ForeignKeyConstraintViolation(_)) => {
+                AppError::conflict("a referenced record no longer exists")
+            }
+            _ => AppError::internal(err),
+        }
+    }
+}
+
+/// The result type of services.
+pub type AppResult<T> = Result<T, AppError>;

@@ -1,0 +1,42 @@
+//! The GraphQL schema: roots merged from one module per area, per-request context and dataloaders.
+//!
+//! Resolvers are thin: they read the actor and the database from the context, call a service and convert
+//! the result. No sea-orm query is written here.
+
+mod connection;
+pub mod context;
+mod group;
+mod household;
+mod loaders;
+mod ward;
+
+use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
+
+pub use context::RequestContext;
+
+/// Everything a client can read.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
+pub struct QueryRoot(ward::WardQuery, group::GroupQuery, household::HouseholdQuery);
+
+/// Everything a client can change.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Mutation")]
+pub struct MutationRoot(
+    ward::WardMutation,
+    group::GroupMutation,
+    household::HouseholdMutation,
+);
+
+/// The schema type served at `/graphql`.
+pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+
+/// The schema without any data attached: enough to export the SDL; `startup` adds the state.
+pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
+    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
+}
+
+/// The SDL committed at `schema/schema.graphql`.
+pub fn sdl() -> String {
+    schema_builder().finish().sdl()
+}

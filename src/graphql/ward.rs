@@ -1,0 +1,128 @@
+//! Wards: the `Ward` type, `wards`/`ward` queries and `createWard`.
+
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use chrono::{DateTime, Utc};
+
+use super::{
+    connection::{ResidentialGroupConnection, WardConnection, page_request, to_connection},
+    context::{parse_id, request},
+    group::ResidentialGroup,
+    loaders::GroupPageKey,
+};
+use crate::{entities::ward, service};
+
+/// A ward (phường or xã): the unit ward officials govern.
+pub struct Ward(pub ward::Model);
+
+/// A ward (phường or xã): the unit ward officials govern.
+#[Object]
+impl Ward {
+    /// Unique id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// Official administrative code, unique across the country.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    /// Name, e.g. "Phường Lam Sơn".
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// Province or centrally run city, e.g. "Thanh Hóa".
+    async fn province(&self) -> &str {
+        &self.0.province
+    }
+
+    /// When the ward was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// When the ward last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+
+    /// The ward's residential groups that the caller may see, in natural code order ("2" before "10").
+    async fn groups(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many groups, 0 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor, taken from a previous page.")] after: Option<String>,
+    ) -> Result<ResidentialGroupConnection> {
+        let request_ctx = request(ctx)?;
+        let key = GroupPageKey {
+            ward_id: self.0.id,
+            request: page_request(ctx, first, after)?,
+        };
+        let page = request_ctx
+            .group_pages
+            .load_one(key.clone())
+            .await?
+            .unwrap_or_else(|| service::page::Page::empty(&key.request));
+        Ok(to_connection(page, service::group::cursor, ResidentialGroup))
+    }
+}
+
+/// Queries on wards.
+#[derive(Default)]
+pub struct WardQuery;
+
+#[Object]
+impl WardQuery {
+    /// The wards the caller may see, by code.
+    async fn wards(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many wards, 0 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "Start after this cursor, taken from a previous page.")] after: Option<String>,
+    ) -> Result<WardConnection> {
+        let request_ctx = request(ctx)?;
+        let page_request = page_request(ctx, first, after)?;
+        let page = service::ward::list(&request_ctx.db, &request_ctx.actor, &page_request).await?;
+        Ok(to_connection(page, service::ward::cursor, Ward))
+    }
+
+    /// One ward; `NOT_FOUND` when it does not exist or lies outside the caller's scope.
+    async fn ward(&self, ctx: &Context<'_>, id: ID) -> Result<Ward> {
+        let request_ctx = request(ctx)?;
+        let id = parse_id(&id, "id")?;
+        Ok(Ward(
+            service::ward::get(&request_ctx.db, &request_ctx.actor, id).await?,
+        ))
+    }
+}
+
+/// A new ward.
+#[derive(InputObject)]
+pub struct CreateWardInput {
+    /// Official administrative code (1–32 characters, no spaces), unique.
+    pub code: String,
+    /// Name (1–200 characters).
+    pub name: String,
+    /// Province or city (1–200 characters).
+    pub province: String,
+}
+
+/// Mutations on wards.
+#[derive(Default)]
+pub struct WardMutation;
+
+#[Object]
+impl WardMutation {
+    /// Creates a ward. `ADMIN` only; a duplicate code is `CONFLICT`.
+    async fn create_ward(&self, ctx: &Context<'_>, input: CreateWardInput) -> Result<Ward> {
+        let request_ctx = request(ctx)?;
+        let new = service::ward::NewWard {
+            code: input.code,
+            name: input.name,
+            province: input.province,
+        };
+        let ward = service::ward::create(&request_ctx.db, &request_ctx.actor, new).await?;
+        Ok(Ward(ward))
+    }
+}

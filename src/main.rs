@@ -1,0 +1,151 @@
+//! The `pledge-api` command line: a thin layer over the library.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use pledge_api::{config::Settings, graphql, startup};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(name = "pledge-api", version, about = "Household safety-pledge GraphQL API")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply pending migrations and serve the API.
+    Serve {
+        /// Seed the demo ward Phường Lam Sơn (development only).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Write the GraphQL schema (SDL) to schema/schema.graphql, or with --check fail when it is stale.
+    ExportSchema {
+        /// Compare instead of writing; exit 1 when the file differs from the code.
+        #[arg(long)]
+        check: bool,
+        /// Where the SDL lives.
+        #[arg(long, default_value = "schema/schema.graphql")]
+        path: std::path::PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Command::ExportSchema { check, path } = &cli.command {
+        return export_schema(*check, path);
+    }
+    let settings = match Settings::from_env() {
+        Ok(settings) => settings,
+        Err(err) => {
+            eprintln!("pledge-api: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    init_tracing();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("pledge-api: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command, settings)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("pledge-api: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).init();
+}
+
+async fn run(command: Command, settings: Settings) -> Result<(), String> {
+    let db = startup::connect(settings.database_url.expose(), settings.db_max_connections)
+        .await
+        .map_err(|e| format!("cannot open the database: {e}"))?;
+    startup::migrate(&db)
+        .await
+        .map_err(|e| format!("cannot apply migrations: {e}"))?;
+    match command {
+        Command::Migrate => {
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Serve { demo } => serve(settings, db, demo).await,
+        Command::ExportSchema { .. } => unreachable!("handled before the runtime starts"),
+    }
+}
+
+async fn serve(settings: Settings, db: sea_orm::DatabaseConnection, demo: bool) -> Result<(), String> {
+    use pledge_api::config::Environment;
+    if demo {
+        if settings.environment == Environment::Production {
+            return Err("--demo is refused when PLEDGE_ENV=production".into());
+        }
+        let seeded = pledge_api::demo::seed(&db)
+            .await
+            .map_err(|e| format!("cannot seed the demo data: {e:?}"))?;
+        println!(
+            "{}",
+            if seeded {
+                "demo data seeded: Phường Lam Sơn, 12 residential groups"
+            } else {
+                "demo data already present"
+            }
+        );
+    }
+    let app = startup::Application::build(&settings, db)
+        .await
+        .map_err(|e| format!("cannot listen on {} (PLEDGE_BIND): {e}", settings.bind))?;
+    let addr = app.local_addr().map_err(|e| e.to_string())?;
+    if settings.environment == Environment::Development {
+        println!("pledge-api is ready: open http://{addr}/graphql in a browser (GraphiQL)");
+    } else {
+        println!("pledge-api is listening on http://{addr}/graphql");
+    }
+    app.run_until_stopped().await.map_err(|e| e.to_string())
+}
+
+fn export_schema(check: bool, path: &std::path::Path) -> ExitCode {
+    let sdl = graphql::sdl();
+    if check {
+        match std::fs::read_to_string(path) {
+            Ok(current) if current == sdl => {
+                println!("{} is up to date", path.display());
+                ExitCode::SUCCESS
+            }
+            Ok(_) => {
+                eprintln!(
+                    "{} is stale: run `cargo run -- export-schema` and commit it",
+                    path.display()
+                );
+                ExitCode::FAILURE
+            }
+            Err(err) => {
+                eprintln!("cannot read {}: {err}", path.display());
+                ExitCode::FAILURE
+            }
+        }
+    } else {
+        match std::fs::write(path, sdl) {
+            Ok(()) => {
+                println!("wrote {}", path.display());
+                ExitCode::SUCCESS
+            }
+            Err(err) => {
+                eprintln!("cannot write {}: {err}", path.display());
+                ExitCode::FAILURE
+            }
+        }
+    }
+}

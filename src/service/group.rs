@@ -1,0 +1,186 @@
+//! Residential groups: read in scope; created and updated by officials of their ward and admins.
+
+use std::collections::HashMap;
+
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
+    EntityTrait, IntoActiveModel, QueryFilter, Select,
+};
+use uuid::Uuid;
+
+use super::page::{Cursor, Ordering, Page, PageRequest, fetch_pages_by_parent};
+use crate::{
+    auth::Actor,
+    domain::{
+        fields::{Code, Name},
+        text::natural_sort_key,
+    },
+    entities::residential_group as group,
+    error::{AppError, AppResult},
+};
+
+/// The groups `actor` may see: all for admins, the groups of their official wards, and groups they lead.
+pub(crate) fn visible(actor: &Actor) -> Select<group::Entity> {
+    let query = group::Entity::find();
+    if actor.is_admin() {
+        return query;
+    }
+    query.filter(
+        Condition::any()
+            .add(group::Column::WardId.is_in(actor.official_wards().iter().copied()))
+            .add(group::Column::Id.is_in(actor.leader_group_ids())),
+    )
+}
+
+const ORDERING: Ordering<group::Column> = Ordering {
+    sort_key: group::Column::SortKey,
+    id: group::Column::Id,
+};
+
+/// The cursor of a group in a ward's list.
+pub fn cursor(group: &group::Model) -> Cursor {
+    Cursor {
+        sort_key: group.sort_key.clone(),
+        id: group.id,
+    }
+}
+
+/// One group, or `NOT_FOUND` when it is missing or out of scope.
+#[tracing::instrument(skip(db, actor))]
+pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> AppResult<group::Model> {
+    visible(actor)
+        .filter(group::Column::Id.eq(id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("residential group"))
+}
+
+/// The groups among `ids` that the actor may see (for dataloaders).
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, group::Model>> {
+    let rows = visible(actor)
+        .filter(group::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|g| (g.id, g)).collect())
+}
+
+/// For each ward, one page of its groups that the actor may see, in natural code order.
+pub async fn pages_for_wards(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    ward_ids: &[Uuid],
+    request: &PageRequest,
+) -> AppResult<HashMap<Uuid, Page<group::Model>>> {
+    Ok(fetch_pages_by_parent(
+        db,
+        visible(actor),
+        group::Column::WardId,
+        |g| g.ward_id,
+        ward_ids,
+        ORDERING,
+        request,
+    )
+    .await?)
+}
+
+/// What a new group needs.
+#[derive(Debug)]
+pub struct NewGroup {
+    /// The ward it belongs to.
+    pub ward_id: Uuid,
+    /// Code, unique within the ward.
+    pub code: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// Creates a group in a ward the actor governs.
+#[tracing::instrument(skip(db, actor, input))]
+pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewGroup) -> AppResult<group::Model> {
+    if !actor.is_official_anywhere() {
+        return Err(AppError::Forbidden(
+            "only ward officials and administrators may create groups",
+        ));
+    }
+    let code = Code::parse(&input.code).map_err(|m| AppError::bad_input("code", m))?;
+    let name = Name::parse(&input.name).map_err(|m| AppError::bad_input("name", m))?;
+    let txn = super::begin_write(db).await?;
+    let ward = super::ward::get(&txn, actor, input.ward_id).await?;
+    if !actor.governs_ward(ward.id) {
+        return Err(AppError::NotFound("ward"));
+    }
+    let now = super::now();
+    let group = group::Entity::insert(group::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        ward_id: Set(ward.id),
+        sort_key: Set(natural_sort_key(code.as_str())),
+        code: Set(code.as_str().to_owned()),
+        name: Set(name.as_str().to_owned()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .exec_with_returning(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(group)
+}
+
+/// Changes to a group; `None` leaves a field as it is.
+#[derive(Debug, Default)]
+pub struct GroupPatch {
+    /// New code.
+    pub code: Option<String>,
+    /// New name.
+    pub name: Option<String>,
+}
+
+/// Updates a group in a ward the actor governs.
+#[tracing::instrument(skip(db, actor, patch))]
+pub async fn update(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+    patch: GroupPatch,
+) -> AppResult<group::Model> {
+    if !actor.is_official_anywhere() {
+        return Err(AppError::Forbidden(
+            "only ward officials and administrators may update groups",
+        ));
+    }
+    let code = patch
+        .code
+        .as_deref()
+        .map(Code::parse)
+        .transpose()
+        .map_err(|m| AppError::bad_input("code", m))?;
+    let name = patch
+        .name
+        .as_deref()
+        .map(Name::parse)
+        .transpose()
+        .map_err(|m| AppError::bad_input("name", m))?;
+    let txn = super::begin_write(db).await?;
+    let current = get(&txn, actor, id).await?;
+    if !actor.governs_ward(current.ward_id) {
+        return Err(AppError::NotFound("residential group"));
+    }
+    let mut active = current.clone().into_active_model();
+    if let Some(code) = code {
+        active.sort_key = Set(natural_sort_key(code.as_str()));
+        active.code = Set(code.as_str().to_owned());
+    }
+    if let Some(name) = name {
+        active.name = Set(name.as_str().to_owned());
+    }
+    if !active.is_changed() {
+        return Ok(current);
+    }
+    active.updated_at = Set(super::now());
+    let group = active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(group)
+}

@@ -1,0 +1,299 @@
+//! Households: read and written by admins, officials of their ward and leaders of their group.
+//! Updates use optimistic concurrency: the client sends the version it saw.
+
+use std::collections::HashMap;
+
+use async_graphql::Value;
+use sea_orm::{
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
+    Select,
+    sea_query::{Expr, ExprTrait, LikeExpr, Query},
+};
+use uuid::Uuid;
+
+use super::page::{Cursor, Ordering, Page, PageRequest, fetch_pages_by_parent};
+use crate::{
+    auth::Actor,
+    domain::{
+        fields::{Address, Code, MemberCount, Name},
+        household::HouseholdStatus,
+        phone::Phone,
+        text::{escape_like, fold, natural_sort_key},
+    },
+    entities::{household, residential_group as group},
+    error::{AppError, AppResult},
+};
+
+/// The households `actor` may see: those of the groups `group::visible` returns.
+pub(crate) fn visible(actor: &Actor) -> Select<household::Entity> {
+    let query = household::Entity::find();
+    if actor.is_admin() {
+        return query;
+    }
+    let official_groups = Query::select()
+        .column(group::Column::Id)
+        .from(group::Entity)
+        .and_where(group::Column::WardId.is_in(actor.official_wards().iter().copied()))
+        .to_owned();
+    query.filter(
+        Condition::any()
+            .add(household::Column::GroupId.in_subquery(official_groups))
+            .add(household::Column::GroupId.is_in(actor.leader_group_ids())),
+    )
+}
+
+const ORDERING: Ordering<household::Column> = Ordering {
+    sort_key: household::Column::SortKey,
+    id: household::Column::Id,
+};
+
+/// The cursor of a household in its group's list.
+pub fn cursor(household: &household::Model) -> Cursor {
+    Cursor {
+        sort_key: household.sort_key.clone(),
+        id: household.id,
+    }
+}
+
+/// The stored status of a household.
+pub fn status(household: &household::Model) -> AppResult<HouseholdStatus> {
+    HouseholdStatus::from_db(&household.status)
+        .ok_or_else(|| AppError::internal(format!("household {} has unknown status", household.id)))
+}
+
+/// Narrows a household list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct HouseholdFilter {
+    /// A phrase to find in the head name, code or address, ignoring case and diacritics.
+    pub search: Option<String>,
+    /// Only households with this status.
+    pub status: Option<HouseholdStatus>,
+}
+
+impl HouseholdFilter {
+    fn apply(&self, mut query: Select<household::Entity>) -> Select<household::Entity> {
+        if let Some(search) = &self.search {
+            // One phrase, like a find-in-page: "tran thi" matches "Trần Thị Hoa" but not a Trần on Thị street.
+            let pattern = format!("%{}%", escape_like(&fold(search)));
+            query = query
+                .filter(Expr::col(household::Column::SearchText).like(LikeExpr::new(pattern).escape('\\')));
+        }
+        if let Some(status) = self.status {
+            query = query.filter(household::Column::Status.eq(status.as_db()));
+        }
+        query
+    }
+}
+
+/// One household, or `NOT_FOUND` when it is missing or out of scope.
+#[tracing::instrument(skip(db, actor))]
+pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> AppResult<household::Model> {
+    visible(actor)
+        .filter(household::Column::Id.eq(id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("household"))
+}
+
+/// For each group, one page of its households that the actor may see, in natural code order.
+pub async fn pages_for_groups(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    group_ids: &[Uuid],
+    filter: &HouseholdFilter,
+    request: &PageRequest,
+) -> AppResult<HashMap<Uuid, Page<household::Model>>> {
+    let select = filter.apply(visible(actor));
+    Ok(fetch_pages_by_parent(
+        db,
+        select,
+        household::Column::GroupId,
+        |h| h.group_id,
+        group_ids,
+        ORDERING,
+        request,
+    )
+    .await?)
+}
+
+pub(crate) fn search_text(head_name: &str, code: &str, address: &str) -> String {
+    // The separator keeps a phrase from matching across two fields.
+    format!("{} | {} | {}", fold(head_name), fold(code), fold(address))
+}
+
+/// What a new household needs.
+#[derive(Debug)]
+pub struct NewHousehold {
+    /// The residential group.
+    pub group_id: Uuid,
+    /// Code, unique within the group.
+    pub code: String,
+    /// Name of the head of household.
+    pub head_name: String,
+    /// Street address.
+    pub address: String,
+    /// People living in it.
+    pub member_count: i32,
+    /// Phone number, any common Vietnamese spelling.
+    pub phone: Option<String>,
+}
+
+fn parse_phone(input: Option<&str>) -> AppResult<Option<Phone>> {
+    match input.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => Phone::parse(text)
+            .map(Some)
+            .map_err(|m| AppError::bad_input("phone", m)),
+    }
+}
+
+/// Creates an active household in a group the actor covers.
+#[tracing::instrument(skip(db, actor, input))]
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    input: NewHousehold,
+) -> AppResult<household::Model> {
+    let code = Code::parse(&input.code).map_err(|m| AppError::bad_input("code", m))?;
+    let head_name = Name::parse(&input.head_name).map_err(|m| AppError::bad_input("headName", m))?;
+    let address = Address::parse(&input.address).map_err(|m| AppError::bad_input("address", m))?;
+    let member_count =
+        MemberCount::parse(input.member_count).map_err(|m| AppError::bad_input("memberCount", m))?;
+    let phone = parse_phone(input.phone.as_deref())?;
+
+    let txn = super::begin_write(db).await?;
+    let group = super::group::get(&txn, actor, input.group_id).await?;
+    let now = super::now();
+    let household = household::Entity::insert(household::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        group_id: Set(group.id),
+        sort_key: Set(natural_sort_key(code.as_str())),
+        search_text: Set(search_text(head_name.as_str(), code.as_str(), address.as_str())),
+        code: Set(code.as_str().to_owned()),
+        head_name: Set(head_name.as_str().to_owned()),
+        address: Set(address.as_str().to_owned()),
+        member_count: Set(member_count.get()),
+        phone: Set(phone.map(|p| p.as_str().to_owned())),
+        status: Set(HouseholdStatus::Active.as_db().to_owned()),
+        version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .exec_with_returning(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(household)
+}
+
+/// Changes to a household; `None` leaves a field as it is. `phone: Some(None)` clears the phone.
+#[derive(Debug, Default)]
+pub struct HouseholdPatch {
+    /// New code.
+    pub code: Option<String>,
+    /// New head of household.
+    pub head_name: Option<String>,
+    /// New address.
+    pub address: Option<String>,
+    /// New member count.
+    pub member_count: Option<i32>,
+    /// New phone; `Some(None)` clears it.
+    pub phone: Option<Option<String>>,
+    /// New status.
+    pub status: Option<HouseholdStatus>,
+}
+
+/// Applies `patch` if the household is still at `expected_version`; else `CONFLICT` with the current
+/// version in `extensions.currentVersion`.
+#[tracing::instrument(skip(db, actor, patch))]
+pub async fn update(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+    expected_version: i32,
+    patch: HouseholdPatch,
+) -> AppResult<household::Model> {
+    let code = patch
+        .code
+        .as_deref()
+        .map(Code::parse)
+        .transpose()
+        .map_err(|m| AppError::bad_input("code", m))?;
+    let head_name = patch
+        .head_name
+        .as_deref()
+        .map(Name::parse)
+        .transpose()
+        .map_err(|m| AppError::bad_input("headName", m))?;
+    let address = patch
+        .address
+        .as_deref()
+        .map(Address::parse)
+        .transpose()
+        .map_err(|m| AppError::bad_input("address", m))?;
+    let member_count = patch
+        .member_count
+        .map(MemberCount::parse)
+        .transpose()
+        .map_err(|m| AppError::bad_input("memberCount", m))?;
+    let phone = patch.phone.map(|p| parse_phone(p.as_deref())).transpose()?;
+
+    let txn = super::begin_write(db).await?;
+    let current = get(&txn, actor, id).await?;
+    if current.version != expected_version {
+        return Err(version_conflict(current.version));
+    }
+    let code = code
+        .map(|c| c.as_str().to_owned())
+        .unwrap_or_else(|| current.code.clone());
+    let head_name = head_name
+        .map(|n| n.as_str().to_owned())
+        .unwrap_or_else(|| current.head_name.clone());
+    let address = address
+        .map(|a| a.as_str().to_owned())
+        .unwrap_or_else(|| current.address.clone());
+    let changes = household::ActiveModel {
+        id: NotSet,
+        group_id: NotSet,
+        sort_key: Set(natural_sort_key(&code)),
+        search_text: Set(search_text(&head_name, &code, &address)),
+        code: Set(code),
+        head_name: Set(head_name),
+        address: Set(address),
+        member_count: member_count.map_or(NotSet, |m| Set(m.get())),
+        phone: phone.map_or(NotSet, |p| Set(p.map(|p| p.as_str().to_owned()))),
+        status: patch.status.map_or(NotSet, |s| Set(s.as_db().to_owned())),
+        version: Set(expected_version + 1),
+        created_at: NotSet,
+        updated_at: Set(super::now()),
+    };
+    // The version condition makes the write itself the check: of two updates racing from the same
+    // version, the second matches no row.
+    let result = household::Entity::update_many()
+        .set(changes)
+        .filter(household::Column::Id.eq(id))
+        .filter(household::Column::Version.eq(expected_version))
+        .exec(&txn)
+        .await?;
+    if result.rows_affected == 0 {
+        let version: Option<i32> = household::Entity::find_by_id(id)
+            .select_only()
+            .column(household::Column::Version)
+            .into_tuple()
+            .one(&txn)
+            .await?;
+        return Err(version.map_or(AppError::NotFound("household"), version_conflict));
+    }
+    let household = get(&txn, actor, id).await?;
+    txn.commit().await?;
+    Ok(household)
+}
+
+fn version_conflict(current_version: i32) -> AppError {
+    AppError::Conflict {
+        message: format!(
+            "the household was changed by someone else (now at version {current_version}); reload it and try again"
+        ),
+        extensions: vec![("currentVersion", Value::from(current_version))],
+    }
+}

@@ -1,0 +1,28 @@
+//! One module per aggregate. Every function takes the `Actor` and applies its scope in the query, so an
+//! unscoped read cannot be written from a resolver. Every write runs in one transaction.
+
+pub mod group;
+pub mod household;
+pub mod page;
+pub mod ward;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use sea_orm::{
+    DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
+};
+
+/// The current time, truncated to microseconds so a value read back equals the one written on every backend.
+pub fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+/// Begins a write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so two
+/// writers queue on the busy timeout instead of one failing when it upgrades a read snapshot.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}

@@ -1,0 +1,109 @@
+//! Wards: read in scope, created by admins.
+
+use std::collections::HashMap;
+
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Select,
+};
+use uuid::Uuid;
+
+use super::page::{Ordering, Page, PageRequest, fetch_page};
+use crate::{
+    auth::Actor,
+    domain::fields::{Code, Name},
+    entities::ward,
+    error::{AppError, AppResult},
+};
+
+/// The wards `actor` may see: all for admins, else their official wards and the wards of groups they lead.
+fn visible(actor: &Actor) -> Select<ward::Entity> {
+    let query = ward::Entity::find();
+    if actor.is_admin() {
+        query
+    } else {
+        query.filter(ward::Column::Id.is_in(actor.visible_ward_ids()))
+    }
+}
+
+const ORDERING: Ordering<ward::Column> = Ordering {
+    sort_key: ward::Column::Code,
+    id: ward::Column::Id,
+};
+
+/// The cursor of a ward in `list`.
+pub fn cursor(ward: &ward::Model) -> super::page::Cursor {
+    super::page::Cursor {
+        sort_key: ward.code.clone(),
+        id: ward.id,
+    }
+}
+
+/// A page of the wards the actor may see, by code.
+#[tracing::instrument(skip(db, actor))]
+pub async fn list(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    request: &PageRequest,
+) -> AppResult<Page<ward::Model>> {
+    Ok(fetch_page(db, visible(actor), ORDERING, request).await?)
+}
+
+/// One ward, or `NOT_FOUND` when it is missing or out of scope.
+#[tracing::instrument(skip(db, actor))]
+pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> AppResult<ward::Model> {
+    visible(actor)
+        .filter(ward::Column::Id.eq(id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("ward"))
+}
+
+/// The wards among `ids` that the actor may see (for dataloaders).
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, ward::Model>> {
+    let rows = visible(actor)
+        .filter(ward::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|w| (w.id, w)).collect())
+}
+
+/// What a new ward needs.
+#[derive(Debug)]
+pub struct NewWard {
+    /// Official administrative code.
+    pub code: String,
+    /// Display name.
+    pub name: String,
+    /// Province or city.
+    pub province: String,
+}
+
+/// Creates a ward (`ADMIN` only).
+#[tracing::instrument(skip(db, actor, input))]
+pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewWard) -> AppResult<ward::Model> {
+    if !actor.is_admin() {
+        return Err(AppError::Forbidden("only administrators may create wards"));
+    }
+    let code = Code::parse(&input.code).map_err(|m| AppError::bad_input("code", m))?;
+    let name = Name::parse(&input.name).map_err(|m| AppError::bad_input("name", m))?;
+    let province = Name::parse(&input.province)
+        .map_err(|m| AppError::bad_input("province", m.replace("name", "province")))?;
+    let now = super::now();
+    let txn = super::begin_write(db).await?;
+    let ward = ward::Entity::insert(ward::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        code: Set(code.as_str().to_owned()),
+        name: Set(name.as_str().to_owned()),
+        province: Set(province.as_str().to_owned()),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .exec_with_returning(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(ward)
+}
