@@ -78,7 +78,11 @@ pub struct GroupQuery;
 #[Object]
 impl GroupQuery {
     /// One residential group; `NOT_FOUND` when it does not exist or lies outside the caller's scope.
-    async fn group(&self, ctx: &Context<'_>, id: ID) -> Result<ResidentialGroup> {
+    async fn group(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The group's id.")] id: ID,
+    ) -> Result<ResidentialGroup> {
         let request_ctx = request(ctx)?;
         let id = parse_id(&id, "id")?;
         Ok(ResidentialGroup(
@@ -114,7 +118,11 @@ pub struct GroupMutation;
 #[Object]
 impl GroupMutation {
     /// Creates a residential group in a ward the caller governs (`ADMIN`, or `WARD_OFFICIAL` of the ward).
-    async fn create_group(&self, ctx: &Context<'_>, input: CreateGroupInput) -> Result<ResidentialGroup> {
+    async fn create_group(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new group.")] input: CreateGroupInput,
+    ) -> Result<ResidentialGroup> {
         let request_ctx = request(ctx)?;
         let new = service::group::NewGroup {
             ward_id: parse_id(&input.ward_id, "wardId")?,
@@ -130,8 +138,8 @@ impl GroupMutation {
     async fn update_group(
         &self,
         ctx: &Context<'_>,
-        id: ID,
-        input: UpdateGroupInput,
+        #[graphql(desc = "The group to change.")] id: ID,
+        #[graphql(desc = "The fields to change.")] input: UpdateGroupInput,
     ) -> Result<ResidentialGroup> {
         let request_ctx = request(ctx)?;
         let id = parse_id(&id, "id")?;

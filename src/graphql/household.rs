@@ -149,7 +149,11 @@ impl HouseholdQuery {
     }
 
     /// One household; `NOT_FOUND` when it does not exist or lies outside the caller's scope.
-    async fn household(&self, ctx: &Context<'_>, id: ID) -> Result<Household> {
+    async fn household(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The household's id.")] id: ID,
+    ) -> Result<Household> {
         let request_ctx = request(ctx)?;
         let id = parse_id(&id, "id")?;
         Ok(Household(
@@ -197,7 +201,11 @@ pub struct HouseholdMutation;
 #[Object]
 impl HouseholdMutation {
     /// Adds a household to a group in the caller's scope.
-    async fn create_household(&self, ctx: &Context<'_>, input: CreateHouseholdInput) -> Result<Household> {
+    async fn create_household(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new household.")] input: CreateHouseholdInput,
+    ) -> Result<Household> {
         let request_ctx = request(ctx)?;
         let new = service::household::NewHousehold {
             group_id: parse_id(&input.group_id, "groupId")?,
@@ -217,9 +225,10 @@ impl HouseholdMutation {
     async fn update_household(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The household to change.")] id: ID,
+        #[graphql(desc = "The `version` the client last read; a newer one in the database is `CONFLICT`.")]
         expected_version: i32,
-        input: UpdateHouseholdInput,
+        #[graphql(desc = "The fields to change.")] input: UpdateHouseholdInput,
     ) -> Result<Household> {
         let request_ctx = request(ctx)?;
         let id = parse_id(&id, "id")?;
@@ -244,9 +253,10 @@ impl HouseholdMutation {
     async fn set_household_status(
         &self,
         ctx: &Context<'_>,
-        id: ID,
+        #[graphql(desc = "The household to change.")] id: ID,
+        #[graphql(desc = "The `version` the client last read; a newer one in the database is `CONFLICT`.")]
         expected_version: i32,
-        status: HouseholdStatus,
+        #[graphql(desc = "The new status.")] status: HouseholdStatus,
     ) -> Result<Household> {
         let request_ctx = request(ctx)?;
         let id = parse_id(&id, "id")?;

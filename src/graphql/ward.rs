@@ -88,7 +88,7 @@ impl WardQuery {
     }
 
     /// One ward; `NOT_FOUND` when it does not exist or lies outside the caller's scope.
-    async fn ward(&self, ctx: &Context<'_>, id: ID) -> Result<Ward> {
+    async fn ward(&self, ctx: &Context<'_>, #[graphql(desc = "The ward's id.")] id: ID) -> Result<Ward> {
         let request_ctx = request(ctx)?;
         let id = parse_id(&id, "id")?;
         Ok(Ward(
@@ -115,7 +115,11 @@ pub struct WardMutation;
 #[Object]
 impl WardMutation {
     /// Creates a ward. `ADMIN` only; a duplicate code is `CONFLICT`.
-    async fn create_ward(&self, ctx: &Context<'_>, input: CreateWardInput) -> Result<Ward> {
+    async fn create_ward(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new ward.")] input: CreateWardInput,
+    ) -> Result<Ward> {
         let request_ctx = request(ctx)?;
         let new = service::ward::NewWard {
             code: input.code,

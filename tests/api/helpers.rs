@@ -1,0 +1,230 @@
+//! `spawn_app()`: a real server on a free port over a fresh database, and helpers to call it.
+
+use pledge_api::{
+    config::{Environment, Secret, Settings},
+    startup::{self, Application},
+};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+/// The database of one test; a PostgreSQL one is dropped when the test ends.
+pub struct TestDatabase {
+    pub url: String,
+    admin_url: Option<String>,
+    name: String,
+}
+
+impl TestDatabase {
+    /// A fresh, empty database on the backend `TEST_DATABASE_URL` names.
+    pub async fn create() -> Self {
+        match std::env::var("TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| u.starts_with("postgres"))
+        {
+            None => Self {
+                url: "sqlite::memory:".into(),
+                admin_url: None,
+                name: String::new(),
+            },
+            Some(admin_url) => {
+                let name = format!("pledge_test_{}", Uuid::now_v7().simple());
+                let admin = sea_orm::Database::connect(&admin_url)
+                    .await
+                    .expect("connect to TEST_DATABASE_URL");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create the test database");
+                admin.close().await.ok();
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map_or(admin_url.as_str(), |(base, _)| base);
+                Self {
+                    url: format!("{base}/{name}"),
+                    admin_url: Some(admin_url.clone()),
+                    name,
+                }
+            }
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.admin_url.is_some()
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let Some(admin_url) = self.admin_url.clone() else {
+            return;
+        };
+        let name = self.name.clone();
+        // Drop runs inside the test's runtime, which cannot block on itself: use a thread of our own.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async {
+                let admin = sea_orm::Database::connect(&admin_url).await?;
+                admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await?;
+                admin.close().await
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("could not drop test database {}", self.name);
+        }
+    }
+}
+
+/// A running server and a client for it.
+pub struct TestApp {
+    pub address: String,
+    pub db: DatabaseConnection,
+    pub client: reqwest::Client,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    pub database: TestDatabase,
+}
+
+/// Starts the service on a fresh, migrated database and a free port.
+pub async fn spawn_app() -> TestApp {
+    let database = TestDatabase::create().await;
+    let settings = Settings {
+        database_url: Secret::new(database.url.clone()),
+        bind: "127.0.0.1:0".parse().expect("address"),
+        environment: Environment::Development,
+        db_max_connections: 8,
+    };
+    let db = startup::connect(&database.url, settings.db_max_connections)
+        .await
+        .expect("connect");
+    startup::migrate(&db).await.expect("migrate");
+    let app = Application::build(&settings, db.clone()).await.expect("build");
+    let address = format!("http://{}", app.local_addr().expect("bound"));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(app.run_until(async move {
+        let _ = stopped.await;
+    }));
+    TestApp {
+        address,
+        db,
+        client: reqwest::Client::new(),
+        stop: Some(stop),
+        database,
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+impl TestApp {
+    /// POSTs a GraphQL request and returns the whole response body (`data` and `errors`).
+    pub async fn gql(&self, query: &str, variables: Value) -> Value {
+        let response = self
+            .client
+            .post(format!("{}/graphql", self.address))
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("request sent");
+        assert!(response.status().is_success(), "HTTP {}", response.status());
+        response.json().await.expect("JSON body")
+    }
+
+    /// Like `gql`, but asserts there are no errors and returns `data`.
+    pub async fn gql_ok(&self, query: &str, variables: Value) -> Value {
+        let body = self.gql(query, variables).await;
+        assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
+        body["data"].clone()
+    }
+
+    /// Counts rows of a table, to assert what a request left behind.
+    pub async fn count_rows(&self, table: &str) -> i64 {
+        let backend = self.db.get_database_backend();
+        let row = self
+            .db
+            .query_one_raw(Statement::from_string(
+                backend,
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
+            .await
+            .expect("count")
+            .expect("a row");
+        row.try_get::<i64>("", "n").expect("n")
+    }
+}
+
+/// The `extensions.code` of the first error, asserting there is one.
+pub fn error_code(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no error code in {body:#}"))
+}
+
+/// The `extensions.field` of the first error.
+pub fn error_field(body: &Value) -> &str {
+    body["errors"][0]["extensions"]["field"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no error field in {body:#}"))
+}
+
+/// Ids of a fixture: one ward with two groups.
+pub struct Fixture {
+    pub ward_id: String,
+    pub group_id: String,
+    pub other_group_id: String,
+}
+
+/// Creates ward "W1" with groups "1" and "2".
+pub async fn ward_with_two_groups(app: &TestApp) -> Fixture {
+    let ward = app
+        .gql_ok(
+            "mutation($input: CreateWardInput!) { createWard(input: $input) { id } }",
+            json!({ "input": { "code": "W1", "name": "Phường Lam Sơn", "province": "Thanh Hóa" } }),
+        )
+        .await;
+    let ward_id = ward["createWard"]["id"].as_str().expect("ward id").to_owned();
+    let mut groups = Vec::new();
+    for code in ["1", "2"] {
+        let group = app
+            .gql_ok(
+                "mutation($input: CreateGroupInput!) { createGroup(input: $input) { id } }",
+                json!({ "input": { "wardId": ward_id, "code": code, "name": format!("Tổ dân phố {code}") } }),
+            )
+            .await;
+        groups.push(group["createGroup"]["id"].as_str().expect("group id").to_owned());
+    }
+    let other_group_id = groups.pop().expect("two groups");
+    let group_id = groups.pop().expect("two groups");
+    Fixture {
+        ward_id,
+        group_id,
+        other_group_id,
+    }
+}
+
+/// Creates a household in `group_id` and returns its id.
+pub async fn create_household(app: &TestApp, group_id: &str, code: &str, head_name: &str) -> String {
+    let data = app
+        .gql_ok(
+            "mutation($input: CreateHouseholdInput!) { createHousehold(input: $input) { id } }",
+            json!({ "input": {
+                "groupId": group_id, "code": code, "headName": head_name,
+                "address": format!("Số {code} Lê Hoàn"), "memberCount": 4
+            } }),
+        )
+        .await;
+    data["createHousehold"]["id"]
+        .as_str()
+        .expect("household id")
+        .to_owned()
+}

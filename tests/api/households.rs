@@ -1,0 +1,1 @@
+//! Households: create, read, update with optimistic concurrency, status, search and pagination.

@@ -1,0 +1,9 @@
+//! The integration suite: one binary, a file per feature. `TEST_DATABASE_URL` picks the backend
+//! (default SQLite in memory; for PostgreSQL every test gets a fresh database, dropped afterwards).
+
+mod helpers;
+
+mod households;
+mod migrations;
+mod schema;
+mod wards_and_groups;
