@@ -47,6 +47,21 @@ pub struct Settings {
     pub environment: Environment,
     /// `PLEDGE_DB_MAX_CONNECTIONS`: the database pool size.
     pub db_max_connections: u32,
+    /// `PLEDGE_JWT_SECRET`: signs access tokens; at least 32 bytes.
+    pub jwt_secret: Secret,
+    /// The secret was made at start because none was set (development only): sessions end at restart.
+    pub jwt_secret_generated: bool,
+}
+
+/// Shortest accepted JWT secret, in bytes.
+pub const MIN_JWT_SECRET_BYTES: usize = 32;
+
+fn random_secret() -> Secret {
+    use argon2::password_hash::rand_core::{OsRng, RngCore};
+    use base64::Engine;
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    Secret::new(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
 }
 
 /// A setting that could not be used; its `Display` is the one line printed before the program stops.
@@ -120,11 +135,35 @@ impl Settings {
                 })?,
         };
 
+        let (jwt_secret, jwt_secret_generated) = match get("PLEDGE_JWT_SECRET") {
+            Some(secret) if secret.len() >= MIN_JWT_SECRET_BYTES => (Secret::new(secret), false),
+            Some(_) => {
+                return Err(SettingsError {
+                    variable: "PLEDGE_JWT_SECRET",
+                    reason: format!(
+                        "must be at least {MIN_JWT_SECRET_BYTES} bytes; make one with `openssl rand -base64 48`"
+                    ),
+                });
+            }
+            None if environment == Environment::Production => {
+                return Err(SettingsError {
+                    variable: "PLEDGE_JWT_SECRET",
+                    reason: format!(
+                        "is required in production (at least {MIN_JWT_SECRET_BYTES} bytes; \
+                         make one with `openssl rand -base64 48`)"
+                    ),
+                });
+            }
+            None => (random_secret(), true),
+        };
+
         Ok(Self {
             database_url: Secret::new(database_url),
             bind,
             environment,
             db_max_connections,
+            jwt_secret,
+            jwt_secret_generated,
         })
     }
 }
@@ -157,6 +196,27 @@ mod tests {
             !err.to_string().contains("mysql://x"),
             "the URL may hold a password"
         );
+    }
+
+    #[test]
+    fn production_needs_a_strong_jwt_secret() {
+        let err = settings(&[("PLEDGE_ENV", "production")]).expect_err("missing secret");
+        assert_eq!(err.variable, "PLEDGE_JWT_SECRET");
+        let err =
+            settings(&[("PLEDGE_ENV", "production"), ("PLEDGE_JWT_SECRET", "short")]).expect_err("weak");
+        assert_eq!(err.variable, "PLEDGE_JWT_SECRET");
+        let strong = "s".repeat(MIN_JWT_SECRET_BYTES);
+        let s = settings(&[("PLEDGE_ENV", "production"), ("PLEDGE_JWT_SECRET", &strong)]).expect("strong");
+        assert!(!s.jwt_secret_generated);
+    }
+
+    #[test]
+    fn development_makes_a_random_secret_when_none_is_set() {
+        let a = settings(&[]).expect("valid");
+        let b = settings(&[]).expect("valid");
+        assert!(a.jwt_secret_generated);
+        assert!(a.jwt_secret.expose().len() >= MIN_JWT_SECRET_BYTES);
+        assert_ne!(a.jwt_secret, b.jwt_secret);
     }
 
     #[test]

@@ -7,10 +7,14 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, Qu
 use uuid::Uuid;
 
 use crate::{
+    auth::{Actor, Role, password::Passwords},
     domain::{household::HouseholdStatus, text::natural_sort_key},
-    entities::{household, residential_group, ward},
+    entities::{app_user, household, residential_group, ward},
     error::{AppError, AppResult},
-    service,
+    service::{
+        self,
+        user::{NewAssignment, NewUser},
+    },
 };
 
 /// The demo ward's code: a demo code, not an official one.
@@ -160,4 +164,99 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<bool> {
     }
     txn.commit().await.map_err(AppError::from)?;
     Ok(true)
+}
+
+/// The password of the demo users when `PLEDGE_DEMO_PASSWORD` is not set.
+pub const DEFAULT_DEMO_PASSWORD: &str = "demo-password-2023";
+
+/// A demo user: username and what they may do.
+pub struct DemoUser {
+    /// Sign-in name.
+    pub username: &'static str,
+    /// Role and scope, in words.
+    pub role: &'static str,
+}
+
+/// The demo users, one per role: `admin`, `lamson.official`, `tdp11.leader`, `tdp12.leader`.
+pub const DEMO_USERS: [DemoUser; 4] = [
+    DemoUser {
+        username: "admin",
+        role: "ADMIN: everything",
+    },
+    DemoUser {
+        username: "lamson.official",
+        role: "WARD_OFFICIAL of Phường Lam Sơn",
+    },
+    DemoUser {
+        username: "tdp11.leader",
+        role: "GROUP_LEADER of Tổ dân phố 11",
+    },
+    DemoUser {
+        username: "tdp12.leader",
+        role: "GROUP_LEADER of Tổ dân phố 12",
+    },
+];
+
+/// Adds the demo users that do not exist yet, all with `password`.
+pub async fn seed_users(db: &DatabaseConnection, passwords: &Passwords, password: &str) -> AppResult<()> {
+    let ward = ward::Entity::find()
+        .filter(ward::Column::Code.eq(DEMO_WARD_CODE))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::internal("the demo ward is missing"))?;
+    let group_id = |code: &'static str| async move {
+        residential_group::Entity::find()
+            .filter(residential_group::Column::WardId.eq(ward.id))
+            .filter(residential_group::Column::Code.eq(code))
+            .one(db)
+            .await?
+            .map(|g| g.id)
+            .ok_or_else(|| AppError::internal(format!("demo group {code} is missing")))
+    };
+    let assignments = [
+        NewAssignment {
+            role: Role::Admin,
+            ward_id: None,
+            group_id: None,
+        },
+        NewAssignment {
+            role: Role::WardOfficial,
+            ward_id: Some(ward.id),
+            group_id: None,
+        },
+        NewAssignment {
+            role: Role::GroupLeader,
+            ward_id: None,
+            group_id: Some(group_id("11").await?),
+        },
+        NewAssignment {
+            role: Role::GroupLeader,
+            ward_id: None,
+            group_id: Some(group_id("12").await?),
+        },
+    ];
+    let display_names = [
+        "Quản trị hệ thống",
+        "Công an phường Lam Sơn",
+        "Tổ trưởng TDP 11",
+        "Tổ trưởng TDP 12",
+    ];
+    for ((user, assignment), display_name) in DEMO_USERS.iter().zip(assignments).zip(display_names) {
+        let exists = app_user::Entity::find()
+            .filter(app_user::Column::UsernameKey.eq(user.username))
+            .one(db)
+            .await?
+            .is_some();
+        if exists {
+            continue;
+        }
+        let new = NewUser {
+            username: user.username.to_owned(),
+            display_name: display_name.to_owned(),
+            password: password.to_owned(),
+            assignments: vec![assignment],
+        };
+        service::user::create(db, passwords, &Actor::system(), new).await?;
+    }
+    Ok(())
 }

@@ -146,6 +146,12 @@ const UNIQUE_CONSTRAINTS: &[UniqueConstraint] = &[
         field: "code",
         message: "a household with this code already exists in the group",
     },
+    UniqueConstraint {
+        postgres_name: "app_user_username_key",
+        sqlite_columns: "app_user.username_key",
+        field: "username",
+        message: "this username is taken",
+    },
 ];
 
 impl From<DbErr> for AppError {

@@ -23,6 +23,16 @@ enum Command {
     },
     /// Apply pending migrations and exit.
     Migrate,
+    /// Create an administrator. The password is asked for at a terminal, or read from
+    /// PLEDGE_ADMIN_PASSWORD when it is set or standard input is not a terminal.
+    CreateAdmin {
+        /// Sign-in name of the new administrator.
+        #[arg(long)]
+        username: String,
+        /// Name shown in the app (defaults to the username).
+        #[arg(long)]
+        display_name: Option<String>,
+    },
     /// Write the GraphQL schema (SDL) to schema/schema.graphql, or with --check fail when it is stale.
     ExportSchema {
         /// Compare instead of writing; exit 1 when the file differs from the code.
@@ -82,26 +92,44 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
             Ok(())
         }
         Command::Serve { demo } => serve(settings, db, demo).await,
+        Command::CreateAdmin {
+            username,
+            display_name,
+        } => create_admin(&db, username, display_name).await,
         Command::ExportSchema { .. } => unreachable!("handled before the runtime starts"),
     }
 }
 
 async fn serve(settings: Settings, db: sea_orm::DatabaseConnection, demo: bool) -> Result<(), String> {
-    use pledge_api::config::Environment;
+    use pledge_api::{auth::password::Passwords, config::Environment, demo};
     if demo {
         if settings.environment == Environment::Production {
             return Err("--demo is refused when PLEDGE_ENV=production".into());
         }
-        let seeded = pledge_api::demo::seed(&db)
+        let seeded = demo::seed(&db)
             .await
-            .map_err(|e| format!("cannot seed the demo data: {e:?}"))?;
+            .map_err(|e| format!("cannot seed the demo data: {}", e.message()))?;
+        let password = std::env::var("PLEDGE_DEMO_PASSWORD")
+            .ok()
+            .filter(|p| !p.is_empty())
+            .unwrap_or_else(|| demo::DEFAULT_DEMO_PASSWORD.to_owned());
+        demo::seed_users(&db, &Passwords::new(), &password)
+            .await
+            .map_err(|e| format!("cannot create the demo users: {}", e.message()))?;
+        if seeded {
+            println!("demo data seeded: Phường Lam Sơn (Thanh Hóa), Tổ dân phố 1 to 12");
+        }
         println!(
-            "{}",
-            if seeded {
-                "demo data seeded: Phường Lam Sơn, 12 residential groups"
-            } else {
-                "demo data already present"
-            }
+            "demo users (password: PLEDGE_DEMO_PASSWORD, default {}):",
+            demo::DEFAULT_DEMO_PASSWORD
+        );
+        for user in &demo::DEMO_USERS {
+            println!("  {:<16} {}", user.username, user.role);
+        }
+    }
+    if settings.jwt_secret_generated {
+        tracing::warn!(
+            "PLEDGE_JWT_SECRET is not set: using a random secret, so sessions end when the service restarts"
         );
     }
     let app = startup::Application::build(&settings, db)
@@ -110,10 +138,66 @@ async fn serve(settings: Settings, db: sea_orm::DatabaseConnection, demo: bool) 
     let addr = app.local_addr().map_err(|e| e.to_string())?;
     if settings.environment == Environment::Development {
         println!("pledge-api is ready: open http://{addr}/graphql in a browser (GraphiQL)");
+        if demo {
+            println!(
+                "sign in there with: mutation {{ login(input: {{username: \"admin\", password: \"{}\"}}) {{ accessToken }} }}",
+                demo::DEFAULT_DEMO_PASSWORD
+            );
+            println!(
+                "then add the header {{\"Authorization\": \"Bearer <accessToken>\"}} under Headers; see README.md"
+            );
+        }
     } else {
         println!("pledge-api is listening on http://{addr}/graphql");
     }
     app.run_until_stopped().await.map_err(|e| e.to_string())
+}
+
+async fn create_admin(
+    db: &sea_orm::DatabaseConnection,
+    username: String,
+    display_name: Option<String>,
+) -> Result<(), String> {
+    use std::io::IsTerminal;
+
+    use pledge_api::{
+        auth::{Actor, Role, password::Passwords},
+        service::user::{NewAssignment, NewUser, create},
+    };
+    let from_env = std::env::var("PLEDGE_ADMIN_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty());
+    let password = match from_env {
+        Some(password) => password,
+        None if !std::io::stdin().is_terminal() => {
+            return Err("set PLEDGE_ADMIN_PASSWORD, or run create-admin at a terminal to be asked".into());
+        }
+        None => {
+            let first = rpassword::prompt_password("password for the new administrator: ")
+                .map_err(|e| e.to_string())?;
+            let second =
+                rpassword::prompt_password("the same password again: ").map_err(|e| e.to_string())?;
+            if first != second {
+                return Err("the two passwords differ".into());
+            }
+            first
+        }
+    };
+    let new = NewUser {
+        display_name: display_name.unwrap_or_else(|| username.clone()),
+        username,
+        password,
+        assignments: vec![NewAssignment {
+            role: Role::Admin,
+            ward_id: None,
+            group_id: None,
+        }],
+    };
+    let user = create(db, &Passwords::new(), &Actor::system(), new)
+        .await
+        .map_err(|e| e.message())?;
+    println!("administrator {} created", user.username);
+    Ok(())
 }
 
 fn export_schema(check: bool, path: &std::path::Path) -> ExitCode {

@@ -3,13 +3,20 @@
 //! `Application::build` binds before serving and reports the port, so tests bind port 0 and run many
 //! servers side by side.
 
-use std::{net::SocketAddr, time::Duration};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 use tokio::net::TcpListener;
 
-use crate::{config::Settings, graphql, http};
+use crate::{
+    auth::{
+        Auth,
+        clock::{Clock, SystemClock},
+    },
+    config::Settings,
+    graphql, http,
+};
 
 /// Opens the database pool for `url`, creating the folder of a SQLite file first.
 pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
@@ -64,16 +71,36 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 pub struct Application {
     listener: TcpListener,
     router: axum::Router,
+    auth: Arc<Auth>,
 }
 
 impl Application {
     /// Builds the router over `db` and binds `settings.bind` (port 0 picks a free port).
     pub async fn build(settings: &Settings, db: DatabaseConnection) -> std::io::Result<Self> {
+        Self::build_with_clock(settings, db, Arc::new(SystemClock)).await
+    }
+
+    /// Like `build`, with the clock tokens and throttling read (tests move it forward).
+    pub async fn build_with_clock(
+        settings: &Settings,
+        db: DatabaseConnection,
+        clock: Arc<dyn Clock>,
+    ) -> std::io::Result<Self> {
+        let auth = Arc::new(Auth::new(&settings.jwt_secret, clock));
         let schema = graphql::schema_builder().finish();
-        let state = http::AppState::new(db, schema, settings);
+        let state = http::AppState::new(db, schema, auth.clone(), settings);
         let router = http::router(state);
         let listener = TcpListener::bind(settings.bind).await?;
-        Ok(Self { listener, router })
+        Ok(Self {
+            listener,
+            router,
+            auth,
+        })
+    }
+
+    /// The authentication state (tests count password verifications through it).
+    pub fn auth(&self) -> Arc<Auth> {
+        self.auth.clone()
     }
 
     /// The address actually bound.

@@ -6,6 +6,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261128_000001_create_hierarchy;
+mod m20261128_000002_create_users;
 
 /// The ordered list of migrations, applied by `pledge-api migrate`, `serve` and the tests.
 pub struct Migrator;
@@ -13,6 +14,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261128_000001_create_hierarchy::Migration)]
+        vec![
+            Box::new(m20261128_000001_create_hierarchy::Migration),
+            Box::new(m20261128_000002_create_users::Migration),
+        ]
     }
 }

@@ -13,6 +13,27 @@ pub enum Role {
     GroupLeader,
 }
 
+impl Role {
+    /// The stored (and GraphQL) name.
+    pub fn as_db(self) -> &'static str {
+        match self {
+            Self::Admin => "ADMIN",
+            Self::WardOfficial => "WARD_OFFICIAL",
+            Self::GroupLeader => "GROUP_LEADER",
+        }
+    }
+
+    /// Reads a stored role.
+    pub fn from_db(value: &str) -> Option<Self> {
+        match value {
+            "ADMIN" => Some(Self::Admin),
+            "WARD_OFFICIAL" => Some(Self::WardOfficial),
+            "GROUP_LEADER" => Some(Self::GroupLeader),
+            _ => None,
+        }
+    }
+}
+
 /// The caller of a request and what their assignments cover.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
@@ -48,6 +69,16 @@ impl Actor {
             admin,
             official_wards,
             leader_groups,
+        }
+    }
+
+    /// Nobody: an actor that sees nothing (for requests without a valid token).
+    pub fn nobody() -> Self {
+        Self {
+            user_id: Uuid::nil(),
+            admin: false,
+            official_wards: Vec::new(),
+            leader_groups: Vec::new(),
         }
     }
 

@@ -4,7 +4,7 @@
 
 use async_graphql::{Context, SimpleObject};
 
-use super::{group::ResidentialGroup, household::Household, ward::Ward};
+use super::{group::ResidentialGroup, household::Household, user::User, ward::Ward};
 use crate::{
     error::AppResult,
     service::page::{Cursor, Page, PageRequest},
@@ -62,6 +62,7 @@ pub trait Connection {
 connection!(WardConnection, WardEdge, Ward);
 connection!(ResidentialGroupConnection, ResidentialGroupEdge, ResidentialGroup);
 connection!(HouseholdConnection, HouseholdEdge, Household);
+connection!(UserConnection, UserEdge, User);
 
 /// Where a page stands in its list.
 #[derive(SimpleObject)]

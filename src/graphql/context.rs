@@ -1,30 +1,51 @@
-//! What every resolver reads from the request: the actor, the database and the dataloaders.
+//! What every resolver reads from the request: the caller, the database, auth state and dataloaders.
 
-use std::sync::Arc;
+use std::{net::IpAddr, sync::Arc};
 
 use async_graphql::{Context, ID, dataloader::DataLoader};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
-use super::loaders::{GroupLoader, GroupPageLoader, HouseholdPageLoader, WardLoader};
-use crate::{auth::Actor, error::AppError};
+use super::loaders::{AssignmentLoader, GroupLoader, GroupPageLoader, HouseholdPageLoader, WardLoader};
+use crate::{
+    auth::{Actor, Auth},
+    error::AppError,
+};
+
+/// The outcome of reading the `Authorization` header.
+#[derive(Debug)]
+pub enum Caller {
+    /// No header: only `login` and `refreshSession` are open.
+    Anonymous,
+    /// A header that did not verify (malformed, expired, revoked, wrong signature).
+    InvalidToken,
+    /// A signed-in user with their scopes.
+    User(Arc<Actor>),
+}
 
 /// Per-request data: built by the HTTP handler after authentication.
 pub struct RequestContext {
-    /// Who is calling.
-    pub actor: Arc<Actor>,
+    caller: Caller,
     /// The database pool.
     pub db: DatabaseConnection,
+    /// Tokens, passwords, throttling, clock.
+    pub auth: Arc<Auth>,
+    /// The client's address (for login throttling).
+    pub client_address: IpAddr,
     pub(super) wards: DataLoader<WardLoader>,
     pub(super) groups: DataLoader<GroupLoader>,
     pub(super) group_pages: DataLoader<GroupPageLoader>,
     pub(super) household_pages: DataLoader<HouseholdPageLoader>,
+    pub(super) assignments: DataLoader<AssignmentLoader>,
 }
 
 impl RequestContext {
-    /// A context for `actor`, with fresh dataloaders (they cache per request and per actor).
-    pub fn new(actor: Actor, db: DatabaseConnection) -> Self {
-        let actor = Arc::new(actor);
+    /// A context for `caller`, with fresh dataloaders (they cache per request, scoped to the caller).
+    pub fn new(caller: Caller, db: DatabaseConnection, auth: Arc<Auth>, client_address: IpAddr) -> Self {
+        let actor = match &caller {
+            Caller::User(actor) => actor.clone(),
+            Caller::Anonymous | Caller::InvalidToken => Arc::new(Actor::nobody()),
+        };
         let spawn = |f| tokio::spawn(f);
         Self {
             wards: DataLoader::new(
@@ -51,12 +72,28 @@ impl RequestContext {
             household_pages: DataLoader::new(
                 HouseholdPageLoader {
                     db: db.clone(),
-                    actor: actor.clone(),
+                    actor,
                 },
                 spawn,
             ),
-            actor,
+            assignments: DataLoader::new(AssignmentLoader { db: db.clone() }, spawn),
+            caller,
             db,
+            auth,
+            client_address,
+        }
+    }
+
+    /// The signed-in caller, or `UNAUTHENTICATED`.
+    pub fn actor(&self) -> Result<&Actor, AppError> {
+        match &self.caller {
+            Caller::User(actor) => Ok(actor),
+            Caller::Anonymous => Err(AppError::Unauthenticated(
+                "sign in first: send `Authorization: Bearer <accessToken>`",
+            )),
+            Caller::InvalidToken => Err(AppError::Unauthenticated(
+                "the access token is invalid or expired; refresh the session or sign in again",
+            )),
         }
     }
 }
@@ -65,6 +102,12 @@ impl RequestContext {
 pub fn request<'a>(ctx: &Context<'a>) -> Result<&'a RequestContext, AppError> {
     ctx.data::<RequestContext>()
         .map_err(|_| AppError::internal("request context missing"))
+}
+
+/// The request context and the signed-in caller, or `UNAUTHENTICATED`.
+pub fn signed_in<'a>(ctx: &Context<'a>) -> Result<(&'a RequestContext, &'a Actor), AppError> {
+    let request = request(ctx)?;
+    Ok((request, request.actor()?))
 }
 
 /// Parses a GraphQL `ID` argument as one of our UUIDs; `field` names the argument in the error.

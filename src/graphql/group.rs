@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::{
     connection::{HouseholdConnection, page_request, to_connection},
-    context::{parse_id, request},
+    context::{parse_id, signed_in},
     household::{Household, HouseholdFilterInput},
     loaders::HouseholdPageKey,
     ward::Ward,
@@ -45,7 +45,7 @@ impl ResidentialGroup {
 
     /// The ward the group belongs to.
     async fn ward(&self, ctx: &Context<'_>) -> Result<Ward> {
-        let ward = request(ctx)?.wards.load_one(self.0.ward_id).await?;
+        let ward = signed_in(ctx)?.0.wards.load_one(self.0.ward_id).await?;
         Ok(Ward(ward.ok_or(AppError::NotFound("ward"))?))
     }
 
@@ -62,7 +62,8 @@ impl ResidentialGroup {
             filter: filter.unwrap_or_default().into(),
             request: page_request(ctx, first, after)?,
         };
-        let page = request(ctx)?
+        let page = signed_in(ctx)?
+            .0
             .household_pages
             .load_one(key.clone())
             .await?
@@ -83,10 +84,10 @@ impl GroupQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The group's id.")] id: ID,
     ) -> Result<ResidentialGroup> {
-        let request_ctx = request(ctx)?;
+        let (request_ctx, actor) = signed_in(ctx)?;
         let id = parse_id(&id, "id")?;
         Ok(ResidentialGroup(
-            service::group::get(&request_ctx.db, &request_ctx.actor, id).await?,
+            service::group::get(&request_ctx.db, actor, id).await?,
         ))
     }
 }
@@ -123,14 +124,14 @@ impl GroupMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new group.")] input: CreateGroupInput,
     ) -> Result<ResidentialGroup> {
-        let request_ctx = request(ctx)?;
+        let (request_ctx, actor) = signed_in(ctx)?;
         let new = service::group::NewGroup {
             ward_id: parse_id(&input.ward_id, "wardId")?,
             code: input.code,
             name: input.name,
         };
         Ok(ResidentialGroup(
-            service::group::create(&request_ctx.db, &request_ctx.actor, new).await?,
+            service::group::create(&request_ctx.db, actor, new).await?,
         ))
     }
 
@@ -141,14 +142,14 @@ impl GroupMutation {
         #[graphql(desc = "The group to change.")] id: ID,
         #[graphql(desc = "The fields to change.")] input: UpdateGroupInput,
     ) -> Result<ResidentialGroup> {
-        let request_ctx = request(ctx)?;
+        let (request_ctx, actor) = signed_in(ctx)?;
         let id = parse_id(&id, "id")?;
         let patch = service::group::GroupPatch {
             code: input.code,
             name: input.name,
         };
         Ok(ResidentialGroup(
-            service::group::update(&request_ctx.db, &request_ctx.actor, id, patch).await?,
+            service::group::update(&request_ctx.db, actor, id, patch).await?,
         ))
     }
 }

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::{
     connection::{HouseholdConnection, page_request, to_connection},
-    context::{parse_id, request},
+    context::{parse_id, signed_in},
     group::ResidentialGroup,
     loaders::HouseholdPageKey,
 };
@@ -89,7 +89,7 @@ impl Household {
 
     /// The residential group the household belongs to.
     async fn group(&self, ctx: &Context<'_>) -> Result<ResidentialGroup> {
-        let group = request(ctx)?.groups.load_one(self.0.group_id).await?;
+        let group = signed_in(ctx)?.0.groups.load_one(self.0.group_id).await?;
         Ok(ResidentialGroup(
             group.ok_or(AppError::NotFound("residential group"))?,
         ))
@@ -130,11 +130,11 @@ impl HouseholdQuery {
         #[graphql(desc = "Start after this cursor, taken from a previous page.")] after: Option<String>,
         #[graphql(desc = "Narrow the list by words or status.")] filter: Option<HouseholdFilterInput>,
     ) -> Result<HouseholdConnection> {
-        let request_ctx = request(ctx)?;
+        let (request_ctx, actor) = signed_in(ctx)?;
         let group_id = parse_id(&group_id, "groupId")?;
         let page_request = page_request(ctx, first, after)?;
         // Resolve the group first so an out-of-scope group is NOT_FOUND rather than an empty list.
-        let group = service::group::get(&request_ctx.db, &request_ctx.actor, group_id).await?;
+        let group = service::group::get(&request_ctx.db, actor, group_id).await?;
         let key = HouseholdPageKey {
             group_id: group.id,
             filter: filter.unwrap_or_default().into(),
@@ -154,10 +154,10 @@ impl HouseholdQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The household's id.")] id: ID,
     ) -> Result<Household> {
-        let request_ctx = request(ctx)?;
+        let (request_ctx, actor) = signed_in(ctx)?;
         let id = parse_id(&id, "id")?;
         Ok(Household(
-            service::household::get(&request_ctx.db, &request_ctx.actor, id).await?,
+            service::household::get(&request_ctx.db, actor, id).await?,
         ))
     }
 }
@@ -206,7 +206,7 @@ impl HouseholdMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new household.")] input: CreateHouseholdInput,
     ) -> Result<Household> {
-        let request_ctx = request(ctx)?;
+        let (request_ctx, actor) = signed_in(ctx)?;
         let new = service::household::NewHousehold {
             group_id: parse_id(&input.group_id, "groupId")?,
             code: input.code,
@@ -216,7 +216,7 @@ impl HouseholdMutation {
             phone: input.phone,
         };
         Ok(Household(
-            service::household::create(&request_ctx.db, &request_ctx.actor, new).await?,
+            service::household::create(&request_ctx.db, actor, new).await?,
         ))
     }
 
@@ -230,7 +230,7 @@ impl HouseholdMutation {
         expected_version: i32,
         #[graphql(desc = "The fields to change.")] input: UpdateHouseholdInput,
     ) -> Result<Household> {
-        let request_ctx = request(ctx)?;
+        let (request_ctx, actor) = signed_in(ctx)?;
         let id = parse_id(&id, "id")?;
         let patch = service::household::HouseholdPatch {
             code: input.code,
@@ -244,8 +244,7 @@ impl HouseholdMutation {
             },
             status: None,
         };
-        let updated =
-            service::household::update(&request_ctx.db, &request_ctx.actor, id, expected_version, patch);
+        let updated = service::household::update(&request_ctx.db, actor, id, expected_version, patch);
         Ok(Household(updated.await?))
     }
 
@@ -258,14 +257,13 @@ impl HouseholdMutation {
         expected_version: i32,
         #[graphql(desc = "The new status.")] status: HouseholdStatus,
     ) -> Result<Household> {
-        let request_ctx = request(ctx)?;
+        let (request_ctx, actor) = signed_in(ctx)?;
         let id = parse_id(&id, "id")?;
         let patch = service::household::HouseholdPatch {
             status: Some(status.into()),
             ..Default::default()
         };
-        let updated =
-            service::household::update(&request_ctx.db, &request_ctx.actor, id, expected_version, patch);
+        let updated = service::household::update(&request_ctx.db, actor, id, expected_version, patch);
         Ok(Household(updated.await?))
     }
 }

@@ -142,3 +142,17 @@ impl Loader<HouseholdPageKey> for HouseholdPageLoader {
         Ok(pages)
     }
 }
+
+/// Role assignments by user (the users themselves were already scoped).
+pub struct AssignmentLoader {
+    pub(super) db: DatabaseConnection,
+}
+
+impl Loader<Uuid> for AssignmentLoader {
+    type Value = Vec<crate::entities::role_assignment::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[Uuid]) -> LoadResult<Uuid, Self::Value> {
+        Ok(service::user::assignments_of(&self.db, keys).await?)
+    }
+}

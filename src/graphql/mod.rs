@@ -8,21 +8,28 @@ pub mod context;
 mod group;
 mod household;
 mod loaders;
+mod user;
 mod ward;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
-pub use context::RequestContext;
+pub use context::{Caller, RequestContext};
 
 /// Everything a client can read.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
-pub struct QueryRoot(ward::WardQuery, group::GroupQuery, household::HouseholdQuery);
+pub struct QueryRoot(
+    user::UserQuery,
+    ward::WardQuery,
+    group::GroupQuery,
+    household::HouseholdQuery,
+);
 
 /// Everything a client can change.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
 pub struct MutationRoot(
+    user::UserMutation,
     ward::WardMutation,
     group::GroupMutation,
     household::HouseholdMutation,

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::{
     connection::{ResidentialGroupConnection, WardConnection, page_request, to_connection},
-    context::{parse_id, request},
+    context::{parse_id, signed_in},
     group::ResidentialGroup,
     loaders::GroupPageKey,
 };
@@ -54,7 +54,7 @@ impl Ward {
         #[graphql(desc = "How many groups, 0 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Start after this cursor, taken from a previous page.")] after: Option<String>,
     ) -> Result<ResidentialGroupConnection> {
-        let request_ctx = request(ctx)?;
+        let (request_ctx, _) = signed_in(ctx)?;
         let key = GroupPageKey {
             ward_id: self.0.id,
             request: page_request(ctx, first, after)?,
@@ -81,19 +81,17 @@ impl WardQuery {
         #[graphql(desc = "How many wards, 0 to 100 (default 20).")] first: Option<i32>,
         #[graphql(desc = "Start after this cursor, taken from a previous page.")] after: Option<String>,
     ) -> Result<WardConnection> {
-        let request_ctx = request(ctx)?;
+        let (request_ctx, actor) = signed_in(ctx)?;
         let page_request = page_request(ctx, first, after)?;
-        let page = service::ward::list(&request_ctx.db, &request_ctx.actor, &page_request).await?;
+        let page = service::ward::list(&request_ctx.db, actor, &page_request).await?;
         Ok(to_connection(page, service::ward::cursor, Ward))
     }
 
     /// One ward; `NOT_FOUND` when it does not exist or lies outside the caller's scope.
     async fn ward(&self, ctx: &Context<'_>, #[graphql(desc = "The ward's id.")] id: ID) -> Result<Ward> {
-        let request_ctx = request(ctx)?;
+        let (request_ctx, actor) = signed_in(ctx)?;
         let id = parse_id(&id, "id")?;
-        Ok(Ward(
-            service::ward::get(&request_ctx.db, &request_ctx.actor, id).await?,
-        ))
+        Ok(Ward(service::ward::get(&request_ctx.db, actor, id).await?))
     }
 }
 
@@ -120,13 +118,13 @@ impl WardMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new ward.")] input: CreateWardInput,
     ) -> Result<Ward> {
-        let request_ctx = request(ctx)?;
+        let (request_ctx, actor) = signed_in(ctx)?;
         let new = service::ward::NewWard {
             code: input.code,
             name: input.name,
             province: input.province,
         };
-        let ward = service::ward::create(&request_ctx.db, &request_ctx.actor, new).await?;
+        let ward = service::ward::create(&request_ctx.db, actor, new).await?;
         Ok(Ward(ward))
     }
 }

@@ -1,23 +1,29 @@
 //! The HTTP surface: `/graphql` (POST, and GraphiQL on GET in development), `/healthz`, `/readyz`.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    net::{IpAddr, SocketAddr},
+    sync::Arc,
+    time::Duration,
+};
 
 use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::{
     Router,
-    extract::State,
-    http::StatusCode,
+    extract::{ConnectInfo, State},
+    http::{HeaderMap, StatusCode, header::AUTHORIZATION},
     response::{Html, IntoResponse},
-    routing::get,
+    routing::{get, post},
 };
 use sea_orm::DatabaseConnection;
 use tower_http::{limit::RequestBodyLimitLayer, timeout::TimeoutLayer, trace::TraceLayer};
 
 use crate::{
-    auth::Actor,
+    auth::Auth,
     config::{Environment, Settings},
-    graphql::{AppSchema, RequestContext},
+    error::AppError,
+    graphql::{AppSchema, Caller, RequestContext},
+    service,
 };
 
 /// Largest request body accepted.
@@ -26,20 +32,22 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Shared state of the HTTP handlers.
-#[derive(Clone)]
 pub struct AppState {
     db: DatabaseConnection,
     schema: AppSchema,
+    auth: Arc<Auth>,
     graphiql: bool,
 }
 
 impl AppState {
     /// State for the router.
-    pub fn new(db: DatabaseConnection, schema: AppSchema, settings: &Settings) -> Arc<Self> {
+    pub fn new(db: DatabaseConnection, schema: AppSchema, auth: Arc<Auth>, settings: &Settings) -> Arc<Self> {
+        let graphiql = settings.environment == Environment::Development;
         Arc::new(Self {
             db,
             schema,
-            graphiql: settings.environment == Environment::Development,
+            auth,
+            graphiql,
         })
     }
 }
@@ -49,7 +57,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     let graphql_route = if state.graphiql {
         get(graphiql).post(graphql)
     } else {
-        axum::routing::post(graphql)
+        post(graphql)
     };
     Router::new()
         .route("/graphql", graphql_route)
@@ -64,13 +72,50 @@ pub fn router(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
-async fn graphql(State(state): State<Arc<AppState>>, request: GraphQLRequest) -> GraphQLResponse {
-    let context = RequestContext::new(Actor::system(), state.db.clone());
+async fn graphql(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    request: GraphQLRequest,
+) -> GraphQLResponse {
+    let caller = match authenticate(&state, &headers).await {
+        Ok(caller) => caller,
+        Err(err) => {
+            let error = async_graphql::Error::from(err).into_server_error(async_graphql::Pos::default());
+            return async_graphql::Response::from_errors(vec![error]).into();
+        }
+    };
+    let context = RequestContext::new(caller, state.db.clone(), state.auth.clone(), client_address(peer));
     state
         .schema
         .execute(request.into_inner().data(context))
         .await
         .into()
+}
+
+fn client_address(peer: SocketAddr) -> IpAddr {
+    peer.ip()
+}
+
+/// Reads `Authorization: Bearer <token>`: no header is anonymous; a header that fails any check
+/// (format, signature, algorithm, issuer, audience, expiry, user inactive, token version) is invalid.
+async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Caller, AppError> {
+    let Some(header) = headers.get(AUTHORIZATION) else {
+        return Ok(Caller::Anonymous);
+    };
+    let token = header.to_str().ok().and_then(|value| {
+        let (scheme, token) = value.trim().split_once(' ')?;
+        scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+    });
+    let Some(claims) = token.and_then(|token| state.auth.keys.verify(token, state.auth.clock.now())) else {
+        return Ok(Caller::InvalidToken);
+    };
+    Ok(
+        match service::user::load_actor(&state.db, claims.sub, claims.ver).await? {
+            Some(actor) => Caller::User(Arc::new(actor)),
+            None => Caller::InvalidToken,
+        },
+    )
 }
 
 async fn graphiql() -> impl IntoResponse {

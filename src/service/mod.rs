@@ -4,6 +4,8 @@
 pub mod group;
 pub mod household;
 pub mod page;
+pub mod session;
+pub mod user;
 pub mod ward;
 
 use chrono::{DateTime, SubsecRound, Utc};

@@ -1,7 +1,14 @@
 //! `spawn_app()`: a real server on a free port over a fresh database, and helpers to call it.
 
+use std::sync::Arc;
+
 use pledge_api::{
+    auth::{Actor, Auth, Role, clock::OffsetClock},
     config::{Environment, Secret, Settings},
+    service::{
+        self,
+        user::{NewAssignment, NewUser},
+    },
     startup::{self, Application},
 };
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
@@ -81,14 +88,23 @@ impl Drop for TestDatabase {
     }
 }
 
-/// A running server and a client for it.
+/// A running server and a client for it. `gql` calls go out as the bootstrap administrator.
 pub struct TestApp {
     pub address: String,
     pub db: DatabaseConnection,
     pub client: reqwest::Client,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     pub database: TestDatabase,
+    /// The server's clock: move it forward to expire tokens without sleeping.
+    pub clock: Arc<OffsetClock>,
+    /// The server's authentication state (password verification counts).
+    pub auth: Arc<Auth>,
+    /// The access token of the bootstrap administrator `root`.
+    pub admin_token: String,
 }
+
+/// The password of every user the tests create.
+pub const TEST_PASSWORD: &str = "test-password-123";
 
 /// Starts the service on a fresh, migrated database and a free port.
 pub async fn spawn_app() -> TestApp {
@@ -98,24 +114,48 @@ pub async fn spawn_app() -> TestApp {
         bind: "127.0.0.1:0".parse().expect("address"),
         environment: Environment::Development,
         db_max_connections: 8,
+        jwt_secret: Secret::new("test-secret-that-is-long-enough-for-hs256!"),
+        jwt_secret_generated: false,
     };
     let db = startup::connect(&database.url, settings.db_max_connections)
         .await
         .expect("connect");
     startup::migrate(&db).await.expect("migrate");
-    let app = Application::build(&settings, db.clone()).await.expect("build");
+    let clock = Arc::new(OffsetClock::default());
+    let app = Application::build_with_clock(&settings, db.clone(), clock.clone())
+        .await
+        .expect("build");
+    let auth = app.auth();
     let address = format!("http://{}", app.local_addr().expect("bound"));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(app.run_until(async move {
         let _ = stopped.await;
     }));
-    TestApp {
+    let root = NewUser {
+        username: "root".into(),
+        display_name: "Root".into(),
+        password: TEST_PASSWORD.into(),
+        assignments: vec![NewAssignment {
+            role: Role::Admin,
+            ward_id: None,
+            group_id: None,
+        }],
+    };
+    service::user::create(&db, &auth.passwords, &Actor::system(), root)
+        .await
+        .expect("bootstrap admin");
+    let mut app = TestApp {
         address,
         db,
         client: reqwest::Client::new(),
         stop: Some(stop),
         database,
-    }
+        clock,
+        auth,
+        admin_token: String::new(),
+    };
+    app.admin_token = app.login("root", TEST_PASSWORD).await;
+    app
 }
 
 impl Drop for TestApp {
@@ -127,15 +167,21 @@ impl Drop for TestApp {
 }
 
 impl TestApp {
-    /// POSTs a GraphQL request and returns the whole response body (`data` and `errors`).
+    /// POSTs a GraphQL request as the bootstrap administrator and returns the whole response body.
     pub async fn gql(&self, query: &str, variables: Value) -> Value {
-        let response = self
+        self.gql_with(Some(&self.admin_token), query, variables).await
+    }
+
+    /// POSTs a GraphQL request with `token` as bearer (none: anonymous).
+    pub async fn gql_with(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut request = self
             .client
             .post(format!("{}/graphql", self.address))
-            .json(&json!({ "query": query, "variables": variables }))
-            .send()
-            .await
-            .expect("request sent");
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("request sent");
         assert!(response.status().is_success(), "HTTP {}", response.status());
         response.json().await.expect("JSON body")
     }
@@ -145,6 +191,36 @@ impl TestApp {
         let body = self.gql(query, variables).await;
         assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
         body["data"].clone()
+    }
+
+    /// Signs in and returns the access token, asserting success.
+    pub async fn login(&self, username: &str, password: &str) -> String {
+        let body = self
+            .gql_with(None, LOGIN, json!({ "u": username, "p": password }))
+            .await;
+        body["data"]["login"]["accessToken"]
+            .as_str()
+            .unwrap_or_else(|| panic!("login of {username} failed: {body:#}"))
+            .to_owned()
+    }
+
+    /// Creates a user with one role (as the bootstrap administrator) and returns their access token.
+    pub async fn user_with_role(
+        &self,
+        username: &str,
+        role: &str,
+        ward_id: Option<&str>,
+        group_id: Option<&str>,
+    ) -> String {
+        self.gql_ok(
+            "mutation($input: CreateUserInput!) { createUser(input: $input) { id } }",
+            json!({ "input": {
+                "username": username, "displayName": username, "password": TEST_PASSWORD,
+                "roleAssignments": [{ "role": role, "wardId": ward_id, "groupId": group_id }]
+            } }),
+        )
+        .await;
+        self.login(username, TEST_PASSWORD).await
     }
 
     /// Counts rows of a table, to assert what a request left behind.
@@ -162,6 +238,11 @@ impl TestApp {
         row.try_get::<i64>("", "n").expect("n")
     }
 }
+
+/// The login mutation, with variables `u` and `p`.
+pub const LOGIN: &str = "mutation($u: String!, $p: String!) {
+    login(input: { username: $u, password: $p }) { accessToken refreshToken expiresAt user { id username } }
+}";
 
 /// The `extensions.code` of the first error, asserting there is one.
 pub fn error_code(body: &Value) -> &str {
@@ -227,4 +308,55 @@ pub async fn create_household(app: &TestApp, group_id: &str, code: &str, head_na
         .as_str()
         .expect("household id")
         .to_owned()
+}
+
+/// The `node.code` of every edge of a connection, in order.
+pub fn edge_codes(connection: &Value) -> Vec<String> {
+    connection["edges"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no edges in {connection:#}"))
+        .iter()
+        .map(|edge| {
+            edge["node"]["code"]
+                .as_str()
+                .unwrap_or_else(|| panic!("no code in {edge:#}"))
+                .to_owned()
+        })
+        .collect()
+}
+
+/// Creates a ward with `code` and returns its id.
+pub async fn create_ward(app: &TestApp, code: &str, name: &str) -> String {
+    let data = app
+        .gql_ok(
+            "mutation($input: CreateWardInput!) { createWard(input: $input) { id } }",
+            json!({ "input": { "code": code, "name": name, "province": "Thanh Hóa" } }),
+        )
+        .await;
+    data["createWard"]["id"].as_str().expect("ward id").to_owned()
+}
+
+/// Creates a group with `code` in `ward_id` and returns its id.
+pub async fn create_group(app: &TestApp, ward_id: &str, code: &str) -> String {
+    let data = app
+        .gql_ok(
+            "mutation($input: CreateGroupInput!) { createGroup(input: $input) { id } }",
+            json!({ "input": { "wardId": ward_id, "code": code, "name": format!("Tổ dân phố {code}") } }),
+        )
+        .await;
+    data["createGroup"]["id"].as_str().expect("group id").to_owned()
+}
+
+/// Row counts of the hierarchy tables: (wards, groups, households).
+pub async fn hierarchy_rows(app: &TestApp) -> (i64, i64, i64) {
+    (
+        app.count_rows("ward").await,
+        app.count_rows("residential_group").await,
+        app.count_rows("household").await,
+    )
+}
+
+/// A UUID that names nothing in any test database.
+pub fn unknown_id() -> String {
+    Uuid::now_v7().to_string()
 }

@@ -3,7 +3,10 @@
 
 mod helpers;
 
+mod household_search;
 mod households;
 mod migrations;
+mod nested_lists;
+mod pagination;
 mod schema;
 mod wards_and_groups;

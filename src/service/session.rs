@@ -1,0 +1,280 @@
+//! Sessions: login, refresh-token rotation with reuse detection, logout and password change.
+
+use std::net::IpAddr;
+
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    sea_query::{Expr, ExprTrait},
+};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::{
+    auth::{Actor, Auth, password::check_new_password},
+    entities::{app_user, refresh_token},
+    error::{AppError, AppResult},
+};
+
+/// How long a refresh token may be used.
+pub const REFRESH_TOKEN_DAYS: i64 = 30;
+
+const BAD_CREDENTIALS: &str = "invalid username or password";
+const BAD_REFRESH_TOKEN: &str = "this session has ended; sign in again";
+
+/// A signed-in session: what `login`, `refreshSession` and `changePassword` return.
+#[derive(Debug)]
+pub struct Session {
+    /// Short-lived JWT for the `Authorization: Bearer` header.
+    pub access_token: String,
+    /// When the access token expires.
+    pub access_expires_at: DateTime<Utc>,
+    /// Opaque token for `refreshSession`; shown once.
+    pub refresh_token: String,
+    /// When the refresh token expires.
+    pub refresh_expires_at: DateTime<Utc>,
+    /// Who signed in.
+    pub user: app_user::Model,
+}
+
+fn hash_token(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Stores a new refresh token of `family_id` and returns it (the only time it exists in clear).
+async fn issue_refresh_token(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    family_id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<(Uuid, String, DateTime<Utc>)> {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    let token = URL_SAFE_NO_PAD.encode(bytes);
+    let id = Uuid::now_v7();
+    let expires_at = now + Duration::days(REFRESH_TOKEN_DAYS);
+    refresh_token::Entity::insert(refresh_token::ActiveModel {
+        id: Set(id),
+        user_id: Set(user_id),
+        family_id: Set(family_id),
+        token_hash: Set(hash_token(&token)),
+        expires_at: Set(expires_at),
+        created_at: Set(now),
+        revoked_at: Set(None),
+        replaced_by: Set(None),
+    })
+    .exec(db)
+    .await?;
+    Ok((id, token, expires_at))
+}
+
+async fn new_session(
+    db: &impl ConnectionTrait,
+    auth: &Auth,
+    user: app_user::Model,
+    family_id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<Session> {
+    let (access_token, access_expires_at) = auth.keys.issue(user.id, user.token_version, now)?;
+    let (_, refresh_token, refresh_expires_at) = issue_refresh_token(db, user.id, family_id, now).await?;
+    Ok(Session {
+        access_token,
+        access_expires_at,
+        refresh_token,
+        refresh_expires_at,
+        user,
+    })
+}
+
+/// Signs in. Unknown user, wrong password and inactive user all answer the same `UNAUTHENTICATED`
+/// after one password verification; a throttled username or address answers `RATE_LIMITED` before any.
+#[tracing::instrument(skip_all)]
+pub async fn login(
+    db: &DatabaseConnection,
+    auth: &Auth,
+    username: &str,
+    password: &str,
+    address: IpAddr,
+) -> AppResult<Session> {
+    let username_key = username.trim().to_ascii_lowercase();
+    let now = auth.clock.now();
+    if let Some(retry_after_seconds) = auth.throttle.check(&username_key, address, now) {
+        return Err(AppError::RateLimited { retry_after_seconds });
+    }
+    let user = app_user::Entity::find()
+        .filter(app_user::Column::UsernameKey.eq(&username_key))
+        .one(db)
+        .await?;
+    let matches = auth
+        .passwords
+        .verify(password, user.as_ref().map(|u| u.password_hash.as_str()))
+        .await?;
+    let user = match user {
+        Some(user) if matches && user.active => user,
+        _ => {
+            auth.throttle.record_failure(&username_key, address, now);
+            tracing::info!("login refused");
+            return Err(AppError::Unauthenticated(BAD_CREDENTIALS));
+        }
+    };
+    auth.throttle.record_success(&username_key);
+    let txn = super::begin_write(db).await?;
+    let session = new_session(&txn, auth, user, Uuid::now_v7(), now).await?;
+    txn.commit().await?;
+    Ok(session)
+}
+
+/// Revokes every token of a family (stolen-token detection, logout).
+async fn revoke_family(db: &impl ConnectionTrait, family_id: Uuid, now: DateTime<Utc>) -> AppResult<()> {
+    refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::RevokedAt, Expr::value(now))
+        .filter(refresh_token::Column::FamilyId.eq(family_id))
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Revokes every refresh token of a user (deactivation, password change).
+pub async fn revoke_all(db: &impl ConnectionTrait, user_id: Uuid) -> AppResult<()> {
+    refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::RevokedAt, Expr::value(super::now()))
+        .filter(refresh_token::Column::UserId.eq(user_id))
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Exchanges a refresh token for a new session, rotating it. Presenting a token that was already
+/// rotated revokes its whole family: someone else holds a copy.
+#[tracing::instrument(skip_all)]
+pub async fn refresh(db: &DatabaseConnection, auth: &Auth, token: &str) -> AppResult<Session> {
+    let now = auth.clock.now();
+    let txn = super::begin_write(db).await?;
+    let stored = refresh_token::Entity::find()
+        .filter(refresh_token::Column::TokenHash.eq(hash_token(token)))
+        .one(&txn)
+        .await?
+        .ok_or(AppError::Unauthenticated(BAD_REFRESH_TOKEN))?;
+    if stored.replaced_by.is_some() {
+        tracing::warn!(family = %stored.family_id, "rotated refresh token reused: revoking the family");
+        revoke_family(&txn, stored.family_id, now).await?;
+        txn.commit().await?;
+        return Err(AppError::Unauthenticated(BAD_REFRESH_TOKEN));
+    }
+    if stored.revoked_at.is_some() || stored.expires_at <= now {
+        return Err(AppError::Unauthenticated(BAD_REFRESH_TOKEN));
+    }
+    let user = app_user::Entity::find_by_id(stored.user_id)
+        .one(&txn)
+        .await?
+        .filter(|u| u.active)
+        .ok_or(AppError::Unauthenticated(BAD_REFRESH_TOKEN))?;
+    let (access_token, access_expires_at) = auth.keys.issue(user.id, user.token_version, now)?;
+    let (new_id, refresh_token, refresh_expires_at) =
+        issue_refresh_token(&txn, user.id, stored.family_id, now).await?;
+    // Conditional on the token still being current: of two refreshes racing with one token, the
+    // second matches no row and is treated as reuse.
+    let rotated = refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::ReplacedBy, Expr::value(new_id))
+        .col_expr(refresh_token::Column::RevokedAt, Expr::value(now))
+        .filter(refresh_token::Column::Id.eq(stored.id))
+        .filter(refresh_token::Column::ReplacedBy.is_null())
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if rotated.rows_affected != 1 {
+        return Err(AppError::Unauthenticated(BAD_REFRESH_TOKEN));
+    }
+    txn.commit().await?;
+    Ok(Session {
+        access_token,
+        access_expires_at,
+        refresh_token,
+        refresh_expires_at,
+        user,
+    })
+}
+
+/// Ends the session a refresh token belongs to (its whole family). Unknown tokens, or another user's,
+/// change nothing: logging out twice is not an error.
+#[tracing::instrument(skip_all)]
+pub async fn logout(db: &DatabaseConnection, auth: &Auth, actor: &Actor, token: &str) -> AppResult<bool> {
+    let txn = super::begin_write(db).await?;
+    let stored = refresh_token::Entity::find()
+        .filter(refresh_token::Column::TokenHash.eq(hash_token(token)))
+        .filter(refresh_token::Column::UserId.eq(actor.user_id))
+        .one(&txn)
+        .await?;
+    if let Some(stored) = stored {
+        revoke_family(&txn, stored.family_id, auth.clock.now()).await?;
+    }
+    txn.commit().await?;
+    Ok(true)
+}
+
+/// Changes the caller's password, ends every session of theirs (access tokens included) and returns
+/// a fresh session for this device.
+#[tracing::instrument(skip_all)]
+pub async fn change_password(
+    db: &DatabaseConnection,
+    auth: &Auth,
+    actor: &Actor,
+    current_password: &str,
+    new_password: &str,
+) -> AppResult<Session> {
+    check_new_password(new_password, "newPassword")?;
+    let user = app_user::Entity::find_by_id(actor.user_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::Unauthenticated("sign in again"))?;
+    if !auth
+        .passwords
+        .verify(current_password, Some(&user.password_hash))
+        .await?
+    {
+        return Err(AppError::bad_input(
+            "currentPassword",
+            "the current password is wrong",
+        ));
+    }
+    if current_password == new_password {
+        return Err(AppError::bad_input(
+            "newPassword",
+            "the new password must differ from the current one",
+        ));
+    }
+    let password_hash = auth.passwords.hash(new_password).await?;
+    let now = auth.clock.now();
+    let txn = super::begin_write(db).await?;
+    let changed = app_user::Entity::update_many()
+        .col_expr(app_user::Column::PasswordHash, Expr::value(password_hash))
+        .col_expr(
+            app_user::Column::TokenVersion,
+            Expr::col(app_user::Column::TokenVersion).add(1),
+        )
+        .col_expr(app_user::Column::UpdatedAt, Expr::value(super::now()))
+        .filter(app_user::Column::Id.eq(user.id))
+        // Two password changes racing from the same state: only the first wins.
+        .filter(app_user::Column::TokenVersion.eq(user.token_version))
+        .exec(&txn)
+        .await?;
+    if changed.rows_affected != 1 {
+        return Err(AppError::Unauthenticated("sign in again"));
+    }
+    revoke_all(&txn, user.id).await?;
+    let user = app_user::Entity::find_by_id(user.id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::Unauthenticated("sign in again"))?;
+    let session = new_session(&txn, auth, user, Uuid::now_v7(), now).await?;
+    txn.commit().await?;
+    Ok(session)
+}

@@ -1,0 +1,384 @@
+//! Users and their role assignments: who may sign in, and with which scopes.
+
+use std::collections::HashMap;
+
+use sea_orm::{
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
+    Select,
+    sea_query::{Expr, ExprTrait, Query},
+};
+use uuid::Uuid;
+
+use super::page::{Cursor, Ordering, Page, PageRequest, fetch_page};
+use crate::{
+    auth::{Actor, Role, password::Passwords},
+    domain::fields::Name,
+    entities::{app_user, residential_group as group, role_assignment},
+    error::{AppError, AppResult},
+};
+
+/// Longest accepted username.
+pub const MAX_USERNAME_CHARS: usize = 64;
+
+/// Checks a username and returns it with its lower-cased lookup key.
+pub fn parse_username(input: &str) -> AppResult<(String, String)> {
+    let username = input.trim();
+    let valid_chars = username
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if username.chars().count() < 3 || username.chars().count() > MAX_USERNAME_CHARS || !valid_chars {
+        return Err(AppError::bad_input(
+            "username",
+            "a username has 3 to 64 characters: letters without diacritics, digits, '.', '_' or '-'",
+        ));
+    }
+    Ok((username.to_owned(), username.to_ascii_lowercase()))
+}
+
+/// The actor for a verified access token: `None` when the user is gone, inactive, or the token's
+/// version is no longer current (password changed, deactivated).
+pub async fn load_actor(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    token_version: i32,
+) -> AppResult<Option<Actor>> {
+    let user = app_user::Entity::find_by_id(user_id).one(db).await?;
+    match user {
+        Some(user) if user.active && user.token_version == token_version => {
+            Ok(Some(actor_of(db, &user).await?))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// The actor for `user`, from their role assignments.
+pub async fn actor_of(db: &impl ConnectionTrait, user: &app_user::Model) -> AppResult<Actor> {
+    let assignments = role_assignment::Entity::find()
+        .filter(role_assignment::Column::UserId.eq(user.id))
+        .all(db)
+        .await?;
+    let mut admin = false;
+    let mut official_wards = Vec::new();
+    let mut led_groups = Vec::new();
+    for assignment in &assignments {
+        match Role::from_db(&assignment.role) {
+            Some(Role::Admin) => admin = true,
+            Some(Role::WardOfficial) => official_wards.extend(assignment.ward_id),
+            Some(Role::GroupLeader) => led_groups.extend(assignment.group_id),
+            None => {
+                return Err(AppError::internal(format!(
+                    "assignment {} has an unknown role",
+                    assignment.id
+                )));
+            }
+        }
+    }
+    let leader_groups: Vec<(Uuid, Uuid)> = if led_groups.is_empty() {
+        Vec::new()
+    } else {
+        group::Entity::find()
+            .select_only()
+            .column(group::Column::Id)
+            .column(group::Column::WardId)
+            .filter(group::Column::Id.is_in(led_groups))
+            .into_tuple()
+            .all(db)
+            .await?
+    };
+    Ok(Actor::new(user.id, admin, official_wards, leader_groups))
+}
+
+/// The users `actor` may see: everyone for admins; for officials, themselves and the users holding an
+/// assignment in their wards (or a group of them); for anyone else, themselves.
+fn visible(actor: &Actor) -> Select<app_user::Entity> {
+    let query = app_user::Entity::find();
+    if actor.is_admin() {
+        return query;
+    }
+    let wards = actor.official_wards().to_vec();
+    let groups_of_wards = Query::select()
+        .column(group::Column::Id)
+        .from(group::Entity)
+        .and_where(group::Column::WardId.is_in(wards.clone()))
+        .to_owned();
+    let in_wards = Query::select()
+        .column(role_assignment::Column::UserId)
+        .from(role_assignment::Entity)
+        .cond_where(
+            Condition::any()
+                .add(role_assignment::Column::WardId.is_in(wards))
+                .add(role_assignment::Column::GroupId.in_subquery(groups_of_wards)),
+        )
+        .to_owned();
+    query.filter(
+        Condition::any()
+            .add(app_user::Column::Id.eq(actor.user_id))
+            .add(app_user::Column::Id.in_subquery(in_wards)),
+    )
+}
+
+const ORDERING: Ordering<app_user::Column> = Ordering {
+    sort_key: app_user::Column::UsernameKey,
+    id: app_user::Column::Id,
+};
+
+/// The cursor of a user in `list`.
+pub fn cursor(user: &app_user::Model) -> Cursor {
+    Cursor {
+        sort_key: user.username_key.clone(),
+        id: user.id,
+    }
+}
+
+/// A page of the users the actor may see, by username. Group leaders may not list users.
+#[tracing::instrument(skip(db, actor))]
+pub async fn list(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    request: &PageRequest,
+) -> AppResult<Page<app_user::Model>> {
+    if !actor.is_official_anywhere() {
+        return Err(AppError::Forbidden(
+            "only ward officials and administrators may list users",
+        ));
+    }
+    Ok(fetch_page(db, visible(actor), ORDERING, request).await?)
+}
+
+/// One user in scope, or `NOT_FOUND`.
+pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> AppResult<app_user::Model> {
+    visible(actor)
+        .filter(app_user::Column::Id.eq(id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("user"))
+}
+
+/// The role assignments of each of `user_ids` (for dataloaders; the users were already scoped).
+pub async fn assignments_of(
+    db: &impl ConnectionTrait,
+    user_ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, Vec<role_assignment::Model>>> {
+    let rows = role_assignment::Entity::find()
+        .filter(role_assignment::Column::UserId.is_in(user_ids.iter().copied()))
+        .all(db)
+        .await?;
+    let mut by_user: HashMap<Uuid, Vec<role_assignment::Model>> = HashMap::new();
+    for row in rows {
+        by_user.entry(row.user_id).or_default().push(row);
+    }
+    for assignments in by_user.values_mut() {
+        assignments.sort_by_key(|a| (a.created_at, a.id));
+    }
+    Ok(by_user)
+}
+
+/// A role to grant, with its scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAssignment {
+    /// The role.
+    pub role: Role,
+    /// The ward, for `WARD_OFFICIAL`.
+    pub ward_id: Option<Uuid>,
+    /// The group, for `GROUP_LEADER`.
+    pub group_id: Option<Uuid>,
+}
+
+/// What a new user needs.
+#[derive(Debug)]
+pub struct NewUser {
+    /// Sign-in name, unique ignoring case.
+    pub username: String,
+    /// Name shown in the app.
+    pub display_name: String,
+    /// Initial password (10–128 characters).
+    pub password: String,
+    /// At least one role.
+    pub assignments: Vec<NewAssignment>,
+}
+
+/// Checks that `actor` may grant `assignment`: admins anything; officials only `GROUP_LEADER` of a
+/// group in their ward. Returns the assignment's row values.
+async fn check_grant(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    index: usize,
+    assignment: &NewAssignment,
+) -> AppResult<()> {
+    let field = format!("roleAssignments.{index}");
+    match (assignment.role, assignment.ward_id, assignment.group_id) {
+        (Role::Admin, None, None) => {
+            if !actor.is_admin() {
+                return Err(AppError::Forbidden(
+                    "only administrators may grant ADMIN or WARD_OFFICIAL",
+                ));
+            }
+        }
+        (Role::WardOfficial, Some(ward_id), None) => {
+            if !actor.is_admin() {
+                return Err(AppError::Forbidden(
+                    "only administrators may grant ADMIN or WARD_OFFICIAL",
+                ));
+            }
+            super::ward::get(db, actor, ward_id).await?;
+        }
+        (Role::GroupLeader, None, Some(group_id)) => {
+            let group = super::group::get(db, actor, group_id).await?;
+            if !actor.governs_ward(group.ward_id) {
+                return Err(AppError::NotFound("residential group"));
+            }
+        }
+        (Role::Admin, ..) => {
+            return Err(AppError::bad_input(
+                field,
+                "ADMIN takes neither wardId nor groupId",
+            ));
+        }
+        (Role::WardOfficial, ..) => {
+            return Err(AppError::bad_input(
+                field,
+                "WARD_OFFICIAL takes a wardId and no groupId",
+            ));
+        }
+        (Role::GroupLeader, ..) => {
+            return Err(AppError::bad_input(
+                field,
+                "GROUP_LEADER takes a groupId and no wardId",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Creates a user with their role assignments (ADMIN: any; WARD_OFFICIAL: group leaders in their ward).
+#[tracing::instrument(skip(db, passwords, actor, input))]
+pub async fn create(
+    db: &DatabaseConnection,
+    passwords: &Passwords,
+    actor: &Actor,
+    input: NewUser,
+) -> AppResult<app_user::Model> {
+    if !actor.is_official_anywhere() {
+        return Err(AppError::Forbidden(
+            "only ward officials and administrators may create users",
+        ));
+    }
+    let (username, username_key) = parse_username(&input.username)?;
+    let display_name = Name::parse(&input.display_name).map_err(|m| AppError::bad_input("displayName", m))?;
+    crate::auth::password::check_new_password(&input.password, "password")?;
+    if input.assignments.is_empty() {
+        return Err(AppError::bad_input(
+            "roleAssignments",
+            "a user needs at least one role",
+        ));
+    }
+    let mut assignments = input.assignments;
+    assignments.dedup();
+    for (index, assignment) in assignments.iter().enumerate() {
+        check_grant(db, actor, index, assignment).await?;
+    }
+    let password_hash = passwords.hash(&input.password).await?;
+
+    let txn = super::begin_write(db).await?;
+    let now = super::now();
+    let user = app_user::Entity::insert(app_user::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        username: Set(username),
+        username_key: Set(username_key),
+        display_name: Set(display_name.as_str().to_owned()),
+        password_hash: Set(password_hash),
+        active: Set(true),
+        token_version: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .exec_with_returning(&txn)
+    .await?;
+    let rows = assignments.iter().map(|a| role_assignment::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(user.id),
+        role: Set(a.role.as_db().to_owned()),
+        ward_id: Set(a.ward_id),
+        group_id: Set(a.group_id),
+        created_at: Set(now),
+    });
+    role_assignment::Entity::insert_many(rows).exec(&txn).await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+/// Whether `actor` may manage `user` (activate, deactivate): admins anyone; officials users whose every
+/// assignment is `GROUP_LEADER` of a group in their wards.
+async fn may_manage(db: &impl ConnectionTrait, actor: &Actor, user_id: Uuid) -> AppResult<bool> {
+    if actor.is_admin() {
+        return Ok(true);
+    }
+    let assignments = assignments_of(db, &[user_id])
+        .await?
+        .remove(&user_id)
+        .unwrap_or_default();
+    if assignments.is_empty() {
+        return Ok(false);
+    }
+    let group_ids: Vec<Uuid> = assignments.iter().filter_map(|a| a.group_id).collect();
+    if group_ids.len() != assignments.len() {
+        return Ok(false);
+    }
+    let wards: Vec<Uuid> = group::Entity::find()
+        .select_only()
+        .column(group::Column::WardId)
+        .filter(group::Column::Id.is_in(group_ids))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(!wards.is_empty() && wards.iter().all(|ward| actor.governs_ward(*ward)))
+}
+
+/// Activates or deactivates a user. Deactivation cuts off their tokens at once.
+#[tracing::instrument(skip(db, actor))]
+pub async fn set_active(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+    active: bool,
+) -> AppResult<app_user::Model> {
+    if !actor.is_official_anywhere() {
+        return Err(AppError::Forbidden(
+            "only ward officials and administrators may activate or deactivate users",
+        ));
+    }
+    if id == actor.user_id {
+        return Err(AppError::bad_input(
+            "id",
+            "you cannot deactivate or reactivate yourself",
+        ));
+    }
+    let txn = super::begin_write(db).await?;
+    let user = get(&txn, actor, id).await?;
+    if !may_manage(&txn, actor, user.id).await? {
+        return Err(AppError::NotFound("user"));
+    }
+    if user.active == active {
+        return Ok(user);
+    }
+    app_user::Entity::update_many()
+        .col_expr(app_user::Column::Active, Expr::value(active))
+        .col_expr(
+            app_user::Column::TokenVersion,
+            Expr::col(app_user::Column::TokenVersion).add(1),
+        )
+        .col_expr(app_user::Column::UpdatedAt, Expr::value(super::now()))
+        .filter(app_user::Column::Id.eq(user.id))
+        .exec(&txn)
+        .await?;
+    if !active {
+        super::session::revoke_all(&txn, user.id).await?;
+    }
+    let user = app_user::Entity::find_by_id(user.id)
+        .one(&txn)
+        .await?
+        .ok_or(AppError::NotFound("user"))?;
+    txn.commit().await?;
+    Ok(user)
+}
