@@ -87,11 +87,7 @@ impl Settings {
 
     /// Reads the settings through `lookup`, so tests can supply variables without touching the process.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, SettingsError> {
-        let get = |name: &str| {
-            lookup(name)
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-        };
+        let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
 
         let environment = match get("PLEDGE_ENV").as_deref() {
             None | Some("development") => Environment::Development,
@@ -125,14 +121,12 @@ impl Settings {
 
         let db_max_connections = match get("PLEDGE_DB_MAX_CONNECTIONS") {
             None => 10,
-            Some(value) => value
-                .parse()
-                .ok()
-                .filter(|n| (1..=1000).contains(n))
-                .ok_or_else(|| SettingsError {
+            Some(value) => {
+                value.parse().ok().filter(|n| (1..=1000).contains(n)).ok_or_else(|| SettingsError {
                     variable: "PLEDGE_DB_MAX_CONNECTIONS",
                     reason: format!("expected a whole number from 1 to 1000, got `{value}`"),
-                })?,
+                })?
+            }
         };
 
         let (jwt_secret, jwt_secret_generated) = match get("PLEDGE_JWT_SECRET") {
@@ -192,10 +186,7 @@ mod tests {
         assert_eq!(err.variable, "PLEDGE_ENV");
         let err = settings(&[("DATABASE_URL", "mysql://x")]).expect_err("invalid");
         assert_eq!(err.variable, "DATABASE_URL");
-        assert!(
-            !err.to_string().contains("mysql://x"),
-            "the URL may hold a password"
-        );
+        assert!(!err.to_string().contains("mysql://x"), "the URL may hold a password");
     }
 
     #[test]

@@ -54,10 +54,7 @@ struct Dice(u64);
 
 impl Dice {
     fn next(&mut self, below: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
         ((self.0 >> 33) % below as u64) as usize
     }
 
@@ -71,11 +68,7 @@ fn head_name(dice: &mut Dice) -> String {
     if dice.next(2) == 0 {
         format!("{family} {} {}", dice.pick(MALE_MIDDLE), dice.pick(MALE_GIVEN))
     } else {
-        format!(
-            "{family} {} {}",
-            dice.pick(FEMALE_MIDDLE),
-            dice.pick(FEMALE_GIVEN)
-        )
+        format!("{family} {} {}", dice.pick(FEMALE_MIDDLE), dice.pick(FEMALE_GIVEN))
     }
 }
 
@@ -90,12 +83,7 @@ fn phone(dice: &mut Dice) -> Option<String> {
 /// Seeds the demo organisation; returns whether anything was written.
 pub async fn seed(db: &DatabaseConnection) -> AppResult<bool> {
     let txn = service::begin_write(db).await?;
-    if ward::Entity::find()
-        .filter(ward::Column::Code.eq(DEMO_WARD_CODE))
-        .one(&txn)
-        .await?
-        .is_some()
-    {
+    if ward::Entity::find().filter(ward::Column::Code.eq(DEMO_WARD_CODE)).one(&txn).await?.is_some() {
         return Ok(false);
     }
     let now = service::now();
@@ -179,22 +167,10 @@ pub struct DemoUser {
 
 /// The demo users, one per role: `admin`, `lamson.official`, `tdp11.leader`, `tdp12.leader`.
 pub const DEMO_USERS: [DemoUser; 4] = [
-    DemoUser {
-        username: "admin",
-        role: "ADMIN: everything",
-    },
-    DemoUser {
-        username: "lamson.official",
-        role: "WARD_OFFICIAL of Phường Lam Sơn",
-    },
-    DemoUser {
-        username: "tdp11.leader",
-        role: "GROUP_LEADER of Tổ dân phố 11",
-    },
-    DemoUser {
-        username: "tdp12.leader",
-        role: "GROUP_LEADER of Tổ dân phố 12",
-    },
+    DemoUser { username: "admin", role: "ADMIN: everything" },
+    DemoUser { username: "lamson.official", role: "WARD_OFFICIAL of Phường Lam Sơn" },
+    DemoUser { username: "tdp11.leader", role: "GROUP_LEADER of Tổ dân phố 11" },
+    DemoUser { username: "tdp12.leader", role: "GROUP_LEADER of Tổ dân phố 12" },
 ];
 
 /// Adds the demo users that do not exist yet, all with `password`.
@@ -214,33 +190,13 @@ pub async fn seed_users(db: &DatabaseConnection, passwords: &Passwords, password
             .ok_or_else(|| AppError::internal(format!("demo group {code} is missing")))
     };
     let assignments = [
-        NewAssignment {
-            role: Role::Admin,
-            ward_id: None,
-            group_id: None,
-        },
-        NewAssignment {
-            role: Role::WardOfficial,
-            ward_id: Some(ward.id),
-            group_id: None,
-        },
-        NewAssignment {
-            role: Role::GroupLeader,
-            ward_id: None,
-            group_id: Some(group_id("11").await?),
-        },
-        NewAssignment {
-            role: Role::GroupLeader,
-            ward_id: None,
-            group_id: Some(group_id("12").await?),
-        },
+        NewAssignment { role: Role::Admin, ward_id: None, group_id: None },
+        NewAssignment { role: Role::WardOfficial, ward_id: Some(ward.id), group_id: None },
+        NewAssignment { role: Role::GroupLeader, ward_id: None, group_id: Some(group_id("11").await?) },
+        NewAssignment { role: Role::GroupLeader, ward_id: None, group_id: Some(group_id("12").await?) },
     ];
-    let display_names = [
-        "Quản trị hệ thống",
-        "Công an phường Lam Sơn",
-        "Tổ trưởng TDP 11",
-        "Tổ trưởng TDP 12",
-    ];
+    let display_names =
+        ["Quản trị hệ thống", "Công an phường Lam Sơn", "Tổ trưởng TDP 11", "Tổ trưởng TDP 12"];
     for ((user, assignment), display_name) in DEMO_USERS.iter().zip(assignments).zip(display_names) {
         let exists = app_user::Entity::find()
             .filter(app_user::Column::UsernameKey.eq(user.username))

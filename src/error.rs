@@ -42,18 +42,12 @@ pub enum AppError {
 impl AppError {
     /// A validation failure of `field`.
     pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::BadUserInput {
-            field: field.into(),
-            message: message.into(),
-        }
+        Self::BadUserInput { field: field.into(), message: message.into() }
     }
 
     /// A conflict without extra extensions.
     pub fn conflict(message: impl Into<String>) -> Self {
-        Self::Conflict {
-            message: message.into(),
-            extensions: Vec::new(),
-        }
+        Self::Conflict { message: message.into(), extensions: Vec::new() }
     }
 
     /// An internal failure; `detail` goes to the log only.
@@ -97,9 +91,7 @@ impl From<AppError> for async_graphql::Error {
         extensions.set("code", err.code());
         match &err {
             AppError::BadUserInput { field, .. } => extensions.set("field", field.as_str()),
-            AppError::Conflict {
-                extensions: extra, ..
-            } => {
+            AppError::Conflict { extensions: extra, .. } => {
                 for (key, value) in extra {
                     extensions.set(*key, value.clone());
                 }
@@ -109,11 +101,7 @@ impl From<AppError> for async_graphql::Error {
             }
             _ => {}
         }
-        async_graphql::Error {
-            message: err.message(),
-            source: None,
-            extensions: Some(extensions),
-        }
+        async_graphql::Error { message: err.message(), source: None, extensions: Some(extensions) }
     }
 }
 

@@ -83,19 +83,14 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
     let db = startup::connect(settings.database_url.expose(), settings.db_max_connections)
         .await
         .map_err(|e| format!("cannot open the database: {e}"))?;
-    startup::migrate(&db)
-        .await
-        .map_err(|e| format!("cannot apply migrations: {e}"))?;
+    startup::migrate(&db).await.map_err(|e| format!("cannot apply migrations: {e}"))?;
     match command {
         Command::Migrate => {
             println!("migrations applied");
             Ok(())
         }
         Command::Serve { demo } => serve(settings, db, demo).await,
-        Command::CreateAdmin {
-            username,
-            display_name,
-        } => create_admin(&db, username, display_name).await,
+        Command::CreateAdmin { username, display_name } => create_admin(&db, username, display_name).await,
         Command::ExportSchema { .. } => unreachable!("handled before the runtime starts"),
     }
 }
@@ -106,9 +101,8 @@ async fn serve(settings: Settings, db: sea_orm::DatabaseConnection, demo: bool) 
         if settings.environment == Environment::Production {
             return Err("--demo is refused when PLEDGE_ENV=production".into());
         }
-        let seeded = demo::seed(&db)
-            .await
-            .map_err(|e| format!("cannot seed the demo data: {}", e.message()))?;
+        let seeded =
+            demo::seed(&db).await.map_err(|e| format!("cannot seed the demo data: {}", e.message()))?;
         let password = std::env::var("PLEDGE_DEMO_PASSWORD")
             .ok()
             .filter(|p| !p.is_empty())
@@ -119,10 +113,7 @@ async fn serve(settings: Settings, db: sea_orm::DatabaseConnection, demo: bool) 
         if seeded {
             println!("demo data seeded: Phường Lam Sơn (Thanh Hóa), Tổ dân phố 1 to 12");
         }
-        println!(
-            "demo users (password: PLEDGE_DEMO_PASSWORD, default {}):",
-            demo::DEFAULT_DEMO_PASSWORD
-        );
+        println!("demo users (password: PLEDGE_DEMO_PASSWORD, default {}):", demo::DEFAULT_DEMO_PASSWORD);
         for user in &demo::DEMO_USERS {
             println!("  {:<16} {}", user.username, user.role);
         }
@@ -164,9 +155,7 @@ async fn create_admin(
         auth::{Actor, Role, password::Passwords},
         service::user::{NewAssignment, NewUser, create},
     };
-    let from_env = std::env::var("PLEDGE_ADMIN_PASSWORD")
-        .ok()
-        .filter(|p| !p.is_empty());
+    let from_env = std::env::var("PLEDGE_ADMIN_PASSWORD").ok().filter(|p| !p.is_empty());
     let password = match from_env {
         Some(password) => password,
         None if !std::io::stdin().is_terminal() => {
@@ -187,15 +176,9 @@ async fn create_admin(
         display_name: display_name.unwrap_or_else(|| username.clone()),
         username,
         password,
-        assignments: vec![NewAssignment {
-            role: Role::Admin,
-            ward_id: None,
-            group_id: None,
-        }],
+        assignments: vec![NewAssignment { role: Role::Admin, ward_id: None, group_id: None }],
     };
-    let user = create(db, &Passwords::new(), &Actor::system(), new)
-        .await
-        .map_err(|e| e.message())?;
+    let user = create(db, &Passwords::new(), &Actor::system(), new).await.map_err(|e| e.message())?;
     println!("administrator {} created", user.username);
     Ok(())
 }
@@ -209,10 +192,7 @@ fn export_schema(check: bool, path: &std::path::Path) -> ExitCode {
                 ExitCode::SUCCESS
             }
             Ok(_) => {
-                eprintln!(
-                    "{} is stale: run `cargo run -- export-schema` and commit it",
-                    path.display()
-                );
+                eprintln!("{} is stale: run `cargo run -- export-schema` and commit it", path.display());
                 ExitCode::FAILURE
             }
             Err(err) => {

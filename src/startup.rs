@@ -31,11 +31,7 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
         .acquire_timeout(Duration::from_secs(5));
     if in_memory {
         // Every connection to an in-memory SQLite database is a database of its own: keep exactly one.
-        options
-            .max_connections(1)
-            .min_connections(1)
-            .idle_timeout(None)
-            .max_lifetime(None);
+        options.max_connections(1).min_connections(1).idle_timeout(None).max_lifetime(None);
     } else {
         options.max_connections(max_connections);
     }
@@ -52,10 +48,7 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
 fn create_sqlite_folder(url: &str) -> Result<(), DbErr> {
     let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
     let path = path.split('?').next().unwrap_or_default();
-    if let Some(parent) = std::path::Path::new(path)
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-    {
+    if let Some(parent) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent)
             .map_err(|e| DbErr::Custom(format!("cannot create the folder {}: {e}", parent.display())))?;
     }
@@ -91,11 +84,7 @@ impl Application {
         let state = http::AppState::new(db, schema, auth.clone(), settings);
         let router = http::router(state);
         let listener = TcpListener::bind(settings.bind).await?;
-        Ok(Self {
-            listener,
-            router,
-            auth,
-        })
+        Ok(Self { listener, router, auth })
     }
 
     /// The authentication state (tests count password verifications through it).
@@ -110,12 +99,9 @@ impl Application {
 
     /// Serves until SIGTERM or Ctrl-C; requests in flight then finish before this returns.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(
-            self.listener,
-            self.router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown_signal())
+            .await
     }
 
     /// Serves until `stop` resolves (tests use this instead of signals).
@@ -123,12 +109,9 @@ impl Application {
         self,
         stop: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(
-            self.listener,
-            self.router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(stop)
-        .await
+        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(stop)
+            .await
     }
 }
 

@@ -59,14 +59,8 @@ fn sort_key_column<T: IntoIden>(name: T, manager: &SchemaManager) -> ColumnDef {
 
 fn timestamps<T: IntoIden>(created: T, updated: T) -> [ColumnDef; 2] {
     [
-        ColumnDef::new(created)
-            .timestamp_with_time_zone()
-            .not_null()
-            .to_owned(),
-        ColumnDef::new(updated)
-            .timestamp_with_time_zone()
-            .not_null()
-            .to_owned(),
+        ColumnDef::new(created).timestamp_with_time_zone().not_null().to_owned(),
+        ColumnDef::new(updated).timestamp_with_time_zone().not_null().to_owned(),
     ]
 }
 
@@ -89,12 +83,7 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_index(
-                Index::create()
-                    .name("ward_code_key")
-                    .table(Ward::Table)
-                    .col(Ward::Code)
-                    .unique()
-                    .to_owned(),
+                Index::create().name("ward_code_key").table(Ward::Table).col(Ward::Code).unique().to_owned(),
             )
             .await?;
 
@@ -103,12 +92,7 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(ResidentialGroup::Table)
-                    .col(
-                        ColumnDef::new(ResidentialGroup::Id)
-                            .uuid()
-                            .not_null()
-                            .primary_key(),
-                    )
+                    .col(ColumnDef::new(ResidentialGroup::Id).uuid().not_null().primary_key())
                     .col(ColumnDef::new(ResidentialGroup::WardId).uuid().not_null())
                     .col(ColumnDef::new(ResidentialGroup::Code).string_len(32).not_null())
                     .col(sort_key_column(ResidentialGroup::SortKey, manager))
@@ -229,14 +213,8 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(Household::Table).to_owned())
-            .await?;
-        manager
-            .drop_table(Table::drop().table(ResidentialGroup::Table).to_owned())
-            .await?;
-        manager
-            .drop_table(Table::drop().table(Ward::Table).to_owned())
-            .await
+        manager.drop_table(Table::drop().table(Household::Table).to_owned()).await?;
+        manager.drop_table(Table::drop().table(ResidentialGroup::Table).to_owned()).await?;
+        manager.drop_table(Table::drop().table(Ward::Table).to_owned()).await
     }
 }

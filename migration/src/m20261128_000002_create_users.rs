@@ -72,16 +72,8 @@ impl MigrationTrait for Migration {
                     // Bumped on deactivation and password change: access tokens carrying an older
                     // version stop working at once.
                     .col(ColumnDef::new(AppUser::TokenVersion).integer().not_null())
-                    .col(
-                        ColumnDef::new(AppUser::CreatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(AppUser::UpdatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
+                    .col(ColumnDef::new(AppUser::CreatedAt).timestamp_with_time_zone().not_null())
+                    .col(ColumnDef::new(AppUser::UpdatedAt).timestamp_with_time_zone().not_null())
                     .to_owned(),
             )
             .await?;
@@ -100,12 +92,7 @@ impl MigrationTrait for Migration {
         let ward = || Expr::col(RoleAssignment::WardId);
         let group = || Expr::col(RoleAssignment::GroupId);
         let scope_matches_role = Condition::any()
-            .add(
-                Condition::all()
-                    .add(role.clone().eq("ADMIN"))
-                    .add(ward().is_null())
-                    .add(group().is_null()),
-            )
+            .add(Condition::all().add(role.clone().eq("ADMIN")).add(ward().is_null()).add(group().is_null()))
             .add(
                 Condition::all()
                     .add(role.clone().eq("WARD_OFFICIAL"))
@@ -127,11 +114,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(RoleAssignment::Role).string_len(16).not_null())
                     .col(ColumnDef::new(RoleAssignment::WardId).uuid().null())
                     .col(ColumnDef::new(RoleAssignment::GroupId).uuid().null())
-                    .col(
-                        ColumnDef::new(RoleAssignment::CreatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
+                    .col(ColumnDef::new(RoleAssignment::CreatedAt).timestamp_with_time_zone().not_null())
                     .check(scope_matches_role)
                     .foreign_key(
                         ForeignKey::create()
@@ -163,13 +146,7 @@ impl MigrationTrait for Migration {
             ("role_assignment_group_idx", RoleAssignment::GroupId),
         ] {
             manager
-                .create_index(
-                    Index::create()
-                        .name(name)
-                        .table(RoleAssignment::Table)
-                        .col(column)
-                        .to_owned(),
-                )
+                .create_index(Index::create().name(name).table(RoleAssignment::Table).col(column).to_owned())
                 .await?;
         }
 
@@ -183,21 +160,9 @@ impl MigrationTrait for Migration {
                     // token revokes them all.
                     .col(ColumnDef::new(RefreshToken::FamilyId).uuid().not_null())
                     .col(ColumnDef::new(RefreshToken::TokenHash).string_len(64).not_null())
-                    .col(
-                        ColumnDef::new(RefreshToken::ExpiresAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(RefreshToken::CreatedAt)
-                            .timestamp_with_time_zone()
-                            .not_null(),
-                    )
-                    .col(
-                        ColumnDef::new(RefreshToken::RevokedAt)
-                            .timestamp_with_time_zone()
-                            .null(),
-                    )
+                    .col(ColumnDef::new(RefreshToken::ExpiresAt).timestamp_with_time_zone().not_null())
+                    .col(ColumnDef::new(RefreshToken::CreatedAt).timestamp_with_time_zone().not_null())
+                    .col(ColumnDef::new(RefreshToken::RevokedAt).timestamp_with_time_zone().null())
                     .col(ColumnDef::new(RefreshToken::ReplacedBy).uuid().null())
                     .foreign_key(
                         ForeignKey::create()
@@ -224,27 +189,15 @@ impl MigrationTrait for Migration {
             ("refresh_token_family_idx", RefreshToken::FamilyId),
         ] {
             manager
-                .create_index(
-                    Index::create()
-                        .name(name)
-                        .table(RefreshToken::Table)
-                        .col(column)
-                        .to_owned(),
-                )
+                .create_index(Index::create().name(name).table(RefreshToken::Table).col(column).to_owned())
                 .await?;
         }
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(RefreshToken::Table).to_owned())
-            .await?;
-        manager
-            .drop_table(Table::drop().table(RoleAssignment::Table).to_owned())
-            .await?;
-        manager
-            .drop_table(Table::drop().table(AppUser::Table).to_owned())
-            .await
+        manager.drop_table(Table::drop().table(RefreshToken::Table).to_owned()).await?;
+        manager.drop_table(Table::drop().table(RoleAssignment::Table).to_owned()).await?;
+        manager.drop_table(Table::drop().table(AppUser::Table).to_owned()).await
     }
 }

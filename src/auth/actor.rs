@@ -48,12 +48,7 @@ pub struct Actor {
 impl Actor {
     /// The service acting on its own behalf, with every right (seeding, command-line tools).
     pub fn system() -> Self {
-        Self {
-            user_id: Uuid::nil(),
-            admin: true,
-            official_wards: Vec::new(),
-            leader_groups: Vec::new(),
-        }
+        Self { user_id: Uuid::nil(), admin: true, official_wards: Vec::new(), leader_groups: Vec::new() }
     }
 
     /// An actor from the assignments of a user: `wards` they are an official of, `groups` (with their
@@ -64,22 +59,12 @@ impl Actor {
         official_wards: Vec<Uuid>,
         leader_groups: Vec<(Uuid, Uuid)>,
     ) -> Self {
-        Self {
-            user_id,
-            admin,
-            official_wards,
-            leader_groups,
-        }
+        Self { user_id, admin, official_wards, leader_groups }
     }
 
     /// Nobody: an actor that sees nothing (for requests without a valid token).
     pub fn nobody() -> Self {
-        Self {
-            user_id: Uuid::nil(),
-            admin: false,
-            official_wards: Vec::new(),
-            leader_groups: Vec::new(),
-        }
+        Self { user_id: Uuid::nil(), admin: false, official_wards: Vec::new(), leader_groups: Vec::new() }
     }
 
     /// Holds the `ADMIN` role.

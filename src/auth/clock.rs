@@ -30,20 +30,13 @@ pub struct OffsetClock {
 impl OffsetClock {
     /// Moves this clock forward by `by`.
     pub fn advance(&self, by: Duration) {
-        let mut offset = self
-            .offset
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut offset = self.offset.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         *offset += by;
     }
 }
 
 impl Clock for OffsetClock {
     fn now(&self) -> DateTime<Utc> {
-        Utc::now()
-            + *self
-                .offset
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
+        Utc::now() + *self.offset.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }

@@ -81,9 +81,7 @@ impl TokenKeys {
 
     /// The claims of a well-signed, unexpired token of ours; `None` for anything else.
     pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Option<Claims> {
-        let claims = decode::<Claims>(token, &self.decoding, &self.validation)
-            .ok()?
-            .claims;
+        let claims = decode::<Claims>(token, &self.decoding, &self.validation).ok()?.claims;
         (claims.exp > now.timestamp()).then_some(claims)
     }
 }
@@ -122,15 +120,9 @@ mod tests {
         let (header_and_claims, _signature) = token.rsplit_once('.').expect("three parts");
         let (_, claims) = header_and_claims.split_once('.').expect("three parts");
         let none_header = URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#);
-        assert!(
-            keys.verify(&format!("{none_header}.{claims}."), now).is_none(),
-            "alg none"
-        );
+        assert!(keys.verify(&format!("{none_header}.{claims}."), now).is_none(), "alg none");
         let hs512 = URL_SAFE_NO_PAD.encode(r#"{"alg":"HS512","typ":"JWT"}"#);
-        assert!(
-            keys.verify(&format!("{hs512}.{claims}.AAAA"), now).is_none(),
-            "other algorithm"
-        );
+        assert!(keys.verify(&format!("{hs512}.{claims}.AAAA"), now).is_none(), "other algorithm");
         assert!(keys.verify("garbage", now).is_none());
     }
 }

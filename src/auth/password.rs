@@ -78,9 +78,7 @@ impl Passwords {
         let password = password.to_owned();
         tokio::task::spawn_blocking(move || {
             let salt = SaltString::generate(&mut OsRng);
-            argon2()
-                .hash_password(password.as_bytes(), &salt)
-                .map(|h| h.to_string())
+            argon2().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
         })
         .await
         .map_err(AppError::internal)?
@@ -113,24 +111,9 @@ mod tests {
         let passwords = Passwords::new();
         let hash = passwords.hash("correct horse battery").await.expect("hash");
         assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
-        assert!(
-            passwords
-                .verify("correct horse battery", Some(&hash))
-                .await
-                .expect("verify")
-        );
-        assert!(
-            !passwords
-                .verify("wrong horse battery", Some(&hash))
-                .await
-                .expect("verify")
-        );
-        assert!(
-            !passwords
-                .verify("correct horse battery", None)
-                .await
-                .expect("verify")
-        );
+        assert!(passwords.verify("correct horse battery", Some(&hash)).await.expect("verify"));
+        assert!(!passwords.verify("wrong horse battery", Some(&hash)).await.expect("verify"));
+        assert!(!passwords.verify("correct horse battery", None).await.expect("verify"));
         assert_eq!(passwords.verifications(), 3);
     }
 

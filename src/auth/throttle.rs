@@ -29,10 +29,7 @@ pub struct LoginThrottle {
 }
 
 fn prune(times: &mut VecDeque<DateTime<Utc>>, now: DateTime<Utc>) {
-    while times
-        .front()
-        .is_some_and(|t| *t <= now - Duration::minutes(WINDOW_MINUTES))
-    {
+    while times.front().is_some_and(|t| *t <= now - Duration::minutes(WINDOW_MINUTES)) {
         times.pop_front();
     }
 }
@@ -43,17 +40,13 @@ fn retry_after(times: &VecDeque<DateTime<Utc>>, limit: usize, now: DateTime<Utc>
         return None;
     }
     let oldest = times.front()?;
-    let wait = (*oldest + Duration::minutes(WINDOW_MINUTES) - now)
-        .num_seconds()
-        .max(1);
+    let wait = (*oldest + Duration::minutes(WINDOW_MINUTES) - now).num_seconds().max(1);
     Some(wait as u64)
 }
 
 impl LoginThrottle {
     fn lock(&self) -> std::sync::MutexGuard<'_, Failures> {
-        self.failures
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.failures.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// `Some(seconds)` when this login must be refused now.
@@ -67,21 +60,13 @@ impl LoginThrottle {
             prune(times, now);
             retry_after(times, MAX_FAILURES_PER_ADDRESS, now)
         });
-        by_username
-            .flatten()
-            .into_iter()
-            .chain(by_address.flatten())
-            .max()
+        by_username.flatten().into_iter().chain(by_address.flatten()).max()
     }
 
     /// Records a failed login.
     pub fn record_failure(&self, username_key: &str, address: IpAddr, now: DateTime<Utc>) {
         let mut failures = self.lock();
-        failures
-            .by_username
-            .entry(username_key.to_owned())
-            .or_default()
-            .push_back(now);
+        failures.by_username.entry(username_key.to_owned()).or_default().push_back(now);
         failures.by_address.entry(address).or_default().push_back(now);
         // Bound memory under a spray of random usernames: forget usernames whose window has passed.
         if failures.by_username.len() > 100_000 {
@@ -112,15 +97,8 @@ mod tests {
             throttle.record_failure("lan", address, start);
         }
         assert_eq!(throttle.check("lan", address, start), Some(15 * 60));
-        assert_eq!(
-            throttle.check("hoa", address, start),
-            None,
-            "another username is not throttled"
-        );
-        assert_eq!(
-            throttle.check("lan", address, start + Duration::minutes(15)),
-            None
-        );
+        assert_eq!(throttle.check("hoa", address, start), None, "another username is not throttled");
+        assert_eq!(throttle.check("lan", address, start + Duration::minutes(15)), None);
     }
 
     #[test]

@@ -102,15 +102,9 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_and_bounded() {
-        assert_eq!(
-            Name::parse("  Tổ dân phố 11 ").map(|n| n.0),
-            Ok("Tổ dân phố 11".to_owned())
-        );
+        assert_eq!(Name::parse("  Tổ dân phố 11 ").map(|n| n.0), Ok("Tổ dân phố 11".to_owned()));
         assert!(Name::parse("   ").is_err());
-        assert!(
-            Name::parse(&"ơ".repeat(200)).is_ok(),
-            "the limit counts characters, not bytes"
-        );
+        assert!(Name::parse(&"ơ".repeat(200)).is_ok(), "the limit counts characters, not bytes");
         assert!(Name::parse(&"ơ".repeat(201)).is_err());
         assert!(Name::parse("a\u{0}b").is_err());
     }

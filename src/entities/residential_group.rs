@@ -27,11 +27,7 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     /// The ward.
-    #[sea_orm(
-        belongs_to = "super::ward::Entity",
-        from = "Column::WardId",
-        to = "super::ward::Column::Id"
-    )]
+    #[sea_orm(belongs_to = "super::ward::Entity", from = "Column::WardId", to = "super::ward::Column::Id")]
     Ward,
     /// The group's households.
     #[sea_orm(has_many = "super::household::Entity")]

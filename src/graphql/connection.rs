@@ -37,15 +37,8 @@ macro_rules! connection {
             type Node = $node;
 
             fn assemble(edges: Vec<(String, $node)>, page_info: PageInfo, total_count: u64) -> Self {
-                let edges = edges
-                    .into_iter()
-                    .map(|(cursor, node)| $edge { cursor, node })
-                    .collect();
-                Self {
-                    edges,
-                    page_info,
-                    total_count,
-                }
+                let edges = edges.into_iter().map(|(cursor, node)| $edge { cursor, node }).collect();
+                Self { edges, page_info, total_count }
             }
         }
     };
@@ -89,11 +82,8 @@ pub fn to_connection<M, C: Connection>(
     cursor: impl Fn(&M) -> Cursor,
     node: impl Fn(M) -> C::Node,
 ) -> C {
-    let edges: Vec<(String, C::Node)> = page
-        .items
-        .into_iter()
-        .map(|m| (cursor(&m).encode(), node(m)))
-        .collect();
+    let edges: Vec<(String, C::Node)> =
+        page.items.into_iter().map(|m| (cursor(&m).encode(), node(m))).collect();
     let page_info = PageInfo {
         has_next_page: page.has_next_page,
         has_previous_page: page.has_previous_page,

@@ -48,34 +48,10 @@ impl RequestContext {
         };
         let spawn = |f| tokio::spawn(f);
         Self {
-            wards: DataLoader::new(
-                WardLoader {
-                    db: db.clone(),
-                    actor: actor.clone(),
-                },
-                spawn,
-            ),
-            groups: DataLoader::new(
-                GroupLoader {
-                    db: db.clone(),
-                    actor: actor.clone(),
-                },
-                spawn,
-            ),
-            group_pages: DataLoader::new(
-                GroupPageLoader {
-                    db: db.clone(),
-                    actor: actor.clone(),
-                },
-                spawn,
-            ),
-            household_pages: DataLoader::new(
-                HouseholdPageLoader {
-                    db: db.clone(),
-                    actor,
-                },
-                spawn,
-            ),
+            wards: DataLoader::new(WardLoader { db: db.clone(), actor: actor.clone() }, spawn),
+            groups: DataLoader::new(GroupLoader { db: db.clone(), actor: actor.clone() }, spawn),
+            group_pages: DataLoader::new(GroupPageLoader { db: db.clone(), actor: actor.clone() }, spawn),
+            household_pages: DataLoader::new(HouseholdPageLoader { db: db.clone(), actor }, spawn),
             assignments: DataLoader::new(AssignmentLoader { db: db.clone() }, spawn),
             caller,
             db,
@@ -88,9 +64,9 @@ impl RequestContext {
     pub fn actor(&self) -> Result<&Actor, AppError> {
         match &self.caller {
             Caller::User(actor) => Ok(actor),
-            Caller::Anonymous => Err(AppError::Unauthenticated(
-                "sign in first: send `Authorization: Bearer <accessToken>`",
-            )),
+            Caller::Anonymous => {
+                Err(AppError::Unauthenticated("sign in first: send `Authorization: Bearer <accessToken>`"))
+            }
             Caller::InvalidToken => Err(AppError::Unauthenticated(
                 "the access token is invalid or expired; refresh the session or sign in again",
             )),
@@ -100,8 +76,7 @@ impl RequestContext {
 
 /// The request context; its absence is a wiring bug, reported as an internal error.
 pub fn request<'a>(ctx: &Context<'a>) -> Result<&'a RequestContext, AppError> {
-    ctx.data::<RequestContext>()
-        .map_err(|_| AppError::internal("request context missing"))
+    ctx.data::<RequestContext>().map_err(|_| AppError::internal("request context missing"))
 }
 
 /// The request context and the signed-in caller, or `UNAUTHENTICATED`.

@@ -86,9 +86,7 @@ impl GroupQuery {
     ) -> Result<ResidentialGroup> {
         let (request_ctx, actor) = signed_in(ctx)?;
         let id = parse_id(&id, "id")?;
-        Ok(ResidentialGroup(
-            service::group::get(&request_ctx.db, actor, id).await?,
-        ))
+        Ok(ResidentialGroup(service::group::get(&request_ctx.db, actor, id).await?))
     }
 }
 
@@ -130,9 +128,7 @@ impl GroupMutation {
             code: input.code,
             name: input.name,
         };
-        Ok(ResidentialGroup(
-            service::group::create(&request_ctx.db, actor, new).await?,
-        ))
+        Ok(ResidentialGroup(service::group::create(&request_ctx.db, actor, new).await?))
     }
 
     /// Renames or recodes a residential group in a ward the caller governs.
@@ -144,12 +140,7 @@ impl GroupMutation {
     ) -> Result<ResidentialGroup> {
         let (request_ctx, actor) = signed_in(ctx)?;
         let id = parse_id(&id, "id")?;
-        let patch = service::group::GroupPatch {
-            code: input.code,
-            name: input.name,
-        };
-        Ok(ResidentialGroup(
-            service::group::update(&request_ctx.db, actor, id, patch).await?,
-        ))
+        let patch = service::group::GroupPatch { code: input.code, name: input.name };
+        Ok(ResidentialGroup(service::group::update(&request_ctx.db, actor, id, patch).await?))
     }
 }

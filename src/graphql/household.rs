@@ -18,10 +18,7 @@ use crate::{
 
 /// Where a household stands. Only `ACTIVE` households count in pledge coverage.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
-#[graphql(
-    name = "HouseholdStatus",
-    remote = "crate::domain::household::HouseholdStatus"
-)]
+#[graphql(name = "HouseholdStatus", remote = "crate::domain::household::HouseholdStatus")]
 pub enum HouseholdStatus {
     /// Living in the group; expected to sign.
     Active,
@@ -90,9 +87,7 @@ impl Household {
     /// The residential group the household belongs to.
     async fn group(&self, ctx: &Context<'_>) -> Result<ResidentialGroup> {
         let group = signed_in(ctx)?.0.groups.load_one(self.0.group_id).await?;
-        Ok(ResidentialGroup(
-            group.ok_or(AppError::NotFound("residential group"))?,
-        ))
+        Ok(ResidentialGroup(group.ok_or(AppError::NotFound("residential group"))?))
     }
 }
 
@@ -156,9 +151,7 @@ impl HouseholdQuery {
     ) -> Result<Household> {
         let (request_ctx, actor) = signed_in(ctx)?;
         let id = parse_id(&id, "id")?;
-        Ok(Household(
-            service::household::get(&request_ctx.db, actor, id).await?,
-        ))
+        Ok(Household(service::household::get(&request_ctx.db, actor, id).await?))
     }
 }
 
@@ -215,9 +208,7 @@ impl HouseholdMutation {
             member_count: input.member_count,
             phone: input.phone,
         };
-        Ok(Household(
-            service::household::create(&request_ctx.db, actor, new).await?,
-        ))
+        Ok(Household(service::household::create(&request_ctx.db, actor, new).await?))
     }
 
     /// Changes a household if it is still at `expectedVersion`; otherwise `CONFLICT` with
@@ -259,10 +250,7 @@ impl HouseholdMutation {
     ) -> Result<Household> {
         let (request_ctx, actor) = signed_in(ctx)?;
         let id = parse_id(&id, "id")?;
-        let patch = service::household::HouseholdPatch {
-            status: Some(status.into()),
-            ..Default::default()
-        };
+        let patch = service::household::HouseholdPatch { status: Some(status.into()), ..Default::default() };
         let updated = service::household::update(&request_ctx.db, actor, id, expected_version, patch);
         Ok(Household(updated.await?))
     }

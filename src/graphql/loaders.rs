@@ -85,15 +85,11 @@ impl Loader<GroupPageKey> for GroupPageLoader {
         let mut pages = HashMap::new();
         for (request, ward_ids) in by_arguments(keys, |k| (k.ward_id, k.request.clone())) {
             let found = service::group::pages_for_wards(&self.db, &self.actor, &ward_ids, &request).await?;
-            pages.extend(found.into_iter().map(|(ward_id, page)| {
-                (
-                    GroupPageKey {
-                        ward_id,
-                        request: request.clone(),
-                    },
-                    page,
-                )
-            }));
+            pages.extend(
+                found
+                    .into_iter()
+                    .map(|(ward_id, page)| (GroupPageKey { ward_id, request: request.clone() }, page)),
+            );
         }
         Ok(pages)
     }
@@ -129,14 +125,7 @@ impl Loader<HouseholdPageKey> for HouseholdPageLoader {
                 service::household::pages_for_groups(&self.db, &self.actor, &group_ids, &filter, &request)
                     .await?;
             pages.extend(found.into_iter().map(|(group_id, page)| {
-                (
-                    HouseholdPageKey {
-                        group_id,
-                        filter: filter.clone(),
-                        request: request.clone(),
-                    },
-                    page,
-                )
+                (HouseholdPageKey { group_id, filter: filter.clone(), request: request.clone() }, page)
             }));
         }
         Ok(pages)

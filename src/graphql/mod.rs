@@ -18,12 +18,7 @@ pub use context::{Caller, RequestContext};
 /// Everything a client can read.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
-pub struct QueryRoot(
-    user::UserQuery,
-    ward::WardQuery,
-    group::GroupQuery,
-    household::HouseholdQuery,
-);
+pub struct QueryRoot(user::UserQuery, ward::WardQuery, group::GroupQuery, household::HouseholdQuery);
 
 /// Everything a client can change.
 #[derive(MergedObject, Default)]

@@ -10,8 +10,10 @@ use super::{
     group::ResidentialGroup,
     ward::Ward,
 };
+use std::sync::Arc;
+
 use crate::{
-    auth::Role as DomainRole,
+    auth::{Actor, Role as DomainRole},
     entities::{app_user, role_assignment},
     error::AppError,
     service::{self, session::Session},
@@ -30,50 +32,67 @@ pub enum Role {
 }
 
 /// A person who signs in.
-pub struct User(pub app_user::Model);
+pub struct User {
+    model: app_user::Model,
+    /// Set when the user was just signed in by this request (login, refresh), which carries no token:
+    /// their own scope then decides what of their assignments they see.
+    session_actor: Option<Arc<Actor>>,
+}
+
+impl User {
+    /// A user read by a signed-in caller.
+    pub fn new(model: app_user::Model) -> Self {
+        Self { model, session_actor: None }
+    }
+}
 
 /// A person who signs in, with their roles.
 #[Object]
 impl User {
     /// Unique id.
     async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+        ID(self.model.id.to_string())
     }
 
     /// Sign-in name (unique, ignoring case).
     async fn username(&self) -> &str {
-        &self.0.username
+        &self.model.username
     }
 
     /// Name shown in the app.
     async fn display_name(&self) -> &str {
-        &self.0.display_name
+        &self.model.display_name
     }
 
     /// Inactive users cannot sign in.
     async fn active(&self) -> bool {
-        self.0.active
+        self.model.active
     }
 
     /// When the user was created.
     async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+        self.model.created_at
     }
 
     /// The user's roles, each with its ward or group.
     async fn role_assignments(&self, ctx: &Context<'_>) -> Result<Vec<RoleAssignment>> {
-        let (request_ctx, _) = signed_in(ctx)?;
-        let assignments = request_ctx
-            .assignments
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or_default();
-        Ok(assignments.into_iter().map(RoleAssignment).collect())
+        let request_ctx = request(ctx)?;
+        if self.session_actor.is_none() {
+            request_ctx.actor()?;
+        }
+        let assignments = request_ctx.assignments.load_one(self.model.id).await?.unwrap_or_default();
+        Ok(assignments
+            .into_iter()
+            .map(|model| RoleAssignment { model, session_actor: self.session_actor.clone() })
+            .collect())
     }
 }
 
 /// One role of a user with its scope.
-pub struct RoleAssignment(role_assignment::Model);
+pub struct RoleAssignment {
+    model: role_assignment::Model,
+    session_actor: Option<Arc<Actor>>,
+}
 
 /// One role of a user with its scope: no scope for `ADMIN`, a ward for `WARD_OFFICIAL`, a group for
 /// `GROUP_LEADER`.
@@ -81,29 +100,32 @@ pub struct RoleAssignment(role_assignment::Model);
 impl RoleAssignment {
     /// The role.
     async fn role(&self) -> Result<Role> {
-        let role = DomainRole::from_db(&self.0.role).ok_or_else(|| AppError::internal("unknown role"))?;
+        let role = DomainRole::from_db(&self.model.role).ok_or_else(|| AppError::internal("unknown role"))?;
         Ok(role.into())
     }
 
     /// The ward of a `WARD_OFFICIAL`; null for other roles or when the ward is outside the caller's scope.
     async fn ward(&self, ctx: &Context<'_>) -> Result<Option<Ward>> {
-        let Some(ward_id) = self.0.ward_id else {
-            return Ok(None);
+        let Some(ward_id) = self.model.ward_id else { return Ok(None) };
+        let request_ctx = request(ctx)?;
+        let ward = match &self.session_actor {
+            Some(actor) => service::ward::by_ids(&request_ctx.db, actor, &[ward_id]).await?.remove(&ward_id),
+            None => signed_in(ctx)?.0.wards.load_one(ward_id).await?,
         };
-        Ok(signed_in(ctx)?.0.wards.load_one(ward_id).await?.map(Ward))
+        Ok(ward.map(Ward))
     }
 
     /// The group of a `GROUP_LEADER`; null for other roles or when the group is outside the caller's scope.
     async fn group(&self, ctx: &Context<'_>) -> Result<Option<ResidentialGroup>> {
-        let Some(group_id) = self.0.group_id else {
-            return Ok(None);
+        let Some(group_id) = self.model.group_id else { return Ok(None) };
+        let request_ctx = request(ctx)?;
+        let group = match &self.session_actor {
+            Some(actor) => {
+                service::group::by_ids(&request_ctx.db, actor, &[group_id]).await?.remove(&group_id)
+            }
+            None => signed_in(ctx)?.0.groups.load_one(group_id).await?,
         };
-        Ok(signed_in(ctx)?
-            .0
-            .groups
-            .load_one(group_id)
-            .await?
-            .map(ResidentialGroup))
+        Ok(group.map(ResidentialGroup))
     }
 }
 
@@ -123,15 +145,17 @@ pub struct AuthPayload {
     pub user: User,
 }
 
-impl From<Session> for AuthPayload {
-    fn from(session: Session) -> Self {
-        Self {
+impl AuthPayload {
+    /// The payload of a new session; the user's own scope decides what of them the payload shows.
+    async fn new(ctx: &Context<'_>, session: Session) -> Result<Self> {
+        let actor = service::user::actor_of(&request(ctx)?.db, &session.user).await?;
+        Ok(Self {
             access_token: session.access_token,
             refresh_token: session.refresh_token,
             expires_at: session.access_expires_at,
             refresh_expires_at: session.refresh_expires_at,
-            user: User(session.user),
-        }
+            user: User { model: session.user, session_actor: Some(Arc::new(actor)) },
+        })
     }
 }
 
@@ -177,9 +201,7 @@ impl UserQuery {
     /// The signed-in user.
     async fn me(&self, ctx: &Context<'_>) -> Result<User> {
         let (request_ctx, actor) = signed_in(ctx)?;
-        Ok(User(
-            service::user::get(&request_ctx.db, actor, actor.user_id).await?,
-        ))
+        Ok(User::new(service::user::get(&request_ctx.db, actor, actor.user_id).await?))
     }
 
     /// The users the caller may manage or see: all for `ADMIN`; for `WARD_OFFICIAL`, the users with a
@@ -193,7 +215,7 @@ impl UserQuery {
         let (request_ctx, actor) = signed_in(ctx)?;
         let page_request = page_request(ctx, first, after)?;
         let page = service::user::list(&request_ctx.db, actor, &page_request).await?;
-        Ok(to_connection(page, service::user::cursor, User))
+        Ok(to_connection(page, service::user::cursor, User::new))
     }
 }
 
@@ -219,7 +241,7 @@ impl UserMutation {
             request_ctx.client_address,
         )
         .await?;
-        Ok(session.into())
+        AuthPayload::new(ctx, session).await
     }
 
     /// Exchanges a refresh token for a new session; the old refresh token stops working. Presenting an
@@ -231,11 +253,8 @@ impl UserMutation {
         refresh_token: String,
     ) -> Result<AuthPayload> {
         let request_ctx = request(ctx)?;
-        Ok(
-            service::session::refresh(&request_ctx.db, &request_ctx.auth, &refresh_token)
-                .await?
-                .into(),
-        )
+        let session = service::session::refresh(&request_ctx.db, &request_ctx.auth, &refresh_token).await?;
+        AuthPayload::new(ctx, session).await
     }
 
     /// Ends the session of a refresh token. Always true; an unknown token changes nothing.
@@ -265,7 +284,7 @@ impl UserMutation {
             &new_password,
         )
         .await?;
-        Ok(session.into())
+        AuthPayload::new(ctx, session).await
     }
 
     /// Creates a user. `ADMIN` may grant any role; `WARD_OFFICIAL` only `GROUP_LEADER` of groups in
@@ -281,11 +300,7 @@ impl UserMutation {
             let field = |name: &str| format!("roleAssignments.{index}.{name}");
             assignments.push(service::user::NewAssignment {
                 role: assignment.role.into(),
-                ward_id: assignment
-                    .ward_id
-                    .as_ref()
-                    .map(|id| parse_id(id, &field("wardId")))
-                    .transpose()?,
+                ward_id: assignment.ward_id.as_ref().map(|id| parse_id(id, &field("wardId"))).transpose()?,
                 group_id: assignment
                     .group_id
                     .as_ref()
@@ -299,9 +314,7 @@ impl UserMutation {
             password: input.password,
             assignments,
         };
-        Ok(User(
-            service::user::create(&request_ctx.db, &request_ctx.auth.passwords, actor, new).await?,
-        ))
+        Ok(User::new(service::user::create(&request_ctx.db, &request_ctx.auth.passwords, actor, new).await?))
     }
 
     /// Activates or deactivates a user; a deactivated user's tokens stop working at once.
@@ -313,8 +326,6 @@ impl UserMutation {
     ) -> Result<User> {
         let (request_ctx, actor) = signed_in(ctx)?;
         let id = parse_id(&id, "id")?;
-        Ok(User(
-            service::user::set_active(&request_ctx.db, actor, id, active).await?,
-        ))
+        Ok(User::new(service::user::set_active(&request_ctx.db, actor, id, active).await?))
     }
 }

@@ -55,10 +55,7 @@ impl Ward {
         #[graphql(desc = "Start after this cursor, taken from a previous page.")] after: Option<String>,
     ) -> Result<ResidentialGroupConnection> {
         let (request_ctx, _) = signed_in(ctx)?;
-        let key = GroupPageKey {
-            ward_id: self.0.id,
-            request: page_request(ctx, first, after)?,
-        };
+        let key = GroupPageKey { ward_id: self.0.id, request: page_request(ctx, first, after)? };
         let page = request_ctx
             .group_pages
             .load_one(key.clone())
@@ -119,11 +116,7 @@ impl WardMutation {
         #[graphql(desc = "The new ward.")] input: CreateWardInput,
     ) -> Result<Ward> {
         let (request_ctx, actor) = signed_in(ctx)?;
-        let new = service::ward::NewWard {
-            code: input.code,
-            name: input.name,
-            province: input.province,
-        };
+        let new = service::ward::NewWard { code: input.code, name: input.name, province: input.province };
         let ward = service::ward::create(&request_ctx.db, actor, new).await?;
         Ok(Ward(ward))
     }

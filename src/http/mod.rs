@@ -43,31 +43,19 @@ impl AppState {
     /// State for the router.
     pub fn new(db: DatabaseConnection, schema: AppSchema, auth: Arc<Auth>, settings: &Settings) -> Arc<Self> {
         let graphiql = settings.environment == Environment::Development;
-        Arc::new(Self {
-            db,
-            schema,
-            auth,
-            graphiql,
-        })
+        Arc::new(Self { db, schema, auth, graphiql })
     }
 }
 
 /// The router with every route and the cross-cutting layers.
 pub fn router(state: Arc<AppState>) -> Router {
-    let graphql_route = if state.graphiql {
-        get(graphiql).post(graphql)
-    } else {
-        post(graphql)
-    };
+    let graphql_route = if state.graphiql { get(graphiql).post(graphql) } else { post(graphql) };
     Router::new()
         .route("/graphql", graphql_route)
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
-        ))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -86,11 +74,7 @@ async fn graphql(
         }
     };
     let context = RequestContext::new(caller, state.db.clone(), state.auth.clone(), client_address(peer));
-    state
-        .schema
-        .execute(request.into_inner().data(context))
-        .await
-        .into()
+    state.schema.execute(request.into_inner().data(context)).await.into()
 }
 
 fn client_address(peer: SocketAddr) -> IpAddr {
@@ -110,21 +94,14 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Caller, A
     let Some(claims) = token.and_then(|token| state.auth.keys.verify(token, state.auth.clock.now())) else {
         return Ok(Caller::InvalidToken);
     };
-    Ok(
-        match service::user::load_actor(&state.db, claims.sub, claims.ver).await? {
-            Some(actor) => Caller::User(Arc::new(actor)),
-            None => Caller::InvalidToken,
-        },
-    )
+    Ok(match service::user::load_actor(&state.db, claims.sub, claims.ver).await? {
+        Some(actor) => Caller::User(Arc::new(actor)),
+        None => Caller::InvalidToken,
+    })
 }
 
 async fn graphiql() -> impl IntoResponse {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .title("pledge-api")
-            .finish(),
-    )
+    Html(GraphiQLSource::build().endpoint("/graphql").title("pledge-api").finish())
 }
 
 async fn healthz() -> &'static str {

@@ -32,17 +32,12 @@ pub(crate) fn visible(actor: &Actor) -> Select<group::Entity> {
     )
 }
 
-const ORDERING: Ordering<group::Column> = Ordering {
-    sort_key: group::Column::SortKey,
-    id: group::Column::Id,
-};
+const ORDERING: Ordering<group::Column> =
+    Ordering { sort_key: group::Column::SortKey, id: group::Column::Id };
 
 /// The cursor of a group in a ward's list.
 pub fn cursor(group: &group::Model) -> Cursor {
-    Cursor {
-        sort_key: group.sort_key.clone(),
-        id: group.id,
-    }
+    Cursor { sort_key: group.sort_key.clone(), id: group.id }
 }
 
 /// One group, or `NOT_FOUND` when it is missing or out of scope.
@@ -61,10 +56,7 @@ pub async fn by_ids(
     actor: &Actor,
     ids: &[Uuid],
 ) -> AppResult<HashMap<Uuid, group::Model>> {
-    let rows = visible(actor)
-        .filter(group::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?;
+    let rows = visible(actor).filter(group::Column::Id.is_in(ids.iter().copied())).all(db).await?;
     Ok(rows.into_iter().map(|g| (g.id, g)).collect())
 }
 
@@ -102,9 +94,7 @@ pub struct NewGroup {
 #[tracing::instrument(skip(db, actor, input))]
 pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewGroup) -> AppResult<group::Model> {
     if !actor.is_official_anywhere() {
-        return Err(AppError::Forbidden(
-            "only ward officials and administrators may create groups",
-        ));
+        return Err(AppError::Forbidden("only ward officials and administrators may create groups"));
     }
     let code = Code::parse(&input.code).map_err(|m| AppError::bad_input("code", m))?;
     let name = Name::parse(&input.name).map_err(|m| AppError::bad_input("name", m))?;
@@ -147,22 +137,12 @@ pub async fn update(
     patch: GroupPatch,
 ) -> AppResult<group::Model> {
     if !actor.is_official_anywhere() {
-        return Err(AppError::Forbidden(
-            "only ward officials and administrators may update groups",
-        ));
+        return Err(AppError::Forbidden("only ward officials and administrators may update groups"));
     }
-    let code = patch
-        .code
-        .as_deref()
-        .map(Code::parse)
-        .transpose()
-        .map_err(|m| AppError::bad_input("code", m))?;
-    let name = patch
-        .name
-        .as_deref()
-        .map(Name::parse)
-        .transpose()
-        .map_err(|m| AppError::bad_input("name", m))?;
+    let code =
+        patch.code.as_deref().map(Code::parse).transpose().map_err(|m| AppError::bad_input("code", m))?;
+    let name =
+        patch.name.as_deref().map(Name::parse).transpose().map_err(|m| AppError::bad_input("name", m))?;
     let txn = super::begin_write(db).await?;
     let current = get(&txn, actor, id).await?;
     if !actor.governs_ward(current.ward_id) {

@@ -43,17 +43,12 @@ pub(crate) fn visible(actor: &Actor) -> Select<household::Entity> {
     )
 }
 
-const ORDERING: Ordering<household::Column> = Ordering {
-    sort_key: household::Column::SortKey,
-    id: household::Column::Id,
-};
+const ORDERING: Ordering<household::Column> =
+    Ordering { sort_key: household::Column::SortKey, id: household::Column::Id };
 
 /// The cursor of a household in its group's list.
 pub fn cursor(household: &household::Model) -> Cursor {
-    Cursor {
-        sort_key: household.sort_key.clone(),
-        id: household.id,
-    }
+    Cursor { sort_key: household.sort_key.clone(), id: household.id }
 }
 
 /// The stored status of a household.
@@ -89,11 +84,7 @@ impl HouseholdFilter {
 /// One household, or `NOT_FOUND` when it is missing or out of scope.
 #[tracing::instrument(skip(db, actor))]
 pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> AppResult<household::Model> {
-    visible(actor)
-        .filter(household::Column::Id.eq(id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound("household"))
+    visible(actor).filter(household::Column::Id.eq(id)).one(db).await?.ok_or(AppError::NotFound("household"))
 }
 
 /// For each group, one page of its households that the actor may see, in natural code order.
@@ -142,9 +133,7 @@ pub struct NewHousehold {
 fn parse_phone(input: Option<&str>) -> AppResult<Option<Phone>> {
     match input.map(str::trim) {
         None | Some("") => Ok(None),
-        Some(text) => Phone::parse(text)
-            .map(Some)
-            .map_err(|m| AppError::bad_input("phone", m)),
+        Some(text) => Phone::parse(text).map(Some).map_err(|m| AppError::bad_input("phone", m)),
     }
 }
 
@@ -213,12 +202,8 @@ pub async fn update(
     expected_version: i32,
     patch: HouseholdPatch,
 ) -> AppResult<household::Model> {
-    let code = patch
-        .code
-        .as_deref()
-        .map(Code::parse)
-        .transpose()
-        .map_err(|m| AppError::bad_input("code", m))?;
+    let code =
+        patch.code.as_deref().map(Code::parse).transpose().map_err(|m| AppError::bad_input("code", m))?;
     let head_name = patch
         .head_name
         .as_deref()
@@ -243,15 +228,9 @@ pub async fn update(
     if current.version != expected_version {
         return Err(version_conflict(current.version));
     }
-    let code = code
-        .map(|c| c.as_str().to_owned())
-        .unwrap_or_else(|| current.code.clone());
-    let head_name = head_name
-        .map(|n| n.as_str().to_owned())
-        .unwrap_or_else(|| current.head_name.clone());
-    let address = address
-        .map(|a| a.as_str().to_owned())
-        .unwrap_or_else(|| current.address.clone());
+    let code = code.map(|c| c.as_str().to_owned()).unwrap_or_else(|| current.code.clone());
+    let head_name = head_name.map(|n| n.as_str().to_owned()).unwrap_or_else(|| current.head_name.clone());
+    let address = address.map(|a| a.as_str().to_owned()).unwrap_or_else(|| current.address.clone());
     let changes = household::ActiveModel {
         id: NotSet,
         group_id: NotSet,

@@ -41,10 +41,7 @@ impl Cursor {
         let text = String::from_utf8(bytes).ok()?;
         let rest = text.strip_prefix(CURSOR_PREFIX)?;
         let (id, sort_key) = rest.split_once('\n')?;
-        Some(Self {
-            sort_key: sort_key.to_owned(),
-            id: Uuid::parse_str(id).ok()?,
-        })
+        Some(Self { sort_key: sort_key.to_owned(), id: Uuid::parse_str(id).ok()? })
     }
 }
 
@@ -79,11 +76,7 @@ impl PageRequest {
                 AppError::bad_input("after", "after is not a cursor returned by this list")
             })?),
         };
-        Ok(Self {
-            first,
-            after,
-            with_total,
-        })
+        Ok(Self { first, after, with_total })
     }
 }
 
@@ -114,12 +107,7 @@ impl<T> Page<T> {
     fn from_rows(mut rows: Vec<T>, request: &PageRequest, total_count: Option<u64>) -> Self {
         let has_next_page = rows.len() as u64 > request.first;
         rows.truncate(request.first as usize);
-        Self {
-            items: rows,
-            has_next_page,
-            has_previous_page: request.after.is_some(),
-            total_count,
-        }
+        Self { items: rows, has_next_page, has_previous_page: request.after.is_some(), total_count }
     }
 }
 
@@ -136,11 +124,7 @@ impl<C: ColumnTrait> Ordering<C> {
     fn after(&self, cursor: &Cursor) -> Condition {
         Condition::any()
             .add(self.sort_key.gt(cursor.sort_key.clone()))
-            .add(
-                Condition::all()
-                    .add(self.sort_key.eq(cursor.sort_key.clone()))
-                    .add(self.id.gt(cursor.id)),
-            )
+            .add(Condition::all().add(self.sort_key.eq(cursor.sort_key.clone())).add(self.id.gt(cursor.id)))
     }
 }
 
@@ -156,11 +140,7 @@ where
     E::Model: Sync,
     C: ConnectionTrait,
 {
-    let total_count = if request.with_total {
-        Some(select.clone().count(db).await?)
-    } else {
-        None
-    };
+    let total_count = if request.with_total { Some(select.clone().count(db).await?) } else { None };
     let mut query = select;
     if let Some(cursor) = &request.after {
         query = query.filter(ordering.after(cursor));
@@ -208,10 +188,7 @@ where
             .into_tuple()
             .all(db)
             .await?;
-        totals = counts
-            .into_iter()
-            .map(|(id, n)| (id, u64::try_from(n).unwrap_or(0)))
-            .collect();
+        totals = counts.into_iter().map(|(id, n)| (id, u64::try_from(n).unwrap_or(0))).collect();
     }
 
     let mut inner = select;
@@ -258,10 +235,7 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_forged_ones_are_refused() {
-        let cursor = Cursor {
-            sort_key: "000000000011\nx".into(),
-            id: Uuid::now_v7(),
-        };
+        let cursor = Cursor { sort_key: "000000000011\nx".into(), id: Uuid::now_v7() };
         assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
         assert_eq!(Cursor::decode("not-a-cursor"), None);
         assert_eq!(Cursor::decode(&URL_SAFE_NO_PAD.encode("c1:nope\nkey")), None);
@@ -269,18 +243,9 @@ mod tests {
 
     #[test]
     fn first_is_bounded() {
-        assert_eq!(
-            PageRequest::parse(None, None, false).map(|r| r.first).ok(),
-            Some(20)
-        );
-        assert_eq!(
-            PageRequest::parse(Some(0), None, false).map(|r| r.first).ok(),
-            Some(0)
-        );
-        assert_eq!(
-            PageRequest::parse(Some(100), None, false).map(|r| r.first).ok(),
-            Some(100)
-        );
+        assert_eq!(PageRequest::parse(None, None, false).map(|r| r.first).ok(), Some(20));
+        assert_eq!(PageRequest::parse(Some(0), None, false).map(|r| r.first).ok(), Some(0));
+        assert_eq!(PageRequest::parse(Some(100), None, false).map(|r| r.first).ok(), Some(100));
         assert!(matches!(
             PageRequest::parse(Some(101), None, false),
             Err(AppError::BadUserInput { field, .. }) if field == "first"

@@ -41,10 +41,7 @@ pub struct Session {
 }
 
 fn hash_token(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Stores a new refresh token of `family_id` and returns it (the only time it exists in clear).
@@ -83,13 +80,7 @@ async fn new_session(
 ) -> AppResult<Session> {
     let (access_token, access_expires_at) = auth.keys.issue(user.id, user.token_version, now)?;
     let (_, refresh_token, refresh_expires_at) = issue_refresh_token(db, user.id, family_id, now).await?;
-    Ok(Session {
-        access_token,
-        access_expires_at,
-        refresh_token,
-        refresh_expires_at,
-        user,
-    })
+    Ok(Session { access_token, access_expires_at, refresh_token, refresh_expires_at, user })
 }
 
 /// Signs in. Unknown user, wrong password and inactive user all answer the same `UNAUTHENTICATED`
@@ -107,14 +98,9 @@ pub async fn login(
     if let Some(retry_after_seconds) = auth.throttle.check(&username_key, address, now) {
         return Err(AppError::RateLimited { retry_after_seconds });
     }
-    let user = app_user::Entity::find()
-        .filter(app_user::Column::UsernameKey.eq(&username_key))
-        .one(db)
-        .await?;
-    let matches = auth
-        .passwords
-        .verify(password, user.as_ref().map(|u| u.password_hash.as_str()))
-        .await?;
+    let user =
+        app_user::Entity::find().filter(app_user::Column::UsernameKey.eq(&username_key)).one(db).await?;
+    let matches = auth.passwords.verify(password, user.as_ref().map(|u| u.password_hash.as_str())).await?;
     let user = match user {
         Some(user) if matches && user.active => user,
         _ => {
@@ -194,13 +180,7 @@ pub async fn refresh(db: &DatabaseConnection, auth: &Auth, token: &str) -> AppRe
         return Err(AppError::Unauthenticated(BAD_REFRESH_TOKEN));
     }
     txn.commit().await?;
-    Ok(Session {
-        access_token,
-        access_expires_at,
-        refresh_token,
-        refresh_expires_at,
-        user,
-    })
+    Ok(Session { access_token, access_expires_at, refresh_token, refresh_expires_at, user })
 }
 
 /// Ends the session a refresh token belongs to (its whole family). Unknown tokens, or another user's,
@@ -235,31 +215,18 @@ pub async fn change_password(
         .one(db)
         .await?
         .ok_or(AppError::Unauthenticated("sign in again"))?;
-    if !auth
-        .passwords
-        .verify(current_password, Some(&user.password_hash))
-        .await?
-    {
-        return Err(AppError::bad_input(
-            "currentPassword",
-            "the current password is wrong",
-        ));
+    if !auth.passwords.verify(current_password, Some(&user.password_hash)).await? {
+        return Err(AppError::bad_input("currentPassword", "the current password is wrong"));
     }
     if current_password == new_password {
-        return Err(AppError::bad_input(
-            "newPassword",
-            "the new password must differ from the current one",
-        ));
+        return Err(AppError::bad_input("newPassword", "the new password must differ from the current one"));
     }
     let password_hash = auth.passwords.hash(new_password).await?;
     let now = auth.clock.now();
     let txn = super::begin_write(db).await?;
     let changed = app_user::Entity::update_many()
         .col_expr(app_user::Column::PasswordHash, Expr::value(password_hash))
-        .col_expr(
-            app_user::Column::TokenVersion,
-            Expr::col(app_user::Column::TokenVersion).add(1),
-        )
+        .col_expr(app_user::Column::TokenVersion, Expr::col(app_user::Column::TokenVersion).add(1))
         .col_expr(app_user::Column::UpdatedAt, Expr::value(super::now()))
         .filter(app_user::Column::Id.eq(user.id))
         // Two password changes racing from the same state: only the first wins.

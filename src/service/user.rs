@@ -24,9 +24,7 @@ pub const MAX_USERNAME_CHARS: usize = 64;
 /// Checks a username and returns it with its lower-cased lookup key.
 pub fn parse_username(input: &str) -> AppResult<(String, String)> {
     let username = input.trim();
-    let valid_chars = username
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    let valid_chars = username.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
     if username.chars().count() < 3 || username.chars().count() > MAX_USERNAME_CHARS || !valid_chars {
         return Err(AppError::bad_input(
             "username",
@@ -54,10 +52,8 @@ pub async fn load_actor(
 
 /// The actor for `user`, from their role assignments.
 pub async fn actor_of(db: &impl ConnectionTrait, user: &app_user::Model) -> AppResult<Actor> {
-    let assignments = role_assignment::Entity::find()
-        .filter(role_assignment::Column::UserId.eq(user.id))
-        .all(db)
-        .await?;
+    let assignments =
+        role_assignment::Entity::find().filter(role_assignment::Column::UserId.eq(user.id)).all(db).await?;
     let mut admin = false;
     let mut official_wards = Vec::new();
     let mut led_groups = Vec::new();
@@ -67,10 +63,7 @@ pub async fn actor_of(db: &impl ConnectionTrait, user: &app_user::Model) -> AppR
             Some(Role::WardOfficial) => official_wards.extend(assignment.ward_id),
             Some(Role::GroupLeader) => led_groups.extend(assignment.group_id),
             None => {
-                return Err(AppError::internal(format!(
-                    "assignment {} has an unknown role",
-                    assignment.id
-                )));
+                return Err(AppError::internal(format!("assignment {} has an unknown role", assignment.id)));
             }
         }
     }
@@ -118,17 +111,12 @@ fn visible(actor: &Actor) -> Select<app_user::Entity> {
     )
 }
 
-const ORDERING: Ordering<app_user::Column> = Ordering {
-    sort_key: app_user::Column::UsernameKey,
-    id: app_user::Column::Id,
-};
+const ORDERING: Ordering<app_user::Column> =
+    Ordering { sort_key: app_user::Column::UsernameKey, id: app_user::Column::Id };
 
 /// The cursor of a user in `list`.
 pub fn cursor(user: &app_user::Model) -> Cursor {
-    Cursor {
-        sort_key: user.username_key.clone(),
-        id: user.id,
-    }
+    Cursor { sort_key: user.username_key.clone(), id: user.id }
 }
 
 /// A page of the users the actor may see, by username. Group leaders may not list users.
@@ -139,20 +127,14 @@ pub async fn list(
     request: &PageRequest,
 ) -> AppResult<Page<app_user::Model>> {
     if !actor.is_official_anywhere() {
-        return Err(AppError::Forbidden(
-            "only ward officials and administrators may list users",
-        ));
+        return Err(AppError::Forbidden("only ward officials and administrators may list users"));
     }
     Ok(fetch_page(db, visible(actor), ORDERING, request).await?)
 }
 
 /// One user in scope, or `NOT_FOUND`.
 pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> AppResult<app_user::Model> {
-    visible(actor)
-        .filter(app_user::Column::Id.eq(id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound("user"))
+    visible(actor).filter(app_user::Column::Id.eq(id)).one(db).await?.ok_or(AppError::NotFound("user"))
 }
 
 /// The role assignments of each of `user_ids` (for dataloaders; the users were already scoped).
@@ -210,16 +192,12 @@ async fn check_grant(
     match (assignment.role, assignment.ward_id, assignment.group_id) {
         (Role::Admin, None, None) => {
             if !actor.is_admin() {
-                return Err(AppError::Forbidden(
-                    "only administrators may grant ADMIN or WARD_OFFICIAL",
-                ));
+                return Err(AppError::Forbidden("only administrators may grant ADMIN or WARD_OFFICIAL"));
             }
         }
         (Role::WardOfficial, Some(ward_id), None) => {
             if !actor.is_admin() {
-                return Err(AppError::Forbidden(
-                    "only administrators may grant ADMIN or WARD_OFFICIAL",
-                ));
+                return Err(AppError::Forbidden("only administrators may grant ADMIN or WARD_OFFICIAL"));
             }
             super::ward::get(db, actor, ward_id).await?;
         }
@@ -230,22 +208,13 @@ async fn check_grant(
             }
         }
         (Role::Admin, ..) => {
-            return Err(AppError::bad_input(
-                field,
-                "ADMIN takes neither wardId nor groupId",
-            ));
+            return Err(AppError::bad_input(field, "ADMIN takes neither wardId nor groupId"));
         }
         (Role::WardOfficial, ..) => {
-            return Err(AppError::bad_input(
-                field,
-                "WARD_OFFICIAL takes a wardId and no groupId",
-            ));
+            return Err(AppError::bad_input(field, "WARD_OFFICIAL takes a wardId and no groupId"));
         }
         (Role::GroupLeader, ..) => {
-            return Err(AppError::bad_input(
-                field,
-                "GROUP_LEADER takes a groupId and no wardId",
-            ));
+            return Err(AppError::bad_input(field, "GROUP_LEADER takes a groupId and no wardId"));
         }
     }
     Ok(())
@@ -260,18 +229,13 @@ pub async fn create(
     input: NewUser,
 ) -> AppResult<app_user::Model> {
     if !actor.is_official_anywhere() {
-        return Err(AppError::Forbidden(
-            "only ward officials and administrators may create users",
-        ));
+        return Err(AppError::Forbidden("only ward officials and administrators may create users"));
     }
     let (username, username_key) = parse_username(&input.username)?;
     let display_name = Name::parse(&input.display_name).map_err(|m| AppError::bad_input("displayName", m))?;
     crate::auth::password::check_new_password(&input.password, "password")?;
     if input.assignments.is_empty() {
-        return Err(AppError::bad_input(
-            "roleAssignments",
-            "a user needs at least one role",
-        ));
+        return Err(AppError::bad_input("roleAssignments", "a user needs at least one role"));
     }
     let mut assignments = input.assignments;
     assignments.dedup();
@@ -314,10 +278,7 @@ async fn may_manage(db: &impl ConnectionTrait, actor: &Actor, user_id: Uuid) -> 
     if actor.is_admin() {
         return Ok(true);
     }
-    let assignments = assignments_of(db, &[user_id])
-        .await?
-        .remove(&user_id)
-        .unwrap_or_default();
+    let assignments = assignments_of(db, &[user_id]).await?.remove(&user_id).unwrap_or_default();
     if assignments.is_empty() {
         return Ok(false);
     }
@@ -349,10 +310,7 @@ pub async fn set_active(
         ));
     }
     if id == actor.user_id {
-        return Err(AppError::bad_input(
-            "id",
-            "you cannot deactivate or reactivate yourself",
-        ));
+        return Err(AppError::bad_input("id", "you cannot deactivate or reactivate yourself"));
     }
     let txn = super::begin_write(db).await?;
     let user = get(&txn, actor, id).await?;
@@ -364,10 +322,7 @@ pub async fn set_active(
     }
     app_user::Entity::update_many()
         .col_expr(app_user::Column::Active, Expr::value(active))
-        .col_expr(
-            app_user::Column::TokenVersion,
-            Expr::col(app_user::Column::TokenVersion).add(1),
-        )
+        .col_expr(app_user::Column::TokenVersion, Expr::col(app_user::Column::TokenVersion).add(1))
         .col_expr(app_user::Column::UpdatedAt, Expr::value(super::now()))
         .filter(app_user::Column::Id.eq(user.id))
         .exec(&txn)
@@ -375,10 +330,7 @@ pub async fn set_active(
     if !active {
         super::session::revoke_all(&txn, user.id).await?;
     }
-    let user = app_user::Entity::find_by_id(user.id)
-        .one(&txn)
-        .await?
-        .ok_or(AppError::NotFound("user"))?;
+    let user = app_user::Entity::find_by_id(user.id).one(&txn).await?.ok_or(AppError::NotFound("user"))?;
     txn.commit().await?;
     Ok(user)
 }

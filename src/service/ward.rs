@@ -18,24 +18,14 @@ use crate::{
 /// The wards `actor` may see: all for admins, else their official wards and the wards of groups they lead.
 fn visible(actor: &Actor) -> Select<ward::Entity> {
     let query = ward::Entity::find();
-    if actor.is_admin() {
-        query
-    } else {
-        query.filter(ward::Column::Id.is_in(actor.visible_ward_ids()))
-    }
+    if actor.is_admin() { query } else { query.filter(ward::Column::Id.is_in(actor.visible_ward_ids())) }
 }
 
-const ORDERING: Ordering<ward::Column> = Ordering {
-    sort_key: ward::Column::Code,
-    id: ward::Column::Id,
-};
+const ORDERING: Ordering<ward::Column> = Ordering { sort_key: ward::Column::Code, id: ward::Column::Id };
 
 /// The cursor of a ward in `list`.
 pub fn cursor(ward: &ward::Model) -> super::page::Cursor {
-    super::page::Cursor {
-        sort_key: ward.code.clone(),
-        id: ward.id,
-    }
+    super::page::Cursor { sort_key: ward.code.clone(), id: ward.id }
 }
 
 /// A page of the wards the actor may see, by code.
@@ -51,11 +41,7 @@ pub async fn list(
 /// One ward, or `NOT_FOUND` when it is missing or out of scope.
 #[tracing::instrument(skip(db, actor))]
 pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> AppResult<ward::Model> {
-    visible(actor)
-        .filter(ward::Column::Id.eq(id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound("ward"))
+    visible(actor).filter(ward::Column::Id.eq(id)).one(db).await?.ok_or(AppError::NotFound("ward"))
 }
 
 /// The wards among `ids` that the actor may see (for dataloaders).
@@ -64,10 +50,7 @@ pub async fn by_ids(
     actor: &Actor,
     ids: &[Uuid],
 ) -> AppResult<HashMap<Uuid, ward::Model>> {
-    let rows = visible(actor)
-        .filter(ward::Column::Id.is_in(ids.iter().copied()))
-        .all(db)
-        .await?;
+    let rows = visible(actor).filter(ward::Column::Id.is_in(ids.iter().copied())).all(db).await?;
     Ok(rows.into_iter().map(|w| (w.id, w)).collect())
 }
 

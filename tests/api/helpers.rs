@@ -25,33 +25,19 @@ pub struct TestDatabase {
 impl TestDatabase {
     /// A fresh, empty database on the backend `TEST_DATABASE_URL` names.
     pub async fn create() -> Self {
-        match std::env::var("TEST_DATABASE_URL")
-            .ok()
-            .filter(|u| u.starts_with("postgres"))
-        {
-            None => Self {
-                url: "sqlite::memory:".into(),
-                admin_url: None,
-                name: String::new(),
-            },
+        match std::env::var("TEST_DATABASE_URL").ok().filter(|u| u.starts_with("postgres")) {
+            None => Self { url: "sqlite::memory:".into(), admin_url: None, name: String::new() },
             Some(admin_url) => {
                 let name = format!("pledge_test_{}", Uuid::now_v7().simple());
-                let admin = sea_orm::Database::connect(&admin_url)
-                    .await
-                    .expect("connect to TEST_DATABASE_URL");
+                let admin =
+                    sea_orm::Database::connect(&admin_url).await.expect("connect to TEST_DATABASE_URL");
                 admin
                     .execute_unprepared(&format!("CREATE DATABASE {name}"))
                     .await
                     .expect("create the test database");
                 admin.close().await.ok();
-                let base = admin_url
-                    .rsplit_once('/')
-                    .map_or(admin_url.as_str(), |(base, _)| base);
-                Self {
-                    url: format!("{base}/{name}"),
-                    admin_url: Some(admin_url.clone()),
-                    name,
-                }
+                let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(base, _)| base);
+                Self { url: format!("{base}/{name}"), admin_url: Some(admin_url.clone()), name }
             }
         }
     }
@@ -69,15 +55,11 @@ impl Drop for TestDatabase {
         let name = self.name.clone();
         // Drop runs inside the test's runtime, which cannot block on itself: use a thread of our own.
         let dropped = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("runtime");
+            let runtime =
+                tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
             runtime.block_on(async {
                 let admin = sea_orm::Database::connect(&admin_url).await?;
-                admin
-                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .await?;
+                admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await?;
                 admin.close().await
             })
         })
@@ -117,14 +99,10 @@ pub async fn spawn_app() -> TestApp {
         jwt_secret: Secret::new("test-secret-that-is-long-enough-for-hs256!"),
         jwt_secret_generated: false,
     };
-    let db = startup::connect(&database.url, settings.db_max_connections)
-        .await
-        .expect("connect");
+    let db = startup::connect(&database.url, settings.db_max_connections).await.expect("connect");
     startup::migrate(&db).await.expect("migrate");
     let clock = Arc::new(OffsetClock::default());
-    let app = Application::build_with_clock(&settings, db.clone(), clock.clone())
-        .await
-        .expect("build");
+    let app = Application::build_with_clock(&settings, db.clone(), clock.clone()).await.expect("build");
     let auth = app.auth();
     let address = format!("http://{}", app.local_addr().expect("bound"));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -135,15 +113,9 @@ pub async fn spawn_app() -> TestApp {
         username: "root".into(),
         display_name: "Root".into(),
         password: TEST_PASSWORD.into(),
-        assignments: vec![NewAssignment {
-            role: Role::Admin,
-            ward_id: None,
-            group_id: None,
-        }],
+        assignments: vec![NewAssignment { role: Role::Admin, ward_id: None, group_id: None }],
     };
-    service::user::create(&db, &auth.passwords, &Actor::system(), root)
-        .await
-        .expect("bootstrap admin");
+    service::user::create(&db, &auth.passwords, &Actor::system(), root).await.expect("bootstrap admin");
     let mut app = TestApp {
         address,
         db,
@@ -195,9 +167,7 @@ impl TestApp {
 
     /// Signs in and returns the access token, asserting success.
     pub async fn login(&self, username: &str, password: &str) -> String {
-        let body = self
-            .gql_with(None, LOGIN, json!({ "u": username, "p": password }))
-            .await;
+        let body = self.gql_with(None, LOGIN, json!({ "u": username, "p": password })).await;
         body["data"]["login"]["accessToken"]
             .as_str()
             .unwrap_or_else(|| panic!("login of {username} failed: {body:#}"))
@@ -228,10 +198,7 @@ impl TestApp {
         let backend = self.db.get_database_backend();
         let row = self
             .db
-            .query_one_raw(Statement::from_string(
-                backend,
-                format!("SELECT COUNT(*) AS n FROM {table}"),
-            ))
+            .query_one_raw(Statement::from_string(backend, format!("SELECT COUNT(*) AS n FROM {table}")))
             .await
             .expect("count")
             .expect("a row");
@@ -246,16 +213,12 @@ pub const LOGIN: &str = "mutation($u: String!, $p: String!) {
 
 /// The `extensions.code` of the first error, asserting there is one.
 pub fn error_code(body: &Value) -> &str {
-    body["errors"][0]["extensions"]["code"]
-        .as_str()
-        .unwrap_or_else(|| panic!("no error code in {body:#}"))
+    body["errors"][0]["extensions"]["code"].as_str().unwrap_or_else(|| panic!("no error code in {body:#}"))
 }
 
 /// The `extensions.field` of the first error.
 pub fn error_field(body: &Value) -> &str {
-    body["errors"][0]["extensions"]["field"]
-        .as_str()
-        .unwrap_or_else(|| panic!("no error field in {body:#}"))
+    body["errors"][0]["extensions"]["field"].as_str().unwrap_or_else(|| panic!("no error field in {body:#}"))
 }
 
 /// Ids of a fixture: one ward with two groups.
@@ -286,11 +249,7 @@ pub async fn ward_with_two_groups(app: &TestApp) -> Fixture {
     }
     let other_group_id = groups.pop().expect("two groups");
     let group_id = groups.pop().expect("two groups");
-    Fixture {
-        ward_id,
-        group_id,
-        other_group_id,
-    }
+    Fixture { ward_id, group_id, other_group_id }
 }
 
 /// Creates a household in `group_id` and returns its id.
@@ -304,10 +263,7 @@ pub async fn create_household(app: &TestApp, group_id: &str, code: &str, head_na
             } }),
         )
         .await;
-    data["createHousehold"]["id"]
-        .as_str()
-        .expect("household id")
-        .to_owned()
+    data["createHousehold"]["id"].as_str().expect("household id").to_owned()
 }
 
 /// The `node.code` of every edge of a connection, in order.
@@ -316,12 +272,7 @@ pub fn edge_codes(connection: &Value) -> Vec<String> {
         .as_array()
         .unwrap_or_else(|| panic!("no edges in {connection:#}"))
         .iter()
-        .map(|edge| {
-            edge["node"]["code"]
-                .as_str()
-                .unwrap_or_else(|| panic!("no code in {edge:#}"))
-                .to_owned()
-        })
+        .map(|edge| edge["node"]["code"].as_str().unwrap_or_else(|| panic!("no code in {edge:#}")).to_owned())
         .collect()
 }
 

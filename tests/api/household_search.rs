@@ -33,18 +33,11 @@ async fn street() -> Street {
         ids.push(create_household(&app, &fixture.group_id, code, head).await);
     }
     create_household(&app, &fixture.other_group_id, "1", "Trần Thị Hoa").await;
-    Street {
-        app,
-        group_id: fixture.group_id,
-        ids,
-    }
+    Street { app, group_id: fixture.group_id, ids }
 }
 
 async fn search(street: &Street, filter: Value) -> Value {
-    let data = street
-        .app
-        .gql_ok(SEARCH, json!({ "g": street.group_id, "filter": filter }))
-        .await;
+    let data = street.app.gql_ok(SEARCH, json!({ "g": street.group_id, "filter": filter })).await;
     data["households"].clone()
 }
 
@@ -141,11 +134,9 @@ async fn percent_and_underscore_in_a_search_match_only_themselves() {
     // Arrange
     let app = spawn_app().await;
     let fixture = ward_with_two_groups(&app).await;
-    for (code, address) in [
-        ("A_1", "Kiốt 50% chợ Lam Sơn"),
-        ("AB1", "Kiốt 500 chợ Lam Sơn"),
-        ("AC1", "Kiốt 5 chợ Lam Sơn"),
-    ] {
+    for (code, address) in
+        [("A_1", "Kiốt 50% chợ Lam Sơn"), ("AB1", "Kiốt 500 chợ Lam Sơn"), ("AC1", "Kiốt 5 chợ Lam Sơn")]
+    {
         app.gql_ok(
             "mutation($input: CreateHouseholdInput!) { createHousehold(input: $input) { id } }",
             json!({ "input": {
@@ -166,20 +157,11 @@ async fn percent_and_underscore_in_a_search_match_only_themselves() {
 
     for (term, expected) in cases {
         // Act
-        let data = app
-            .gql_ok(
-                SEARCH,
-                json!({ "g": fixture.group_id, "filter": { "search": term } }),
-            )
-            .await;
+        let data = app.gql_ok(SEARCH, json!({ "g": fixture.group_id, "filter": { "search": term } })).await;
 
         // Assert
         assert_eq!(edge_codes(&data["households"]), expected, "search {term:?}");
-        assert_eq!(
-            data["households"]["totalCount"],
-            expected.len(),
-            "search {term:?}"
-        );
+        assert_eq!(data["households"]["totalCount"], expected.len(), "search {term:?}");
     }
 }
 

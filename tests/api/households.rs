@@ -54,9 +54,7 @@ async fn stored(app: &TestApp, id: &str) -> Value {
 
 /// Creates the household of `valid_input` and returns it as stored.
 async fn created(app: &TestApp, group_id: &str) -> Value {
-    let data = app
-        .gql_ok(&create_mutation(), json!({ "input": valid_input(group_id) }))
-        .await;
+    let data = app.gql_ok(&create_mutation(), json!({ "input": valid_input(group_id) })).await;
     data["createHousehold"].clone()
 }
 
@@ -294,36 +292,21 @@ async fn a_malformed_id_is_bad_user_input_naming_the_argument() {
     let mut create = valid_input("tổ 1");
     create["code"] = json!("16");
     let cases = [
-        (
-            "household",
-            "query { household(id: \"15\") { id } }".to_owned(),
-            json!({}),
-            "id",
-        ),
+        ("household", "query { household(id: \"15\") { id } }".to_owned(), json!({}), "id"),
         (
             "households",
             "query { households(groupId: \"tổ 1\") { totalCount } }".to_owned(),
             json!({}),
             "groupId",
         ),
-        (
-            "createHousehold",
-            create_mutation(),
-            json!({ "input": create }),
-            "groupId",
-        ),
+        ("createHousehold", create_mutation(), json!({ "input": create }), "groupId"),
         (
             "updateHousehold",
             update_mutation(),
             json!({ "id": "15", "v": 1, "input": { "memberCount": 5 } }),
             "id",
         ),
-        (
-            "setHouseholdStatus",
-            status_mutation(),
-            json!({ "id": "15", "v": 1, "status": "MOVED_OUT" }),
-            "id",
-        ),
+        ("setHouseholdStatus", status_mutation(), json!({ "id": "15", "v": 1, "status": "MOVED_OUT" }), "id"),
     ];
 
     for (case, query, variables, field) in cases {
@@ -334,10 +317,7 @@ async fn a_malformed_id_is_bad_user_input_naming_the_argument() {
         assert_bad_input(&body, field, case);
     }
     assert_eq!(hierarchy_rows(&app).await, (1, 2, 1));
-    assert_eq!(
-        stored(&app, id_of(&household)).await,
-        household_without_group(&household)
-    );
+    assert_eq!(stored(&app, id_of(&household)).await, household_without_group(&household));
 }
 
 fn household_without_group(household: &Value) -> Value {
@@ -387,10 +367,7 @@ async fn unknown_ids_are_not_found_and_store_nothing() {
         assert!(body["data"].is_null(), "{case}");
         assert_eq!(hierarchy_rows(&app).await, (1, 2, 1), "{case}");
     }
-    assert_eq!(
-        stored(&app, id_of(&household)).await,
-        household_without_group(&household)
-    );
+    assert_eq!(stored(&app, id_of(&household)).await, household_without_group(&household));
 }
 
 #[tokio::test]
@@ -464,22 +441,12 @@ async fn update_household_with_phone_null_clears_the_phone_and_omitting_it_keeps
 
     // Act
     let kept = app
-        .gql_ok(
-            &update_mutation(),
-            json!({ "id": id, "v": 1, "input": { "headName": "Lê Thị Tám" } }),
-        )
+        .gql_ok(&update_mutation(), json!({ "id": id, "v": 1, "input": { "headName": "Lê Thị Tám" } }))
         .await;
-    let cleared = app
-        .gql_ok(
-            &update_mutation(),
-            json!({ "id": id, "v": 2, "input": { "phone": null } }),
-        )
-        .await;
+    let cleared =
+        app.gql_ok(&update_mutation(), json!({ "id": id, "v": 2, "input": { "phone": null } })).await;
     let replaced = app
-        .gql_ok(
-            &update_mutation(),
-            json!({ "id": id, "v": 3, "input": { "phone": "+84 987.654.321" } }),
-        )
+        .gql_ok(&update_mutation(), json!({ "id": id, "v": 3, "input": { "phone": "+84 987.654.321" } }))
         .await;
 
     // Assert
@@ -516,12 +483,7 @@ async fn update_household_refuses_each_invalid_field_and_changes_nothing() {
 
     for (case, field, value) in cases {
         // Act
-        let body = app
-            .gql(
-                &update_mutation(),
-                json!({ "id": id, "v": 1, "input": { field: value } }),
-            )
-            .await;
+        let body = app.gql(&update_mutation(), json!({ "id": id, "v": 1, "input": { field: value } })).await;
 
         // Assert
         assert_bad_input(&body, field, case);
@@ -541,10 +503,7 @@ async fn update_household_to_a_code_taken_in_the_group_is_a_conflict_and_changes
 
     // Act
     let body = app
-        .gql(
-            &update_mutation(),
-            json!({ "id": id, "v": 1, "input": { "code": "3", "memberCount": 9 } }),
-        )
+        .gql(&update_mutation(), json!({ "id": id, "v": 1, "input": { "code": "3", "memberCount": 9 } }))
         .await;
 
     // Assert
@@ -588,39 +547,41 @@ async fn update_household_with_a_stale_version_is_a_conflict_naming_the_current_
 
 #[tokio::test]
 async fn of_two_concurrent_updates_from_the_same_version_exactly_one_wins() {
-    // Arrange
+    // Arrange: several households, so the two requests of at least some pairs truly overlap in the
+    // database (one pair alone often runs one after the other).
     let app = spawn_app().await;
     let fixture = ward_with_two_groups(&app).await;
-    let household = created(&app, &fixture.group_id).await;
-    let id = id_of(&household);
     let mutation = update_mutation();
+    for round in 0..10 {
+        let id = create_household(&app, &fixture.group_id, &format!("R{round}"), "Lê Văn Tám").await;
 
-    // Act
-    let (first, second) = tokio::join!(
-        app.gql(
-            &mutation,
-            json!({ "id": id, "v": 1, "input": { "headName": "Người thứ nhất", "memberCount": 2 } }),
-        ),
-        app.gql(
-            &mutation,
-            json!({ "id": id, "v": 1, "input": { "headName": "Người thứ hai", "memberCount": 3 } }),
-        ),
-    );
+        // Act
+        let (first, second) = tokio::join!(
+            app.gql(
+                &mutation,
+                json!({ "id": id, "v": 1, "input": { "headName": "Người thứ nhất", "memberCount": 2 } }),
+            ),
+            app.gql(
+                &mutation,
+                json!({ "id": id, "v": 1, "input": { "headName": "Người thứ hai", "memberCount": 3 } }),
+            ),
+        );
 
-    // Assert
-    let (winner, loser) = match (first.get("errors"), second.get("errors")) {
-        (None, Some(_)) => (&first, &second),
-        (Some(_), None) => (&second, &first),
-        _ => panic!("exactly one update must win:\n{first:#}\n{second:#}"),
-    };
-    assert_eq!(error_code(loser), "CONFLICT", "{loser:#}");
-    assert_eq!(loser["errors"][0]["extensions"]["currentVersion"], 2, "{loser:#}");
-    let won = &winner["data"]["updateHousehold"];
-    assert_eq!(won["version"], 2);
-    let now = stored(&app, id).await;
-    assert_eq!(now["version"], 2);
-    assert_eq!(now["headName"], won["headName"]);
-    assert_eq!(now["memberCount"], won["memberCount"]);
+        // Assert
+        let (winner, loser) = match (first.get("errors"), second.get("errors")) {
+            (None, Some(_)) => (&first, &second),
+            (Some(_), None) => (&second, &first),
+            _ => panic!("round {round}: exactly one update must win:\n{first:#}\n{second:#}"),
+        };
+        assert_eq!(error_code(loser), "CONFLICT", "round {round}: {loser:#}");
+        assert_eq!(loser["errors"][0]["extensions"]["currentVersion"], 2, "round {round}: {loser:#}");
+        let won = &winner["data"]["updateHousehold"];
+        assert_eq!(won["version"], 2, "round {round}");
+        let now = stored(&app, &id).await;
+        assert_eq!(now["version"], 2, "round {round}");
+        assert_eq!(now["headName"], won["headName"], "round {round}");
+        assert_eq!(now["memberCount"], won["memberCount"], "round {round}");
+    }
 }
 
 #[tokio::test]
@@ -632,18 +593,8 @@ async fn set_household_status_changes_the_status_and_increments_the_version() {
     let id = id_of(&before);
 
     // Act
-    let moved = app
-        .gql_ok(
-            &status_mutation(),
-            json!({ "id": id, "v": 1, "status": "MOVED_OUT" }),
-        )
-        .await;
-    let dissolved = app
-        .gql_ok(
-            &status_mutation(),
-            json!({ "id": id, "v": 2, "status": "DISSOLVED" }),
-        )
-        .await;
+    let moved = app.gql_ok(&status_mutation(), json!({ "id": id, "v": 1, "status": "MOVED_OUT" })).await;
+    let dissolved = app.gql_ok(&status_mutation(), json!({ "id": id, "v": 2, "status": "DISSOLVED" })).await;
 
     // Assert
     assert_eq!(moved["setHouseholdStatus"]["status"], "MOVED_OUT");
@@ -664,20 +615,11 @@ async fn set_household_status_with_a_stale_version_is_a_conflict_and_changes_not
     let fixture = ward_with_two_groups(&app).await;
     let household = created(&app, &fixture.group_id).await;
     let id = id_of(&household);
-    app.gql_ok(
-        &update_mutation(),
-        json!({ "id": id, "v": 1, "input": { "memberCount": 5 } }),
-    )
-    .await;
+    app.gql_ok(&update_mutation(), json!({ "id": id, "v": 1, "input": { "memberCount": 5 } })).await;
     let before = stored(&app, id).await;
 
     // Act
-    let body = app
-        .gql(
-            &status_mutation(),
-            json!({ "id": id, "v": 1, "status": "DISSOLVED" }),
-        )
-        .await;
+    let body = app.gql(&status_mutation(), json!({ "id": id, "v": 1, "status": "DISSOLVED" })).await;
 
     // Assert
     assert_eq!(error_code(&body), "CONFLICT", "{body:#}");

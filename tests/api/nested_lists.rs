@@ -5,7 +5,8 @@ use serde_json::json;
 use crate::helpers::{TestApp, create_group, create_household, create_ward, edge_codes, spawn_app};
 
 /// Ward W1 with groups 1 (households 1, 2, 10) and 2 (household 1); ward W2 with groups 1
-/// (households 5, 6) and 3 (none). Returns the ids of (W1, W2).
+/// (households 1, 5, 6) and 3 (none). Three groups share the code "1" of a household, so a batch that
+/// mixed up parents would show. Returns the ids of (W1, W2).
 async fn two_wards(app: &TestApp) -> (String, String) {
     let w1 = create_ward(app, "W1", "Phường Lam Sơn").await;
     let w2 = create_ward(app, "W2", "Phường Ba Đình").await;
@@ -20,6 +21,7 @@ async fn two_wards(app: &TestApp) -> (String, String) {
         (&w1_g2, "1", "Phạm Thị Bình"),
         (&w2_g1, "5", "Đặng Văn Đức"),
         (&w1_g1, "2", "Lê Văn Hai"),
+        (&w2_g1, "1", "Hà Văn Một"),
     ] {
         create_household(app, group, code, head).await;
     }
@@ -61,7 +63,8 @@ async fn wards_groups_and_households_nest_with_each_group_getting_its_own_househ
                 ]) } },
             ] } } },
             { "node": { "code": "W2", "groups": { "totalCount": 2, "edges": [
-                { "node": { "code": "1", "households": households(2, vec![
+                { "node": { "code": "1", "households": households(3, vec![
+                    household("1", "Hà Văn Một", "1", "W2"),
                     household("5", "Đặng Văn Đức", "1", "W2"),
                     household("6", "Lý Văn Sáu", "1", "W2"),
                 ]) } },
@@ -104,8 +107,8 @@ async fn a_nested_page_limit_applies_to_each_group_separately() {
             { "node": { "code": "W2", "groups": {
                 "totalCount": 2, "pageInfo": { "hasNextPage": true },
                 "edges": [{ "node": { "code": "1", "households": {
-                    "totalCount": 2, "pageInfo": { "hasNextPage": true },
-                    "edges": [{ "node": { "code": "5" } }]
+                    "totalCount": 3, "pageInfo": { "hasNextPage": true },
+                    "edges": [{ "node": { "code": "1" } }]
                 } } }]
             } } },
         ])
@@ -154,7 +157,7 @@ async fn aliased_nested_lists_with_different_arguments_do_not_mix() {
         [
             ("W1/1".to_owned(), codes(&["1", "2"]), codes(&["1", "2"]), 3, 0),
             ("W1/2".to_owned(), codes(&["1"]), codes(&[]), 1, 0),
-            ("W2/1".to_owned(), codes(&["5", "6"]), codes(&["5", "6"]), 2, 0),
+            ("W2/1".to_owned(), codes(&["1", "5"]), codes(&["1", "5", "6"]), 3, 0),
             ("W2/3".to_owned(), codes(&[]), codes(&[]), 0, 0),
         ]
     );

@@ -19,10 +19,8 @@ const PAGE: &str = "query($g: ID!, $first: Int, $after: String, $filter: Househo
 /// A group with households coded "1" to `n`, created in a shuffled order.
 async fn group_with_households(app: &TestApp, group_id: &str, n: usize) {
     // Create out of order so the list order comes from the codes, not from insertion.
-    let order: Vec<usize> = (1..=n)
-        .filter(|c| c.is_multiple_of(2))
-        .chain((1..=n).filter(|c| !c.is_multiple_of(2)))
-        .collect();
+    let order: Vec<usize> =
+        (1..=n).filter(|c| c.is_multiple_of(2)).chain((1..=n).filter(|c| !c.is_multiple_of(2))).collect();
     for code in order {
         create_household(app, group_id, &code.to_string(), &format!("Chủ hộ {code}")).await;
     }
@@ -54,12 +52,7 @@ async fn paging_through_45_households_20_at_a_time_visits_each_once_in_code_orde
     let mut pages = Vec::new();
     let mut after = Value::Null;
     loop {
-        let data = app
-            .gql_ok(
-                PAGE,
-                json!({ "g": fixture.group_id, "first": 20, "after": after }),
-            )
-            .await;
+        let data = app.gql_ok(PAGE, json!({ "g": fixture.group_id, "first": 20, "after": after })).await;
         let page = data["households"].clone();
         let has_next = page["pageInfo"]["hasNextPage"] == json!(true);
         after = page["pageInfo"]["endCursor"].clone();
@@ -107,12 +100,8 @@ async fn first_0_returns_no_edges_but_the_total_and_whether_items_exist() {
     group_with_households(&app, &fixture.group_id, 3).await;
 
     // Act
-    let full = app
-        .gql_ok(PAGE, json!({ "g": fixture.group_id, "first": 0 }))
-        .await;
-    let empty = app
-        .gql_ok(PAGE, json!({ "g": fixture.other_group_id, "first": 0 }))
-        .await;
+    let full = app.gql_ok(PAGE, json!({ "g": fixture.group_id, "first": 0 })).await;
+    let empty = app.gql_ok(PAGE, json!({ "g": fixture.other_group_id, "first": 0 })).await;
 
     // Assert
     let expected = |total: u64, has_next: bool| {
@@ -134,9 +123,7 @@ async fn first_100_returns_100_and_the_rest_follows_after_its_end_cursor() {
     group_with_households(&app, &fixture.group_id, 101).await;
 
     // Act
-    let first = app
-        .gql_ok(PAGE, json!({ "g": fixture.group_id, "first": 100 }))
-        .await;
+    let first = app.gql_ok(PAGE, json!({ "g": fixture.group_id, "first": 100 })).await;
     let rest = app
         .gql_ok(
             PAGE,
@@ -161,11 +148,7 @@ async fn first_above_100_or_below_0_is_bad_user_input_on_every_list() {
     create_household(&app, &fixture.group_id, "1", "Trần Văn Một").await;
     let lists = [
         ("households", PAGE, json!({ "g": fixture.group_id })),
-        (
-            "wards",
-            "query($first: Int) { wards(first: $first) { totalCount } }",
-            json!({}),
-        ),
+        ("wards", "query($first: Int) { wards(first: $first) { totalCount } }", json!({})),
         (
             "Ward.groups",
             "query($id: ID!, $first: Int) { ward(id: $id) { groups(first: $first) { totalCount } } }",
@@ -187,11 +170,7 @@ async fn first_above_100_or_below_0_is_bad_user_input_on_every_list() {
             let body = app.gql(query, variables).await;
 
             // Assert
-            assert_eq!(
-                error_code(&body),
-                "BAD_USER_INPUT",
-                "{list} first {first}: {body:#}"
-            );
+            assert_eq!(error_code(&body), "BAD_USER_INPUT", "{list} first {first}: {body:#}");
             assert_eq!(error_field(&body), "first", "{list} first {first}: {body:#}");
         }
     }
@@ -211,10 +190,7 @@ async fn a_forged_after_cursor_is_bad_user_input_on_every_list() {
                 fixture.group_id
             ),
         ),
-        (
-            "wards",
-            "query($after: String) { wards(after: $after) { totalCount } }".to_owned(),
-        ),
+        ("wards", "query($after: String) { wards(after: $after) { totalCount } }".to_owned()),
         (
             "Ward.groups",
             format!(
@@ -237,11 +213,7 @@ async fn a_forged_after_cursor_is_bad_user_input_on_every_list() {
             let body = app.gql(query, json!({ "after": cursor })).await;
 
             // Assert
-            assert_eq!(
-                error_code(&body),
-                "BAD_USER_INPUT",
-                "{list} after {cursor:?}: {body:#}"
-            );
+            assert_eq!(error_code(&body), "BAD_USER_INPUT", "{list} after {cursor:?}: {body:#}");
             assert_eq!(error_field(&body), "after", "{list} after {cursor:?}: {body:#}");
         }
     }
@@ -260,11 +232,7 @@ async fn paging_with_a_status_filter_keeps_the_filter_on_every_page() {
         )
         .await;
     for edge in all["households"]["edges"].as_array().expect("edges") {
-        let code: usize = edge["node"]["code"]
-            .as_str()
-            .expect("code")
-            .parse()
-            .expect("number");
+        let code: usize = edge["node"]["code"].as_str().expect("code").parse().expect("number");
         if code.is_multiple_of(3) {
             app.gql_ok(
                 "mutation($id: ID!) { setHouseholdStatus(id: $id, expectedVersion: 1, status: MOVED_OUT) { id } }",
@@ -276,12 +244,7 @@ async fn paging_with_a_status_filter_keeps_the_filter_on_every_page() {
     let filter = json!({ "status": "ACTIVE" });
 
     // Act
-    let first = app
-        .gql_ok(
-            PAGE,
-            json!({ "g": fixture.group_id, "first": 5, "filter": filter }),
-        )
-        .await;
+    let first = app.gql_ok(PAGE, json!({ "g": fixture.group_id, "first": 5, "filter": filter })).await;
     let second = app
         .gql_ok(
             PAGE,
@@ -317,12 +280,7 @@ async fn wards_and_groups_page_by_cursor_too() {
 
     // Act
     let wards_1 = app.gql_ok(wards, json!({})).await;
-    let wards_2 = app
-        .gql_ok(
-            wards,
-            json!({ "after": wards_1["wards"]["pageInfo"]["endCursor"] }),
-        )
-        .await;
+    let wards_2 = app.gql_ok(wards, json!({ "after": wards_1["wards"]["pageInfo"]["endCursor"] })).await;
     let groups_1 = app.gql_ok(groups, json!({ "id": ward_id })).await;
     let groups_2 = app
         .gql_ok(

@@ -98,12 +98,8 @@ async fn ward_by_id_returns_the_stored_ward() {
     create_ward(&app, "W8", "Phường Ba Đình").await;
 
     // Act
-    let data = app
-        .gql_ok(
-            "query($id: ID!) { ward(id: $id) { id code name province } }",
-            json!({ "id": id }),
-        )
-        .await;
+    let data =
+        app.gql_ok("query($id: ID!) { ward(id: $id) { id code name province } }", json!({ "id": id })).await;
 
     // Assert
     assert_eq!(
@@ -131,16 +127,9 @@ async fn wards_lists_every_ward_by_code_with_its_total() {
 
     // Assert
     assert_eq!(data["wards"]["totalCount"], 3);
-    assert_eq!(
-        data["wards"]["pageInfo"],
-        json!({ "hasNextPage": false, "hasPreviousPage": false })
-    );
-    let nodes: Vec<&Value> = data["wards"]["edges"]
-        .as_array()
-        .expect("edges")
-        .iter()
-        .map(|e| &e["node"])
-        .collect();
+    assert_eq!(data["wards"]["pageInfo"], json!({ "hasNextPage": false, "hasPreviousPage": false }));
+    let nodes: Vec<&Value> =
+        data["wards"]["edges"].as_array().expect("edges").iter().map(|e| &e["node"]).collect();
     assert_eq!(
         nodes,
         [
@@ -208,10 +197,7 @@ async fn create_ward_accepts_a_200_character_name_and_a_32_character_code() {
     let code = "x".repeat(32);
 
     let data = app
-        .gql_ok(
-            CREATE_WARD,
-            json!({ "input": { "code": code, "name": name, "province": "Thanh Hóa" } }),
-        )
+        .gql_ok(CREATE_WARD, json!({ "input": { "code": code, "name": name, "province": "Thanh Hóa" } }))
         .await;
 
     assert_eq!(data["createWard"]["name"], name);
@@ -227,10 +213,7 @@ async fn create_ward_with_a_taken_code_is_a_conflict_and_stores_nothing() {
 
     // Act
     let body = app
-        .gql(
-            CREATE_WARD,
-            json!({ "input": { "code": "W1", "name": "Phường Khác", "province": "Hà Nội" } }),
-        )
+        .gql(CREATE_WARD, json!({ "input": { "code": "W1", "name": "Phường Khác", "province": "Hà Nội" } }))
         .await;
 
     // Assert
@@ -244,12 +227,7 @@ async fn ward_with_an_unknown_id_is_not_found() {
     let app = spawn_app().await;
     create_ward(&app, "W1", "Phường Lam Sơn").await;
 
-    let body = app
-        .gql(
-            "query($id: ID!) { ward(id: $id) { id } }",
-            json!({ "id": unknown_id() }),
-        )
-        .await;
+    let body = app.gql("query($id: ID!) { ward(id: $id) { id } }", json!({ "id": unknown_id() })).await;
 
     assert_eq!(error_code(&body), "NOT_FOUND", "{body:#}");
     assert!(body["data"].is_null());
@@ -261,12 +239,7 @@ async fn a_malformed_id_is_bad_user_input_naming_the_argument() {
     let app = spawn_app().await;
     let fixture = ward_with_two_groups(&app).await;
     let cases = [
-        (
-            "ward",
-            "query { ward(id: \"not-a-uuid\") { id } }",
-            json!({}),
-            "id",
-        ),
+        ("ward", "query { ward(id: \"not-a-uuid\") { id } }", json!({}), "id"),
         ("group", "query { group(id: \"42\") { id } }", json!({}), "id"),
         (
             "createGroup",
@@ -274,12 +247,7 @@ async fn a_malformed_id_is_bad_user_input_naming_the_argument() {
             json!({ "input": { "wardId": "W1", "code": "9", "name": "Tổ dân phố 9" } }),
             "wardId",
         ),
-        (
-            "updateGroup",
-            UPDATE_GROUP,
-            json!({ "id": "", "input": { "name": "Tổ dân phố 9" } }),
-            "id",
-        ),
+        ("updateGroup", UPDATE_GROUP, json!({ "id": "", "input": { "name": "Tổ dân phố 9" } }), "id"),
     ];
 
     for (case, query, variables, field) in cases {
@@ -348,11 +316,7 @@ async fn unknown_ids_are_not_found_and_store_nothing() {
             CREATE_GROUP,
             json!({ "input": { "wardId": unknown_id(), "code": "9", "name": "Tổ dân phố 9" } }),
         ),
-        (
-            "updateGroup",
-            UPDATE_GROUP,
-            json!({ "id": unknown_id(), "input": { "name": "Tổ dân phố 9" } }),
-        ),
+        ("updateGroup", UPDATE_GROUP, json!({ "id": unknown_id(), "input": { "name": "Tổ dân phố 9" } })),
     ];
 
     for (case, query, variables) in cases {
@@ -364,10 +328,7 @@ async fn unknown_ids_are_not_found_and_store_nothing() {
         assert!(body["data"].is_null(), "{case}");
         assert_eq!(hierarchy_rows(&app).await, (1, 2, 0), "{case}");
     }
-    assert_eq!(
-        stored_group(&app, &fixture.group_id).await,
-        ("1".to_owned(), "Tổ dân phố 1".to_owned())
-    );
+    assert_eq!(stored_group(&app, &fixture.group_id).await, ("1".to_owned(), "Tổ dân phố 1".to_owned()));
 }
 
 #[tokio::test]
@@ -454,17 +415,10 @@ async fn update_group_changes_only_the_given_fields() {
 
     // Act
     let renamed = app
-        .gql_ok(
-            UPDATE_GROUP,
-            json!({ "id": fixture.group_id, "input": { "name": " Tổ dân phố số 1 " } }),
-        )
+        .gql_ok(UPDATE_GROUP, json!({ "id": fixture.group_id, "input": { "name": " Tổ dân phố số 1 " } }))
         .await;
-    let recoded = app
-        .gql_ok(
-            UPDATE_GROUP,
-            json!({ "id": fixture.group_id, "input": { "code": "12" } }),
-        )
-        .await;
+    let recoded =
+        app.gql_ok(UPDATE_GROUP, json!({ "id": fixture.group_id, "input": { "code": "12" } })).await;
 
     // Assert
     assert_eq!(renamed["updateGroup"]["code"], "1");
@@ -472,10 +426,7 @@ async fn update_group_changes_only_the_given_fields() {
     assert_eq!(recoded["updateGroup"]["code"], "12");
     assert_eq!(recoded["updateGroup"]["name"], "Tổ dân phố số 1");
     assert_eq!(recoded["updateGroup"]["ward"]["id"], fixture.ward_id.as_str());
-    assert_eq!(
-        stored_group(&app, &fixture.group_id).await,
-        ("12".to_owned(), "Tổ dân phố số 1".to_owned())
-    );
+    assert_eq!(stored_group(&app, &fixture.group_id).await, ("12".to_owned(), "Tổ dân phố số 1".to_owned()));
     // The new code moves the group in the natural order: "2" before "12".
     let ward = app
         .gql_ok(
@@ -502,12 +453,7 @@ async fn update_group_refuses_each_invalid_field_and_changes_nothing() {
 
     for (case, field, value) in cases {
         // Act
-        let body = app
-            .gql(
-                UPDATE_GROUP,
-                json!({ "id": fixture.group_id, "input": { field: value } }),
-            )
-            .await;
+        let body = app.gql(UPDATE_GROUP, json!({ "id": fixture.group_id, "input": { field: value } })).await;
 
         // Assert
         assert_bad_input(&body, field, case);
@@ -527,19 +473,13 @@ async fn update_group_to_a_code_taken_in_the_ward_is_a_conflict_and_changes_noth
 
     // Act
     let body = app
-        .gql(
-            UPDATE_GROUP,
-            json!({ "id": fixture.group_id, "input": { "code": "2", "name": "Tổ mới" } }),
-        )
+        .gql(UPDATE_GROUP, json!({ "id": fixture.group_id, "input": { "code": "2", "name": "Tổ mới" } }))
         .await;
 
     // Assert
     assert_eq!(error_code(&body), "CONFLICT", "{body:#}");
     assert!(body["data"].is_null());
-    assert_eq!(
-        stored_group(&app, &fixture.group_id).await,
-        ("1".to_owned(), "Tổ dân phố 1".to_owned())
-    );
+    assert_eq!(stored_group(&app, &fixture.group_id).await, ("1".to_owned(), "Tổ dân phố 1".to_owned()));
     assert_eq!(hierarchy_rows(&app).await, (1, 2, 0));
 }
 
@@ -552,9 +492,7 @@ async fn update_group_may_take_a_code_used_in_another_ward() {
     let stranger = create_group(&app, &other_ward, "7").await;
 
     // Act
-    let data = app
-        .gql_ok(UPDATE_GROUP, json!({ "id": stranger, "input": { "code": "1" } }))
-        .await;
+    let data = app.gql_ok(UPDATE_GROUP, json!({ "id": stranger, "input": { "code": "1" } })).await;
 
     // Assert
     assert_eq!(data["updateGroup"]["code"], "1");
