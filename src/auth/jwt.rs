@@ -1,7 +1,7 @@
 //! Access tokens: HS256 JWTs with issuer, audience, expiry and the user's token version.
 //! The algorithm is pinned; a token signed any other way (or not at all) is refused.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -64,7 +64,8 @@ impl TokenKeys {
         token_version: i32,
         now: DateTime<Utc>,
     ) -> Result<(String, DateTime<Utc>), AppError> {
-        let expires_at = now + Duration::minutes(ACCESS_TOKEN_MINUTES);
+        // Whole seconds: what the client is told is exactly the `exp` claim.
+        let expires_at = (now + Duration::minutes(ACCESS_TOKEN_MINUTES)).trunc_subsecs(0);
         let claims = Claims {
             sub: user_id,
             iss: ISSUER.into(),

@@ -4,7 +4,7 @@ use std::net::IpAddr;
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -55,7 +55,7 @@ async fn issue_refresh_token(
     OsRng.fill_bytes(&mut bytes);
     let token = URL_SAFE_NO_PAD.encode(bytes);
     let id = Uuid::now_v7();
-    let expires_at = now + Duration::days(REFRESH_TOKEN_DAYS);
+    let expires_at = (now + Duration::days(REFRESH_TOKEN_DAYS)).trunc_subsecs(0);
     refresh_token::Entity::insert(refresh_token::ActiveModel {
         id: Set(id),
         user_id: Set(user_id),

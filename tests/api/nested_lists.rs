@@ -75,7 +75,7 @@ async fn wards_groups_and_households_nest_with_each_group_getting_its_own_househ
 }
 
 #[tokio::test]
-async fn a_nested_page_limit_applies_to_each_group_separately() {
+async fn a_nested_household_page_limit_applies_to_each_group_separately() {
     // Arrange
     let app = spawn_app().await;
     two_wards(&app).await;
@@ -83,35 +83,61 @@ async fn a_nested_page_limit_applies_to_each_group_separately() {
     // Act
     let data = app
         .gql_ok(
+            "{ wards { edges { node { code groups { edges { node { code households(first: 1) {
+                totalCount pageInfo { hasNextPage } edges { node { code headName } }
+            } } } } } } } }",
+            json!({}),
+        )
+        .await;
+
+    // Assert
+    let page = |total: u64, has_next: bool, edges: serde_json::Value| json!({ "totalCount": total, "pageInfo": { "hasNextPage": has_next }, "edges": edges });
+    assert_eq!(
+        data["wards"]["edges"],
+        json!([
+            { "node": { "code": "W1", "groups": { "edges": [
+                { "node": { "code": "1", "households":
+                    page(3, true, json!([{ "node": { "code": "1", "headName": "Nguyễn Văn An" } }])) } },
+                { "node": { "code": "2", "households":
+                    page(1, false, json!([{ "node": { "code": "1", "headName": "Phạm Thị Bình" } }])) } },
+            ] } } },
+            { "node": { "code": "W2", "groups": { "edges": [
+                { "node": { "code": "1", "households":
+                    page(3, true, json!([{ "node": { "code": "1", "headName": "Hà Văn Một" } }])) } },
+                { "node": { "code": "3", "households": page(0, false, json!([])) } },
+            ] } } },
+        ])
+    );
+}
+
+#[tokio::test]
+async fn a_nested_group_page_limit_applies_to_each_ward_separately() {
+    // Arrange: a third ward, so three wards have a group "1".
+    let app = spawn_app().await;
+    two_wards(&app).await;
+    let w3 = create_ward(&app, "W3", "Phường Điện Biên").await;
+    create_group(&app, &w3, "1").await;
+
+    // Act
+    let data = app
+        .gql_ok(
             "{ wards { edges { node { code groups(first: 1) {
-                totalCount pageInfo { hasNextPage }
-                edges { node { code households(first: 1) {
-                    totalCount pageInfo { hasNextPage } edges { node { code } }
-                } } }
+                totalCount pageInfo { hasNextPage } edges { node { code ward { code } } }
             } } } } }",
             json!({}),
         )
         .await;
 
     // Assert
+    let page = |ward: &str, total: u64, has_next: bool| {
+        json!({ "node": { "code": ward, "groups": {
+            "totalCount": total, "pageInfo": { "hasNextPage": has_next },
+            "edges": [{ "node": { "code": "1", "ward": { "code": ward } } }]
+        } } })
+    };
     assert_eq!(
         data["wards"]["edges"],
-        json!([
-            { "node": { "code": "W1", "groups": {
-                "totalCount": 2, "pageInfo": { "hasNextPage": true },
-                "edges": [{ "node": { "code": "1", "households": {
-                    "totalCount": 3, "pageInfo": { "hasNextPage": true },
-                    "edges": [{ "node": { "code": "1" } }]
-                } } }]
-            } } },
-            { "node": { "code": "W2", "groups": {
-                "totalCount": 2, "pageInfo": { "hasNextPage": true },
-                "edges": [{ "node": { "code": "1", "households": {
-                    "totalCount": 3, "pageInfo": { "hasNextPage": true },
-                    "edges": [{ "node": { "code": "1" } }]
-                } } }]
-            } } },
-        ])
+        json!([page("W1", 2, true), page("W2", 2, true), page("W3", 1, false)])
     );
 }
 
