@@ -5,6 +5,7 @@ mod helpers;
 
 mod household_search;
 mod households;
+mod input_errors;
 mod migrations;
 mod nested_lists;
 mod pagination;

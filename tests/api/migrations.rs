@@ -6,7 +6,7 @@ use crate::helpers::TestDatabase;
 
 #[tokio::test]
 async fn migrations_go_up_down_and_up_again() {
-    let database = TestDatabase::create().await;
+    let database = TestDatabase::create_empty().await;
     let db = pledge_api::startup::connect(&database.url, 2).await.expect("connect");
 
     Migrator::up(&db, None).await.expect("first up");
@@ -19,3 +19,4 @@ async fn migrations_go_up_down_and_up_again() {
     Migrator::up(&db, None).await.expect("second up");
     assert_eq!(Migrator::get_applied_migrations(&db).await.expect("status").len(), applied);
 }
+

@@ -102,6 +102,15 @@ async fn first_0_returns_no_edges_but_the_total_and_whether_items_exist() {
     // Act
     let full = app.gql_ok(PAGE, json!({ "g": fixture.group_id, "first": 0 })).await;
     let empty = app.gql_ok(PAGE, json!({ "g": fixture.other_group_id, "first": 0 })).await;
+    let wards = app
+        .gql_ok(
+            "query($id: ID!) {
+                wards(first: 0) { totalCount pageInfo { hasNextPage } edges { cursor } }
+                ward(id: $id) { groups(first: 0) { totalCount pageInfo { hasNextPage } edges { cursor } } }
+            }",
+            json!({ "id": fixture.ward_id }),
+        )
+        .await;
 
     // Assert
     let expected = |total: u64, has_next: bool| {
@@ -113,6 +122,10 @@ async fn first_0_returns_no_edges_but_the_total_and_whether_items_exist() {
     };
     assert_eq!(full["households"], expected(3, true));
     assert_eq!(empty["households"], expected(0, false));
+    let counted =
+        |total: u64| json!({ "totalCount": total, "pageInfo": { "hasNextPage": true }, "edges": [] });
+    assert_eq!(wards["wards"], counted(1));
+    assert_eq!(wards["ward"]["groups"], counted(2));
 }
 
 #[tokio::test]

@@ -1,5 +1,6 @@
 //! Wards and residential groups: create, read, update, nested lists, validation and duplicates.
 
+use chrono::DateTime;
 use serde_json::{Value, json};
 
 use crate::helpers::{
@@ -14,7 +15,7 @@ const CREATE_GROUP: &str = "mutation($input: CreateGroupInput!) {
     createGroup(input: $input) { id code name ward { id code } }
 }";
 const UPDATE_GROUP: &str = "mutation($id: ID!, $input: UpdateGroupInput!) {
-    updateGroup(id: $id, input: $input) { id code name updatedAt ward { id } }
+    updateGroup(id: $id, input: $input) { id code name createdAt updatedAt ward { id } }
 }";
 const GROUP: &str = "query($id: ID!) { group(id: $id) { id code name ward { id code name } } }";
 
@@ -426,6 +427,11 @@ async fn update_group_changes_only_the_given_fields() {
     assert_eq!(recoded["updateGroup"]["code"], "12");
     assert_eq!(recoded["updateGroup"]["name"], "Tổ dân phố số 1");
     assert_eq!(recoded["updateGroup"]["ward"]["id"], fixture.ward_id.as_str());
+    let timestamp =
+        |v: &Value| DateTime::parse_from_rfc3339(v.as_str().expect("timestamp")).expect("RFC 3339");
+    assert!(
+        timestamp(&recoded["updateGroup"]["updatedAt"]) > timestamp(&recoded["updateGroup"]["createdAt"])
+    );
     assert_eq!(stored_group(&app, &fixture.group_id).await, ("12".to_owned(), "Tổ dân phố số 1".to_owned()));
     // The new code moves the group in the natural order: "2" before "12".
     let ward = app
