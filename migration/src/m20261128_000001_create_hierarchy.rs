@@ -73,7 +73,8 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(Ward::Table)
                     .col(ColumnDef::new(Ward::Id).uuid().not_null().primary_key())
-                    .col(ColumnDef::new(Ward::Code).string_len(32).not_null())
+                    // Listed by code: byte-wise like the sort keys, the same order on both backends.
+                    .col(sort_key_column(Ward::Code, manager))
                     .col(ColumnDef::new(Ward::Name).string_len(200).not_null())
                     .col(ColumnDef::new(Ward::Province).string_len(200).not_null())
                     .col(created)

@@ -10,6 +10,8 @@ use argon2::{
     password_hash::{SaltString, rand_core::OsRng},
 };
 
+use tokio::sync::Semaphore;
+
 use crate::error::{AppError, AppResult};
 
 /// Shortest accepted password, in characters.
@@ -55,9 +57,13 @@ pub fn check_new_password(password: &str, field: &str) -> AppResult<()> {
 }
 
 /// Hashes and verifies passwords, counting verifications (tests assert that an unknown user costs one).
-#[derive(Debug, Default)]
+///
+/// At most one hash per core runs at a time: each takes 19 MiB, so a storm of logins queues here
+/// instead of taking a gigabyte, and the async workers stay free for other requests either way.
+#[derive(Debug)]
 pub struct Passwords {
     verifications: AtomicU64,
+    running: Semaphore,
 }
 
 impl Passwords {
@@ -65,7 +71,14 @@ impl Passwords {
     pub fn new() -> Arc<Self> {
         // Made now so the first login does not pay for it.
         let _ = dummy_hash();
-        Arc::new(Self::default())
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Arc::new(Self { verifications: AtomicU64::new(0), running: Semaphore::new(cores) })
+    }
+
+    /// Runs `work` on the blocking pool once a hashing slot is free.
+    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
+        let _slot = self.running.acquire().await.map_err(AppError::internal)?;
+        tokio::task::spawn_blocking(work).await.map_err(AppError::internal)
     }
 
     /// How many verifications have run.
@@ -76,12 +89,11 @@ impl Passwords {
     /// The argon2id PHC string of `password`.
     pub async fn hash(&self, password: &str) -> AppResult<String> {
         let password = password.to_owned();
-        tokio::task::spawn_blocking(move || {
+        self.run(move || {
             let salt = SaltString::generate(&mut OsRng);
             argon2().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
         })
-        .await
-        .map_err(AppError::internal)?
+        .await?
         .map_err(AppError::internal)
     }
 
@@ -92,12 +104,12 @@ impl Passwords {
         let known = stored.is_some();
         let stored = stored.unwrap_or_else(|| dummy_hash()).to_owned();
         let password = password.to_owned();
-        let matches = tokio::task::spawn_blocking(move || {
-            PasswordHash::new(&stored)
-                .is_ok_and(|hash| argon2().verify_password(password.as_bytes(), &hash).is_ok())
-        })
-        .await
-        .map_err(AppError::internal)?;
+        let matches = self
+            .run(move || {
+                PasswordHash::new(&stored)
+                    .is_ok_and(|hash| argon2().verify_password(password.as_bytes(), &hash).is_ok())
+            })
+            .await?;
         Ok(known && matches)
     }
 }

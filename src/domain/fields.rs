@@ -37,7 +37,12 @@ impl Name {
 
     /// Trims and checks a name.
     pub fn parse(input: &str) -> Result<Self, String> {
-        trimmed_text(input, Self::MAX_CHARS, "name").map(Self)
+        Self::parse_as(input, "name")
+    }
+
+    /// Trims and checks a name-like text; `what` is how the message calls it ("province").
+    pub fn parse_as(input: &str, what: &str) -> Result<Self, String> {
+        trimmed_text(input, Self::MAX_CHARS, what).map(Self)
     }
 
     /// The name as text.
@@ -82,9 +87,9 @@ impl Address {
 
 impl MemberCount {
     /// Checks the member count range.
-    pub fn parse(input: i32) -> Result<Self, String> {
+    pub fn parse(input: i64) -> Result<Self, String> {
         if (1..=100).contains(&input) {
-            Ok(Self(input))
+            Ok(Self(input as i32))
         } else {
             Err("member count must be between 1 and 100".to_owned())
         }

@@ -71,7 +71,7 @@ pub struct PageInfo {
 }
 
 /// Parses `first`/`after`, counting the total only when the query asks for `totalCount`.
-pub fn page_request(ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> AppResult<PageRequest> {
+pub fn page_request(ctx: &Context<'_>, first: Option<i64>, after: Option<String>) -> AppResult<PageRequest> {
     let with_total = ctx.look_ahead().field("totalCount").exists();
     PageRequest::parse(first, after.as_deref(), with_total)
 }

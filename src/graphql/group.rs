@@ -53,7 +53,7 @@ impl ResidentialGroup {
     async fn households(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "How many households, 0 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "How many households, 0 to 100 (default 20).")] first: Option<i64>,
         #[graphql(desc = "Start after this cursor, taken from a previous page.")] after: Option<String>,
         #[graphql(desc = "Narrow the list by words or status.")] filter: Option<HouseholdFilterInput>,
     ) -> Result<HouseholdConnection> {

@@ -121,7 +121,7 @@ impl HouseholdQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The residential group.")] group_id: ID,
-        #[graphql(desc = "How many households, 0 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "How many households, 0 to 100 (default 20).")] first: Option<i64>,
         #[graphql(desc = "Start after this cursor, taken from a previous page.")] after: Option<String>,
         #[graphql(desc = "Narrow the list by words or status.")] filter: Option<HouseholdFilterInput>,
     ) -> Result<HouseholdConnection> {
@@ -167,7 +167,7 @@ pub struct CreateHouseholdInput {
     /// Street address (1–500 characters).
     pub address: String,
     /// People living in it, 1–100.
-    pub member_count: i32,
+    pub member_count: i64,
     /// Vietnamese phone number in any common spelling ("0912 345 678", "+84 912 345 678"); stored as +84….
     pub phone: Option<String>,
 }
@@ -182,7 +182,7 @@ pub struct UpdateHouseholdInput {
     /// New address.
     pub address: Option<String>,
     /// New member count, 1–100.
-    pub member_count: Option<i32>,
+    pub member_count: Option<i64>,
     /// New phone number; `null` removes it.
     pub phone: MaybeUndefined<String>,
 }

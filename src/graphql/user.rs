@@ -209,7 +209,7 @@ impl UserQuery {
     async fn users(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "How many users, 0 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "How many users, 0 to 100 (default 20).")] first: Option<i64>,
         #[graphql(desc = "Start after this cursor, taken from a previous page.")] after: Option<String>,
     ) -> Result<UserConnection> {
         let (request_ctx, actor) = signed_in(ctx)?;

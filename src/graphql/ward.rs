@@ -51,7 +51,7 @@ impl Ward {
     async fn groups(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "How many groups, 0 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "How many groups, 0 to 100 (default 20).")] first: Option<i64>,
         #[graphql(desc = "Start after this cursor, taken from a previous page.")] after: Option<String>,
     ) -> Result<ResidentialGroupConnection> {
         let (request_ctx, _) = signed_in(ctx)?;
@@ -75,7 +75,7 @@ impl WardQuery {
     async fn wards(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "How many wards, 0 to 100 (default 20).")] first: Option<i32>,
+        #[graphql(desc = "How many wards, 0 to 100 (default 20).")] first: Option<i64>,
         #[graphql(desc = "Start after this cursor, taken from a previous page.")] after: Option<String>,
     ) -> Result<WardConnection> {
         let (request_ctx, actor) = signed_in(ctx)?;

@@ -74,7 +74,30 @@ async fn graphql(
         }
     };
     let context = RequestContext::new(caller, state.db.clone(), state.auth.clone(), client_address(peer));
-    state.schema.execute(request.into_inner().data(context)).await.into()
+    let mut response = state.schema.execute(request.into_inner().data(context)).await;
+    for error in &mut response.errors {
+        label_document_error(error);
+    }
+    response.into()
+}
+
+/// Errors async-graphql raises itself (syntax, unknown fields, wrong or missing input values) carry no
+/// code; every error must. They are all the client's to fix: `BAD_USER_INPUT`, naming the argument
+/// when the message does.
+fn label_document_error(error: &mut async_graphql::ServerError) {
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    if extensions.get("code").is_some() {
+        return;
+    }
+    extensions.set("code", "BAD_USER_INPUT");
+    let argument = error
+        .message
+        .split_once("argument \"")
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map(|(name, _)| name.to_owned());
+    if let Some(argument) = argument {
+        extensions.set("field", argument);
+    }
 }
 
 fn client_address(peer: SocketAddr) -> IpAddr {

@@ -125,7 +125,7 @@ pub struct NewHousehold {
     /// Street address.
     pub address: String,
     /// People living in it.
-    pub member_count: i32,
+    pub member_count: i64,
     /// Phone number, any common Vietnamese spelling.
     pub phone: Option<String>,
 }
@@ -145,7 +145,8 @@ pub async fn create(
     input: NewHousehold,
 ) -> AppResult<household::Model> {
     let code = Code::parse(&input.code).map_err(|m| AppError::bad_input("code", m))?;
-    let head_name = Name::parse(&input.head_name).map_err(|m| AppError::bad_input("headName", m))?;
+    let head_name = Name::parse_as(&input.head_name, "head of household's name")
+        .map_err(|m| AppError::bad_input("headName", m))?;
     let address = Address::parse(&input.address).map_err(|m| AppError::bad_input("address", m))?;
     let member_count =
         MemberCount::parse(input.member_count).map_err(|m| AppError::bad_input("memberCount", m))?;
@@ -185,7 +186,7 @@ pub struct HouseholdPatch {
     /// New address.
     pub address: Option<String>,
     /// New member count.
-    pub member_count: Option<i32>,
+    pub member_count: Option<i64>,
     /// New phone; `Some(None)` clears it.
     pub phone: Option<Option<String>>,
     /// New status.
@@ -207,7 +208,7 @@ pub async fn update(
     let head_name = patch
         .head_name
         .as_deref()
-        .map(Name::parse)
+        .map(|name| Name::parse_as(name, "head of household's name"))
         .transpose()
         .map_err(|m| AppError::bad_input("headName", m))?;
     let address = patch

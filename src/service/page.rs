@@ -58,11 +58,11 @@ pub struct PageRequest {
 
 impl PageRequest {
     /// Checks `first` (default 20, at most 100) and decodes `after`.
-    pub fn parse(first: Option<i32>, after: Option<&str>, with_total: bool) -> AppResult<Self> {
+    pub fn parse(first: Option<i64>, after: Option<&str>, with_total: bool) -> AppResult<Self> {
         let first = match first {
             None => DEFAULT_PAGE_SIZE,
             Some(n) if n < 0 => return Err(AppError::bad_input("first", "first must not be negative")),
-            Some(n) if n as u64 > MAX_PAGE_SIZE => {
+            Some(n) if n.unsigned_abs() > MAX_PAGE_SIZE => {
                 return Err(AppError::bad_input(
                     "first",
                     format!("first must be at most {MAX_PAGE_SIZE}; page through the rest with after"),

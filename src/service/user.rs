@@ -232,7 +232,8 @@ pub async fn create(
         return Err(AppError::Forbidden("only ward officials and administrators may create users"));
     }
     let (username, username_key) = parse_username(&input.username)?;
-    let display_name = Name::parse(&input.display_name).map_err(|m| AppError::bad_input("displayName", m))?;
+    let display_name = Name::parse_as(&input.display_name, "display name")
+        .map_err(|m| AppError::bad_input("displayName", m))?;
     crate::auth::password::check_new_password(&input.password, "password")?;
     if input.assignments.is_empty() {
         return Err(AppError::bad_input("roleAssignments", "a user needs at least one role"));

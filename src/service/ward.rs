@@ -73,8 +73,8 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewWard) -> A
     }
     let code = Code::parse(&input.code).map_err(|m| AppError::bad_input("code", m))?;
     let name = Name::parse(&input.name).map_err(|m| AppError::bad_input("name", m))?;
-    let province = Name::parse(&input.province)
-        .map_err(|m| AppError::bad_input("province", m.replace("name", "province")))?;
+    let province =
+        Name::parse_as(&input.province, "province").map_err(|m| AppError::bad_input("province", m))?;
     let now = super::now();
     let txn = super::begin_write(db).await?;
     let ward = ward::Entity::insert(ward::ActiveModel {

@@ -368,3 +368,141 @@ pub async fn hierarchy_rows(app: &TestApp) -> (i64, i64, i64) {
 pub fn unknown_id() -> String {
     Uuid::now_v7().to_string()
 }
+
+/// The backend the suite runs on, for failure messages.
+pub fn backend(app: &TestApp) -> &'static str {
+    if app.database.is_postgres() { "PostgreSQL" } else { "SQLite" }
+}
+
+/// Creates a user (as the bootstrap administrator) with `role_assignments` (a JSON list of
+/// `RoleAssignmentInput`) and the password `TEST_PASSWORD`, without signing them in; returns the id.
+pub async fn create_user(
+    app: &TestApp,
+    username: &str,
+    display_name: &str,
+    role_assignments: Value,
+) -> String {
+    let data = app
+        .gql_ok(
+            "mutation($input: CreateUserInput!) { createUser(input: $input) { id } }",
+            json!({ "input": {
+                "username": username, "displayName": display_name, "password": TEST_PASSWORD,
+                "roleAssignments": role_assignments
+            } }),
+        )
+        .await;
+    data["createUser"]["id"].as_str().expect("user id").to_owned()
+}
+
+/// The whole response of a `login` as anyone, without asserting success.
+pub async fn login_body(app: &TestApp, username: &str, password: &str) -> Value {
+    app.gql_with(None, LOGIN, json!({ "u": username, "p": password })).await
+}
+
+/// Signs in, asserting success, and returns (access token, refresh token).
+pub async fn login_session(app: &TestApp, username: &str, password: &str) -> (String, String) {
+    let body = login_body(app, username, password).await;
+    let token = |name: &str| {
+        body["data"]["login"][name]
+            .as_str()
+            .unwrap_or_else(|| panic!("login of {username} failed: {body:#}"))
+            .to_owned()
+    };
+    (token("accessToken"), token("refreshToken"))
+}
+
+/// Every row of every table, each table ordered by id: two snapshots are equal exactly when nothing
+/// was written in between.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    pub wards: Vec<pledge_api::entities::ward::Model>,
+    pub groups: Vec<pledge_api::entities::residential_group::Model>,
+    pub households: Vec<pledge_api::entities::household::Model>,
+    pub users: Vec<pledge_api::entities::app_user::Model>,
+    pub assignments: Vec<pledge_api::entities::role_assignment::Model>,
+    pub refresh_tokens: Vec<pledge_api::entities::refresh_token::Model>,
+}
+
+/// Row counts of every table, in the order of `Snapshot`'s fields.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RowCounts {
+    pub wards: usize,
+    pub groups: usize,
+    pub households: usize,
+    pub users: usize,
+    pub assignments: usize,
+    pub refresh_tokens: usize,
+}
+
+impl Snapshot {
+    /// Reads every table of `app`'s database.
+    pub async fn take(app: &TestApp) -> Self {
+        use pledge_api::entities::{
+            app_user, household, refresh_token, residential_group, role_assignment, ward,
+        };
+        use sea_orm::{EntityTrait, QueryOrder};
+        Self {
+            wards: ward::Entity::find().order_by_asc(ward::Column::Id).all(&app.db).await.expect("wards"),
+            groups: residential_group::Entity::find()
+                .order_by_asc(residential_group::Column::Id)
+                .all(&app.db)
+                .await
+                .expect("groups"),
+            households: household::Entity::find()
+                .order_by_asc(household::Column::Id)
+                .all(&app.db)
+                .await
+                .expect("households"),
+            users: app_user::Entity::find()
+                .order_by_asc(app_user::Column::Id)
+                .all(&app.db)
+                .await
+                .expect("users"),
+            assignments: role_assignment::Entity::find()
+                .order_by_asc(role_assignment::Column::Id)
+                .all(&app.db)
+                .await
+                .expect("assignments"),
+            refresh_tokens: refresh_token::Entity::find()
+                .order_by_asc(refresh_token::Column::Id)
+                .all(&app.db)
+                .await
+                .expect("refresh tokens"),
+        }
+    }
+
+    /// How many rows each table holds.
+    pub fn counts(&self) -> RowCounts {
+        RowCounts {
+            wards: self.wards.len(),
+            groups: self.groups.len(),
+            households: self.households.len(),
+            users: self.users.len(),
+            assignments: self.assignments.len(),
+            refresh_tokens: self.refresh_tokens.len(),
+        }
+    }
+
+    /// The tables whose rows differ between `self` and `later`.
+    pub fn changed_tables(&self, later: &Self) -> Vec<&'static str> {
+        [
+            ("ward", self.wards != later.wards),
+            ("residential_group", self.groups != later.groups),
+            ("household", self.households != later.households),
+            ("app_user", self.users != later.users),
+            ("role_assignment", self.assignments != later.assignments),
+            ("refresh_token", self.refresh_tokens != later.refresh_tokens),
+        ]
+        .into_iter()
+        .filter_map(|(table, changed)| changed.then_some(table))
+        .collect()
+    }
+
+    /// The user named `username` (case as stored).
+    pub fn user(&self, username: &str) -> &pledge_api::entities::app_user::Model {
+        self.users
+            .iter()
+            .find(|u| u.username == username)
+            .unwrap_or_else(|| panic!("no user {username} in {:#?}", self.users))
+    }
+}

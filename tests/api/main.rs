@@ -9,5 +9,8 @@ mod input_errors;
 mod migrations;
 mod nested_lists;
 mod pagination;
+mod permissions;
 mod schema;
+mod sessions;
+mod tokens;
 mod wards_and_groups;

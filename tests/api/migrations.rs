@@ -19,4 +19,3 @@ async fn migrations_go_up_down_and_up_again() {
     Migrator::up(&db, None).await.expect("second up");
     assert_eq!(Migrator::get_applied_migrations(&db).await.expect("status").len(), applied);
 }
-

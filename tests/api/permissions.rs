@@ -1,0 +1,421 @@
+//! The permission matrix of DESIGN.md §6 as data: every caller (ADMIN, WARD_OFFICIAL of ward A,
+//! GROUP_LEADER of group 11 in ward A, anonymous) against every query, nested list and mutation, on a
+//! target in scope and out of scope. A refusal must carry the exact code and leave every table as it
+//! was; an out-of-scope target must be refused exactly like a missing one; an allowed call must return
+//! exactly the expected data and leave exactly the expected rows. The scenario tests at the end follow
+//! the nested paths of issue 3 and `me`.
+
+mod operations;
+mod world;
+
+use std::collections::BTreeSet;
+
+use serde_json::json;
+
+use crate::helpers::{TEST_PASSWORD, backend, create_user};
+use operations::{Operation, run_case};
+use world::World;
+
+/// Who calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caller {
+    /// `root`, ADMIN.
+    Admin,
+    /// `official.a`, WARD_OFFICIAL of ward A.
+    Official,
+    /// `leader.11`, GROUP_LEADER of group 11 in ward A.
+    Leader,
+    /// No `Authorization` header.
+    Anonymous,
+}
+
+/// The columns of the matrix, in order.
+const CALLERS: [Caller; 4] = [Caller::Admin, Caller::Official, Caller::Leader, Caller::Anonymous];
+
+/// What an operation is aimed at, seen from the official of ward A and the leader of group 11.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The operation names no ward, group or household (`wards`, `me`, `createWard`, sessions).
+    Unscoped,
+    /// Ward A, group 11 or its household: in everyone's scope (for sessions: the caller's own).
+    Own,
+    /// Group 12 of ward A or its household: the official's, not the leader's.
+    Neighbour,
+    /// Ward B, group 21 or its household: only the admin's (for sessions: someone else's).
+    Foreign,
+    /// An id that names nothing: not in the matrix, the runner compares `NOT_FOUND` answers with it.
+    Missing,
+}
+
+/// The answer a case must get.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expected {
+    /// Success, with exactly the data and rows the operation's target implies.
+    Ok,
+    /// Success listing exactly these codes (usernames for `users`), in order.
+    Sees(&'static [&'static str]),
+    /// An error with this `extensions.code`, no data, and no change in the database.
+    Refused(&'static str),
+}
+
+const OK: Expected = Expected::Ok;
+const UNAUTHENTICATED: Expected = Expected::Refused("UNAUTHENTICATED");
+const FORBIDDEN: Expected = Expected::Refused("FORBIDDEN");
+const NOT_FOUND: Expected = Expected::Refused("NOT_FOUND");
+
+/// One cell of the matrix.
+#[derive(Debug, Clone, Copy)]
+pub struct Case {
+    pub caller: Caller,
+    pub operation: Operation,
+    pub scope: Scope,
+    pub expected: Expected,
+}
+
+/// One line of the matrix: an operation on a target and what each of `CALLERS` gets.
+struct Row(Operation, Scope, [Expected; 4]);
+
+/// The matrix, one line per operation and target. Queries come first: mutations add and change
+/// rows, and the lists the queries return are exact. Each mutation arranges its own target.
+fn rows() -> Vec<Row> {
+    use Operation::*;
+    use Scope::*;
+    const ALL_WARDS: Expected = Expected::Sees(&["WA", "WB"]);
+    const WARD_A: Expected = Expected::Sees(&["WA"]);
+    vec![
+        //  operation           target      ADMIN                          WARD_OFFICIAL (A)                  GROUP_LEADER (11)   anonymous
+        Row(Wards, Unscoped, [ALL_WARDS, WARD_A, WARD_A, UNAUTHENTICATED]),
+        Row(Ward, Own, [OK, OK, OK, UNAUTHENTICATED]),
+        Row(Ward, Foreign, [OK, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED]),
+        Row(Group, Own, [OK, OK, OK, UNAUTHENTICATED]),
+        Row(Group, Neighbour, [OK, OK, NOT_FOUND, UNAUTHENTICATED]),
+        Row(Group, Foreign, [OK, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED]),
+        Row(Households, Own, [OK, OK, OK, UNAUTHENTICATED]),
+        Row(Households, Neighbour, [OK, OK, NOT_FOUND, UNAUTHENTICATED]),
+        Row(Households, Foreign, [OK, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED]),
+        Row(Household, Own, [OK, OK, OK, UNAUTHENTICATED]),
+        Row(Household, Neighbour, [OK, OK, NOT_FOUND, UNAUTHENTICATED]),
+        Row(Household, Foreign, [OK, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED]),
+        Row(
+            Users,
+            Unscoped,
+            [
+                Expected::Sees(&["leader.11", "leader.21", "official.a", "official.b", "root"]),
+                Expected::Sees(&["leader.11", "official.a"]),
+                FORBIDDEN,
+                UNAUTHENTICATED,
+            ],
+        ),
+        Row(Me, Unscoped, [OK, OK, OK, UNAUTHENTICATED]),
+        Row(
+            WardGroups,
+            Own,
+            [
+                Expected::Sees(&["11", "12"]),
+                Expected::Sees(&["11", "12"]),
+                Expected::Sees(&["11"]),
+                UNAUTHENTICATED,
+            ],
+        ),
+        Row(WardGroups, Foreign, [Expected::Sees(&["21"]), NOT_FOUND, NOT_FOUND, UNAUTHENTICATED]),
+        Row(GroupHouseholds, Own, [OK, OK, OK, UNAUTHENTICATED]),
+        Row(GroupHouseholds, Neighbour, [OK, OK, NOT_FOUND, UNAUTHENTICATED]),
+        Row(GroupHouseholds, Foreign, [OK, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED]),
+        Row(HouseholdGroup, Own, [OK, OK, OK, UNAUTHENTICATED]),
+        Row(HouseholdGroup, Neighbour, [OK, OK, NOT_FOUND, UNAUTHENTICATED]),
+        Row(HouseholdGroup, Foreign, [OK, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED]),
+        Row(GroupWard, Own, [OK, OK, OK, UNAUTHENTICATED]),
+        Row(GroupWard, Neighbour, [OK, OK, NOT_FOUND, UNAUTHENTICATED]),
+        Row(GroupWard, Foreign, [OK, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED]),
+        // Mutations.
+        Row(CreateWard, Unscoped, [OK, FORBIDDEN, FORBIDDEN, UNAUTHENTICATED]),
+        Row(CreateGroup, Own, [OK, OK, FORBIDDEN, UNAUTHENTICATED]),
+        Row(CreateGroup, Foreign, [OK, NOT_FOUND, FORBIDDEN, UNAUTHENTICATED]),
+        Row(UpdateGroup, Own, [OK, OK, FORBIDDEN, UNAUTHENTICATED]),
+        Row(UpdateGroup, Neighbour, [OK, OK, FORBIDDEN, UNAUTHENTICATED]),
+        Row(UpdateGroup, Foreign, [OK, NOT_FOUND, FORBIDDEN, UNAUTHENTICATED]),
+        Row(CreateHousehold, Own, [OK, OK, OK, UNAUTHENTICATED]),
+        Row(CreateHousehold, Neighbour, [OK, OK, NOT_FOUND, UNAUTHENTICATED]),
+        Row(CreateHousehold, Foreign, [OK, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED]),
+        Row(UpdateHousehold, Own, [OK, OK, OK, UNAUTHENTICATED]),
+        Row(UpdateHousehold, Neighbour, [OK, OK, NOT_FOUND, UNAUTHENTICATED]),
+        Row(UpdateHousehold, Foreign, [OK, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED]),
+        Row(SetHouseholdStatus, Own, [OK, OK, OK, UNAUTHENTICATED]),
+        Row(SetHouseholdStatus, Neighbour, [OK, OK, NOT_FOUND, UNAUTHENTICATED]),
+        Row(SetHouseholdStatus, Foreign, [OK, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED]),
+        Row(CreateLeader, Own, [OK, OK, FORBIDDEN, UNAUTHENTICATED]),
+        Row(CreateLeader, Neighbour, [OK, OK, FORBIDDEN, UNAUTHENTICATED]),
+        Row(CreateLeader, Foreign, [OK, NOT_FOUND, FORBIDDEN, UNAUTHENTICATED]),
+        Row(CreateOfficial, Own, [OK, FORBIDDEN, FORBIDDEN, UNAUTHENTICATED]),
+        Row(CreateOfficial, Foreign, [OK, FORBIDDEN, FORBIDDEN, UNAUTHENTICATED]),
+        Row(CreateAdmin, Unscoped, [OK, FORBIDDEN, FORBIDDEN, UNAUTHENTICATED]),
+        Row(SetUserActive, Own, [OK, OK, FORBIDDEN, UNAUTHENTICATED]),
+        Row(SetUserActive, Neighbour, [OK, OK, FORBIDDEN, UNAUTHENTICATED]),
+        Row(SetUserActive, Foreign, [OK, NOT_FOUND, FORBIDDEN, UNAUTHENTICATED]),
+        Row(ChangePassword, Own, [OK, OK, OK, UNAUTHENTICATED]),
+        Row(Logout, Own, [OK, OK, OK, UNAUTHENTICATED]),
+        // Someone else's refresh token: `true`, and their session goes on.
+        Row(Logout, Foreign, [OK, OK, OK, UNAUTHENTICATED]),
+        Row(Login, Own, [OK, OK, OK, OK]),
+        Row(RefreshSession, Own, [OK, OK, OK, OK]),
+    ]
+}
+
+/// The matrix flattened into cases.
+fn matrix() -> Vec<Case> {
+    rows()
+        .into_iter()
+        .flat_map(|Row(operation, scope, expected)| {
+            CALLERS.into_iter().zip(expected).map(move |(caller, expected)| Case {
+                caller,
+                operation,
+                scope,
+                expected,
+            })
+        })
+        .collect()
+}
+
+/// Runs every case of `caller` in one fresh world and fails listing every case that went wrong.
+async fn run_matrix_for(caller: Caller) {
+    let world = World::build().await;
+    let cases: Vec<Case> = matrix().into_iter().filter(|case| case.caller == caller).collect();
+    let mut failures = Vec::new();
+    for case in &cases {
+        if let Err(reason) = run_case(&world, case).await {
+            failures.push(format!(
+                "{:?} × {:?} × {:?}, expected {:?}: {reason}",
+                case.caller, case.operation, case.scope, case.expected
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed on {}:\n{}",
+        failures.len(),
+        cases.len(),
+        backend(&world.app),
+        failures.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn an_admin_may_do_everything_everywhere() {
+    run_matrix_for(Caller::Admin).await;
+}
+
+#[tokio::test]
+async fn a_ward_official_works_in_their_ward_only_and_grants_only_group_leader_roles() {
+    run_matrix_for(Caller::Official).await;
+}
+
+#[tokio::test]
+async fn a_group_leader_works_on_the_households_of_their_group_only() {
+    run_matrix_for(Caller::Leader).await;
+}
+
+#[tokio::test]
+async fn an_anonymous_caller_may_only_log_in_and_refresh_a_session() {
+    run_matrix_for(Caller::Anonymous).await;
+}
+
+/// The fields of the `Query` or `Mutation` type in the SDL the service serves.
+fn root_fields(sdl: &str, type_name: &str) -> BTreeSet<String> {
+    let start = sdl.find(&format!("type {type_name} {{")).unwrap_or_else(|| panic!("no type {type_name}"));
+    let body = &sdl[start..start + sdl[start..].find("\n}").expect("end of type")];
+    let mut in_description = false;
+    let mut fields = BTreeSet::new();
+    for line in body.lines().skip(1) {
+        if line.trim() == "\"\"\"" {
+            in_description = !in_description;
+            continue;
+        }
+        if in_description || line.starts_with("\t\t") {
+            continue;
+        }
+        let name: String = line.trim().chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        if line.trim()[name.len()..].starts_with(['(', ':']) {
+            fields.insert(name);
+        }
+    }
+    fields
+}
+
+#[test]
+fn the_matrix_covers_every_query_and_mutation_of_the_schema_for_every_caller() {
+    // Arrange
+    let sdl = pledge_api::graphql::sdl();
+    let mut served = root_fields(&sdl, "Query");
+    served.extend(root_fields(&sdl, "Mutation"));
+
+    // Act
+    let cases = matrix();
+    let covered: BTreeSet<String> = cases.iter().map(|case| case.operation.root_field().to_owned()).collect();
+
+    // Assert
+    assert!(served.contains("households") && served.contains("createUser"), "SDL parsed: {served:?}");
+    assert_eq!(covered, served, "every root field of the schema, and only those, is in the matrix");
+    for operation in Operation::ALL {
+        for caller in CALLERS {
+            assert!(
+                cases.iter().any(|case| case.operation == operation && case.caller == caller),
+                "{caller:?} × {operation:?} is missing"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_leader_asking_for_their_ward_sees_only_their_group_and_its_households() {
+    // Arrange
+    let world = World::build().await;
+    let leader = world.token(Caller::Leader);
+
+    // Act
+    let body = world
+        .app
+        .gql_with(
+            leader.as_deref(),
+            "query($id: ID!) { ward(id: $id) { code groups { totalCount edges { node { code
+                households { totalCount edges { node { code headName phone } } }
+            } } } } }",
+            json!({ "id": world.ward_a.id }),
+        )
+        .await;
+
+    // Assert
+    assert_eq!(
+        body,
+        json!({ "data": { "ward": { "code": "WA", "groups": { "totalCount": 1, "edges": [
+            { "node": { "code": "11", "households": { "totalCount": 1, "edges": [
+                { "node": { "code": "H11", "headName": "Nguyễn Văn An", "phone": "+84912345611" } }
+            ] } } }
+        ] } } } })
+    );
+}
+
+#[tokio::test]
+async fn wards_for_a_leader_lists_only_their_ward_with_only_their_group() {
+    // Arrange
+    let world = World::build().await;
+    let leader = world.token(Caller::Leader);
+
+    // Act
+    let body = world
+        .app
+        .gql_with(
+            leader.as_deref(),
+            "{ wards { totalCount edges { node { code name groups { edges { node { code
+                households { totalCount }
+            } } } } } } }",
+            json!({}),
+        )
+        .await;
+
+    // Assert
+    assert_eq!(
+        body,
+        json!({ "data": { "wards": { "totalCount": 1, "edges": [
+            { "node": { "code": "WA", "name": "Phường Lam Sơn", "groups": { "edges": [
+                { "node": { "code": "11", "households": { "totalCount": 1 } } }
+            ] } } }
+        ] } } })
+    );
+}
+
+const ME: &str =
+    "{ me { username displayName roleAssignments { role ward { code name } group { code name } } } }";
+
+#[tokio::test]
+async fn me_returns_each_callers_role_assignments_with_ward_and_group_names() {
+    // Arrange
+    let world = World::build().await;
+
+    for (caller, expected) in [
+        (
+            Caller::Admin,
+            json!({ "username": "root", "displayName": "Root", "roleAssignments": [
+                { "role": "ADMIN", "ward": null, "group": null }
+            ] }),
+        ),
+        (
+            Caller::Official,
+            json!({ "username": "official.a", "displayName": world::OFFICIAL_NAME, "roleAssignments": [
+                { "role": "WARD_OFFICIAL", "ward": { "code": "WA", "name": "Phường Lam Sơn" }, "group": null }
+            ] }),
+        ),
+        (
+            Caller::Leader,
+            json!({ "username": "leader.11", "displayName": world::LEADER_NAME, "roleAssignments": [
+                { "role": "GROUP_LEADER", "ward": null, "group": { "code": "11", "name": "Tổ dân phố 11" } }
+            ] }),
+        ),
+    ] {
+        // Act
+        let body = world.app.gql_with(world.token(caller).as_deref(), ME, json!({})).await;
+
+        // Assert
+        assert_eq!(body, json!({ "data": { "me": expected } }), "{caller:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_user_with_two_assignments_sees_both_in_me_and_acts_in_the_union_of_their_scopes() {
+    // Arrange: an official of ward A who also leads group 21 of ward B.
+    let world = World::build().await;
+    let app = &world.app;
+    create_user(
+        app,
+        "lan.both",
+        "Nguyễn Thị Lan",
+        json!([
+            { "role": "WARD_OFFICIAL", "wardId": world.ward_a.id },
+            { "role": "GROUP_LEADER", "groupId": world.group_21.id }
+        ]),
+    )
+    .await;
+    let token = app.login("lan.both", TEST_PASSWORD).await;
+
+    // Act
+    let me = app.gql_with(Some(&token), ME, json!({})).await;
+    let wards = app
+        .gql_with(
+            Some(&token),
+            "{ wards { edges { node { code groups { edges { node { code } } } } } } }",
+            json!({}),
+        )
+        .await;
+    let other_ward_groups_before = app.count_rows("residential_group").await;
+    let create_group_in_led_ward = app
+        .gql_with(
+            Some(&token),
+            "mutation($input: CreateGroupInput!) { createGroup(input: $input) { code } }",
+            json!({ "input": { "wardId": world.ward_b.id, "code": "22", "name": "Tổ dân phố 22" } }),
+        )
+        .await;
+
+    // Assert
+    assert_eq!(
+        me,
+        json!({ "data": { "me": { "username": "lan.both", "displayName": "Nguyễn Thị Lan", "roleAssignments": [
+            { "role": "WARD_OFFICIAL", "ward": { "code": "WA", "name": "Phường Lam Sơn" }, "group": null },
+            { "role": "GROUP_LEADER", "ward": null, "group": { "code": "21", "name": "Tổ dân phố 21" } }
+        ] } } })
+    );
+    assert_eq!(
+        wards,
+        json!({ "data": { "wards": { "edges": [
+            { "node": { "code": "WA", "groups": { "edges": [
+                { "node": { "code": "11" } }, { "node": { "code": "12" } }
+            ] } } },
+            { "node": { "code": "WB", "groups": { "edges": [{ "node": { "code": "21" } }] } } }
+        ] } } })
+    );
+    // Leading a group of ward B does not make them an official of it.
+    assert_eq!(
+        crate::helpers::error_code(&create_group_in_led_ward),
+        "NOT_FOUND",
+        "{create_group_in_led_ward:#}"
+    );
+    assert_eq!(app.count_rows("residential_group").await, other_ward_groups_before);
+}
