@@ -1,7 +1,13 @@
 //! sea-orm entities: the tables as stored. They are never exposed as GraphQL types; `graphql/` has its own.
 
 pub mod app_user;
+pub mod audit_event;
+pub mod campaign;
+pub mod change_log;
+pub mod client_mutation;
+pub mod good_deed;
 pub mod household;
+pub mod pledge;
 pub mod refresh_token;
 pub mod residential_group;
 pub mod role_assignment;

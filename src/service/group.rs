@@ -4,10 +4,12 @@ use std::collections::HashMap;
 
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
-    EntityTrait, IntoActiveModel, QueryFilter, Select,
+    EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, Select,
 };
+use serde_json::json;
 use uuid::Uuid;
 
+use super::audit::AuditEntry;
 use super::page::{Cursor, Ordering, Page, PageRequest, fetch_pages_by_parent};
 use crate::{
     auth::Actor,
@@ -58,6 +60,17 @@ pub async fn by_ids(
 ) -> AppResult<HashMap<Uuid, group::Model>> {
     let rows = visible(actor).filter(group::Column::Id.is_in(ids.iter().copied())).all(db).await?;
     Ok(rows.into_iter().map(|g| (g.id, g)).collect())
+}
+
+/// The ward of a group (unscoped: for callers that already hold something of the group).
+pub(crate) async fn ward_of(db: &impl ConnectionTrait, group_id: Uuid) -> AppResult<Uuid> {
+    group::Entity::find_by_id(group_id)
+        .select_only()
+        .column(group::Column::WardId)
+        .into_tuple()
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound("residential group"))
 }
 
 /// For each ward, one page of its groups that the actor may see, in natural code order.
@@ -115,6 +128,15 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewGroup) -> 
     })
     .exec_with_returning(&txn)
     .await?;
+    let summary = json!({ "code": group.code, "name": group.name });
+    let entry = AuditEntry {
+        action: "group.create",
+        target_type: "residential_group",
+        target_id: Some(group.id),
+        ward_id: Some(group.ward_id),
+        summary,
+    };
+    super::audit::record(&txn, Some(actor.user_id), entry).await?;
     txn.commit().await?;
     Ok(group)
 }
@@ -161,6 +183,18 @@ pub async fn update(
     }
     active.updated_at = Set(super::now());
     let group = active.update(&txn).await?;
+    let summary = json!({
+        "from": { "code": current.code, "name": current.name },
+        "to": { "code": group.code, "name": group.name },
+    });
+    let entry = AuditEntry {
+        action: "group.update",
+        target_type: "residential_group",
+        target_id: Some(group.id),
+        ward_id: Some(group.ward_id),
+        summary,
+    };
+    super::audit::record(&txn, Some(actor.user_id), entry).await?;
     txn.commit().await?;
     Ok(group)
 }

@@ -3,16 +3,17 @@
 
 use std::collections::HashMap;
 
-use async_graphql::Value;
 use sea_orm::{
     ActiveValue::{NotSet, Set},
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
     Select,
     sea_query::{Expr, ExprTrait, LikeExpr, Query},
 };
+use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::page::{Cursor, Ordering, Page, PageRequest, fetch_pages_by_parent};
+use super::{audit::AuditEntry, changes::EntityType};
 use crate::{
     auth::Actor,
     domain::{
@@ -172,8 +173,46 @@ pub async fn create(
     })
     .exec_with_returning(&txn)
     .await?;
+    let entry = AuditEntry {
+        action: "household.create",
+        target_type: "household",
+        target_id: Some(household.id),
+        ward_id: Some(group.ward_id),
+        summary: audit_view(&household),
+    };
+    super::audit::record(&txn, Some(actor.user_id), entry).await?;
+    super::changes::record(&txn, EntityType::Household, household.id, group.id, group.ward_id).await?;
     txn.commit().await?;
     Ok(household)
+}
+
+/// The fields of a household as the audit trail keeps them (the phone masked).
+fn audit_view(household: &household::Model) -> Value {
+    json!({
+        "code": household.code,
+        "headName": household.head_name,
+        "address": household.address,
+        "memberCount": household.member_count,
+        "phone": super::audit::mask_phone(household.phone.as_deref()),
+        "status": household.status,
+        "version": household.version,
+    })
+}
+
+/// The fields that differ between two versions of a household, as `{field: {from, to}}`.
+fn audit_diff(before: &household::Model, after: &household::Model) -> Value {
+    let (Value::Object(before), Value::Object(after)) = (audit_view(before), audit_view(after)) else {
+        return Value::Null;
+    };
+    let changed: serde_json::Map<String, Value> = after
+        .into_iter()
+        .filter(|(field, value)| before.get(field) != Some(value))
+        .map(|(field, to)| {
+            let from = before.get(&field).cloned().unwrap_or(Value::Null);
+            (field, json!({ "from": from, "to": to }))
+        })
+        .collect();
+    Value::Object(changed)
 }
 
 /// Changes to a household; `None` leaves a field as it is. `phone: Some(None)` clears the phone.
@@ -265,6 +304,17 @@ pub async fn update(
         return Err(version.map_or(AppError::NotFound("household"), version_conflict));
     }
     let household = get(&txn, actor, id).await?;
+    let ward_id = super::group::ward_of(&txn, household.group_id).await?;
+    let action = if patch.status.is_some() { "household.set_status" } else { "household.update" };
+    let entry = AuditEntry {
+        action,
+        target_type: "household",
+        target_id: Some(household.id),
+        ward_id: Some(ward_id),
+        summary: audit_diff(&current, &household),
+    };
+    super::audit::record(&txn, Some(actor.user_id), entry).await?;
+    super::changes::record(&txn, EntityType::Household, household.id, household.group_id, ward_id).await?;
     txn.commit().await?;
     Ok(household)
 }
@@ -274,6 +324,6 @@ fn version_conflict(current_version: i32) -> AppError {
         message: format!(
             "the household was changed by someone else (now at version {current_version}); reload it and try again"
         ),
-        extensions: vec![("currentVersion", Value::from(current_version))],
+        extensions: vec![("currentVersion", async_graphql::Value::from(current_version))],
     }
 }

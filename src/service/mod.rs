@@ -1,6 +1,8 @@
 //! One module per aggregate. Every function takes the `Actor` and applies its scope in the query, so an
 //! unscoped read cannot be written from a resolver. Every write runs in one transaction.
 
+pub mod audit;
+pub mod changes;
 pub mod group;
 pub mod household;
 pub mod page;

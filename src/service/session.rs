@@ -10,9 +10,11 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     sea_query::{Expr, ExprTrait},
 };
+use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use super::audit::AuditEntry;
 use crate::{
     auth::{Actor, Auth, password::check_new_password},
     entities::{app_user, refresh_token},
@@ -112,8 +114,25 @@ pub async fn login(
     auth.throttle.record_success(&username_key);
     let txn = super::begin_write(db).await?;
     let session = new_session(&txn, auth, user, Uuid::now_v7(), now).await?;
+    audit_session(&txn, "session.login", &session.user).await?;
     txn.commit().await?;
     Ok(session)
+}
+
+/// Records a session event of `user` (who is also the actor).
+async fn audit_session(
+    db: &impl ConnectionTrait,
+    action: &'static str,
+    user: &app_user::Model,
+) -> AppResult<()> {
+    let entry = AuditEntry {
+        action,
+        target_type: "user",
+        target_id: Some(user.id),
+        ward_id: super::user::home_ward(db, user.id).await?,
+        summary: json!({ "username": user.username }),
+    };
+    super::audit::record(db, Some(user.id), entry).await
 }
 
 /// Revokes every token of a family (stolen-token detection, logout).
@@ -152,6 +171,15 @@ pub async fn refresh(db: &DatabaseConnection, auth: &Auth, token: &str) -> AppRe
     if stored.replaced_by.is_some() {
         tracing::warn!(family = %stored.family_id, "rotated refresh token reused: revoking the family");
         revoke_family(&txn, stored.family_id, now).await?;
+        // A security event, recorded although the request fails: the revocation is its purpose.
+        let entry = AuditEntry {
+            action: "session.refresh_token_reused",
+            target_type: "user",
+            target_id: Some(stored.user_id),
+            ward_id: super::user::home_ward(&txn, stored.user_id).await?,
+            summary: json!({ "family": stored.family_id }),
+        };
+        super::audit::record(&txn, None, entry).await?;
         txn.commit().await?;
         return Err(AppError::Unauthenticated(BAD_REFRESH_TOKEN));
     }
@@ -179,6 +207,7 @@ pub async fn refresh(db: &DatabaseConnection, auth: &Auth, token: &str) -> AppRe
     if rotated.rows_affected != 1 {
         return Err(AppError::Unauthenticated(BAD_REFRESH_TOKEN));
     }
+    audit_session(&txn, "session.refresh", &user).await?;
     txn.commit().await?;
     Ok(Session { access_token, access_expires_at, refresh_token, refresh_expires_at, user })
 }
@@ -195,6 +224,11 @@ pub async fn logout(db: &DatabaseConnection, auth: &Auth, actor: &Actor, token: 
         .await?;
     if let Some(stored) = stored {
         revoke_family(&txn, stored.family_id, auth.clock.now()).await?;
+        let user = app_user::Entity::find_by_id(actor.user_id)
+            .one(&txn)
+            .await?
+            .ok_or(AppError::Unauthenticated("sign in again"))?;
+        audit_session(&txn, "session.logout", &user).await?;
     }
     txn.commit().await?;
     Ok(true)
@@ -242,6 +276,7 @@ pub async fn change_password(
         .await?
         .ok_or(AppError::Unauthenticated("sign in again"))?;
     let session = new_session(&txn, auth, user, Uuid::now_v7(), now).await?;
+    audit_session(&txn, "user.change_password", &session.user).await?;
     txn.commit().await?;
     Ok(session)
 }

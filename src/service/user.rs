@@ -8,8 +8,10 @@ use sea_orm::{
     Select,
     sea_query::{Expr, ExprTrait, Query},
 };
+use serde_json::{Value, json};
 use uuid::Uuid;
 
+use super::audit::AuditEntry;
 use super::page::{Cursor, Ordering, Page, PageRequest, fetch_page};
 use crate::{
     auth::{Actor, Role, password::Passwords},
@@ -269,8 +271,34 @@ pub async fn create(
         created_at: Set(now),
     });
     role_assignment::Entity::insert_many(rows).exec(&txn).await?;
+    let roles: Vec<Value> = assignments
+        .iter()
+        .map(|a| json!({ "role": a.role.as_db(), "wardId": a.ward_id, "groupId": a.group_id }))
+        .collect();
+    let entry = AuditEntry {
+        action: "user.create",
+        target_type: "user",
+        target_id: Some(user.id),
+        ward_id: home_ward(&txn, user.id).await?,
+        summary: json!({ "username": user.username, "displayName": user.display_name, "roles": roles }),
+    };
+    super::audit::record(&txn, Some(actor.user_id), entry).await?;
     txn.commit().await?;
     Ok(user)
+}
+
+/// The ward a user works in, for filing their audit events: the ward of their first scoped assignment.
+pub(crate) async fn home_ward(db: &impl ConnectionTrait, user_id: Uuid) -> AppResult<Option<Uuid>> {
+    let assignments = assignments_of(db, &[user_id]).await?.remove(&user_id).unwrap_or_default();
+    for assignment in assignments {
+        if let Some(ward_id) = assignment.ward_id {
+            return Ok(Some(ward_id));
+        }
+        if let Some(group_id) = assignment.group_id {
+            return Ok(Some(super::group::ward_of(db, group_id).await?));
+        }
+    }
+    Ok(None)
 }
 
 /// Whether `actor` may manage `user` (activate, deactivate): admins anyone; officials users whose every
@@ -332,6 +360,14 @@ pub async fn set_active(
         super::session::revoke_all(&txn, user.id).await?;
     }
     let user = app_user::Entity::find_by_id(user.id).one(&txn).await?.ok_or(AppError::NotFound("user"))?;
+    let entry = AuditEntry {
+        action: if active { "user.activate" } else { "user.deactivate" },
+        target_type: "user",
+        target_id: Some(user.id),
+        ward_id: home_ward(&txn, user.id).await?,
+        summary: json!({ "username": user.username, "active": active }),
+    };
+    super::audit::record(&txn, Some(actor.user_id), entry).await?;
     txn.commit().await?;
     Ok(user)
 }

@@ -5,8 +5,10 @@ use std::collections::HashMap;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Select,
 };
+use serde_json::json;
 use uuid::Uuid;
 
+use super::audit::AuditEntry;
 use super::page::{Ordering, Page, PageRequest, fetch_page};
 use crate::{
     auth::Actor,
@@ -87,6 +89,15 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewWard) -> A
     })
     .exec_with_returning(&txn)
     .await?;
+    let summary = json!({ "code": ward.code, "name": ward.name, "province": ward.province });
+    let entry = AuditEntry {
+        action: "ward.create",
+        target_type: "ward",
+        target_id: Some(ward.id),
+        ward_id: Some(ward.id),
+        summary,
+    };
+    super::audit::record(&txn, Some(actor.user_id), entry).await?;
     txn.commit().await?;
     Ok(ward)
 }

@@ -14,3 +14,4 @@ mod schema;
 mod sessions;
 mod tokens;
 mod wards_and_groups;
+mod zz_probe;

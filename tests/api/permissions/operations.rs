@@ -329,7 +329,7 @@ pub async fn run_case(world: &World, case: &Case) -> Outcome {
                 let before = Snapshot::take(app).await;
                 let missing_body = send(world, case.operation, &missing).await;
                 unchanged(&before, &Snapshot::take(app).await)?;
-                ensure_eq("the answer compared with a missing target", &body, &missing_body)?;
+                ensure_json("the answer compared with a missing target", &body, &missing_body)?;
             }
             Ok(())
         }
@@ -350,10 +350,15 @@ fn ensure_eq<T: PartialEq + Debug>(what: &str, actual: &T, expected: &T) -> Outc
     ensure(actual == expected, || format!("{what}: got {actual:?}, expected {expected:?}"))
 }
 
+/// Like `ensure_eq`, printing JSON compactly.
+fn ensure_json(what: &str, actual: &Value, expected: &Value) -> Outcome {
+    ensure(actual == expected, || format!("{what}: got {actual}, expected {expected}"))
+}
+
 fn refused(body: &Value, code: &str) -> Outcome {
     let errors = body["errors"].as_array().ok_or_else(|| format!("no errors in {body}"))?;
     ensure_eq("error count", &errors.len(), &1)?;
-    ensure_eq("error code", &errors[0]["extensions"]["code"], &json!(code))?;
+    ensure_json("error code", &errors[0]["extensions"]["code"], &json!(code))?;
     ensure(body["data"].is_null(), || format!("data on a refusal: {body}"))
 }
 
@@ -384,7 +389,7 @@ fn phone_of(household: &Place) -> String {
     format!("+849123456{}", &household.code[1..])
 }
 
-fn place<'a>(found: Option<&'a Place>) -> Result<&'a Place, String> {
+fn place(found: Option<&Place>) -> Result<&Place, String> {
     found.ok_or_else(|| "a success needs a target of the fixture".to_owned())
 }
 
@@ -418,7 +423,7 @@ async fn check_success(
     use Operation::*;
     let scope = case.scope;
     let read = |expected: Value| {
-        ensure_eq("data", data, &expected)?;
+        ensure_json("data", data, &expected)?;
         unchanged(before, after)
     };
     match (case.operation, case.expected) {
@@ -484,13 +489,13 @@ async fn check_success(
         }
         (CreateWard, _) => {
             let expected = json!({ "createWard": { "code": p.value, "name": format!("Phường mới {}", p.value), "province": "Thanh Hóa" } });
-            ensure_eq("data", data, &expected)?;
+            ensure_json("data", data, &expected)?;
             changed_only(before, after, &["ward"], |c| c.wards += 1)?;
             ensure(after.wards.iter().any(|w| w.code == p.value), || "the new ward is not stored".into())
         }
         (CreateGroup, _) => {
             let expected = json!({ "createGroup": { "code": p.value, "name": format!("Tổ dân phố {}", p.value), "ward": { "id": p.target } } });
-            ensure_eq("data", data, &expected)?;
+            ensure_json("data", data, &expected)?;
             changed_only(before, after, &["residential_group"], |c| c.groups += 1)?;
             ensure(
                 after.groups.iter().any(|g| g.code == p.value && g.ward_id.to_string() == p.target),
@@ -499,7 +504,7 @@ async fn check_success(
         }
         (UpdateGroup, _) => {
             let group = place(world.group(scope))?;
-            ensure_eq(
+            ensure_json(
                 "data",
                 data,
                 &json!({ "updateGroup": { "id": group.id, "code": group.code, "name": p.value } }),
@@ -510,7 +515,7 @@ async fn check_success(
         }
         (CreateHousehold, _) => {
             let expected = json!({ "createHousehold": { "code": p.value, "headName": "Hoàng Văn Mới", "group": { "id": p.target } } });
-            ensure_eq("data", data, &expected)?;
+            ensure_json("data", data, &expected)?;
             changed_only(before, after, &["household"], |c| c.households += 1)?;
             ensure(
                 after.households.iter().any(|h| h.code == p.value && h.group_id.to_string() == p.target),
@@ -523,7 +528,7 @@ async fn check_success(
             } else {
                 json!({ "setHouseholdStatus": { "id": p.target, "status": "MOVED_OUT", "version": 2 } })
             };
-            ensure_eq("data", data, &expected)?;
+            ensure_json("data", data, &expected)?;
             changed_only(before, after, &["household"], |_| {})?;
             let stored =
                 after.households.iter().find(|h| h.id.to_string() == p.target).ok_or("household gone")?;
@@ -543,7 +548,7 @@ async fn check_success(
             let expected = json!({ "createUser": { "username": p.value, "active": true, "roleAssignments": [
                 { "role": role, "ward": ward, "group": group }
             ] } });
-            ensure_eq("data", data, &expected)?;
+            ensure_json("data", data, &expected)?;
             changed_only(before, after, &["app_user", "role_assignment"], |c| {
                 c.users += 1;
                 c.assignments += 1;
@@ -560,7 +565,7 @@ async fn check_success(
             ensure_eq("stored scope", &scope_id, &expected_scope)
         }
         (SetUserActive, _) => {
-            ensure_eq(
+            ensure_json(
                 "data",
                 data,
                 &json!({ "setUserActive": { "id": p.target, "username": p.value, "active": false } }),
@@ -574,7 +579,7 @@ async fn check_success(
             )
         }
         (ChangePassword, _) => {
-            ensure_eq("user", &data["changePassword"]["user"], &json!({ "username": p.value }))?;
+            ensure_json("user", &data["changePassword"]["user"], &json!({ "username": p.value }))?;
             ensure(
                 data["changePassword"]["accessToken"].as_str().is_some_and(|t| t.split('.').count() == 3),
                 || format!("no access token in {data}"),
@@ -594,7 +599,7 @@ async fn check_success(
             })
         }
         (Logout, _) => {
-            ensure_eq("data", data, &json!({ "logout": true }))?;
+            ensure_json("data", data, &json!({ "logout": true }))?;
             let refreshed =
                 world.app.gql_with(None, RefreshSession.query(), json!({ "t": p.refresh_token })).await;
             if scope == Scope::Own {
@@ -602,7 +607,7 @@ async fn check_success(
                 let revoked =
                     |s: &Snapshot| s.refresh_tokens.iter().filter(|t| t.revoked_at.is_some()).count();
                 ensure_eq("refresh tokens revoked", &revoked(after), &(revoked(before) + 1))?;
-                ensure_eq(
+                ensure_json(
                     "refreshing after logout",
                     &refreshed["errors"][0]["extensions"]["code"],
                     &json!("UNAUTHENTICATED"),
@@ -615,11 +620,11 @@ async fn check_success(
             }
         }
         (Login, _) => {
-            ensure_eq("user", &data["login"]["user"]["username"], &json!(p.value))?;
+            ensure_json("user", &data["login"]["user"]["username"], &json!(p.value))?;
             changed_only(before, after, &["refresh_token"], |c| c.refresh_tokens += 1)
         }
         (RefreshSession, _) => {
-            ensure_eq("user", &data["refreshSession"]["user"], &json!({ "username": p.value }))?;
+            ensure_json("user", &data["refreshSession"]["user"], &json!({ "username": p.value }))?;
             ensure(data["refreshSession"]["refreshToken"] != json!(p.refresh_token), || {
                 "not rotated".into()
             })?;
