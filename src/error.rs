@@ -8,7 +8,7 @@ use async_graphql::{ErrorExtensionValues, Value};
 use sea_orm::{DbErr, SqlErr};
 
 /// Everything that can go wrong in a request, by what the client should do about it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum AppError {
     /// `UNAUTHENTICATED`: no, malformed, expired or revoked token; wrong credentials.
     Unauthenticated(&'static str),

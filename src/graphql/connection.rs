@@ -4,7 +4,7 @@
 
 use async_graphql::{Context, SimpleObject};
 
-use super::{group::ResidentialGroup, household::Household, user::User, ward::Ward};
+use super::{campaign::Campaign, group::ResidentialGroup, household::Household, user::User, ward::Ward};
 use crate::{
     error::AppResult,
     service::page::{Cursor, Page, PageRequest},
@@ -56,6 +56,7 @@ connection!(WardConnection, WardEdge, Ward);
 connection!(ResidentialGroupConnection, ResidentialGroupEdge, ResidentialGroup);
 connection!(HouseholdConnection, HouseholdEdge, Household);
 connection!(UserConnection, UserEdge, User);
+connection!(CampaignConnection, CampaignEdge, Campaign);
 
 /// Where a page stands in its list.
 #[derive(SimpleObject)]

@@ -6,7 +6,10 @@ use async_graphql::{Context, ID, dataloader::DataLoader};
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
-use super::loaders::{AssignmentLoader, GroupLoader, GroupPageLoader, HouseholdPageLoader, WardLoader};
+use super::loaders::{
+    AssignmentLoader, CampaignLoader, GroupLoader, GroupPageLoader, HouseholdLoader, HouseholdPageLoader,
+    HouseholdPledgesLoader, RecorderLoader, WardLoader,
+};
 use crate::{
     auth::{Actor, Auth},
     error::AppError,
@@ -37,6 +40,10 @@ pub struct RequestContext {
     pub(super) group_pages: DataLoader<GroupPageLoader>,
     pub(super) household_pages: DataLoader<HouseholdPageLoader>,
     pub(super) assignments: DataLoader<AssignmentLoader>,
+    pub(super) households: DataLoader<HouseholdLoader>,
+    pub(super) campaigns: DataLoader<CampaignLoader>,
+    pub(super) household_pledges: DataLoader<HouseholdPledgesLoader>,
+    pub(super) recorders: DataLoader<RecorderLoader>,
 }
 
 impl RequestContext {
@@ -51,8 +58,15 @@ impl RequestContext {
             wards: DataLoader::new(WardLoader { db: db.clone(), actor: actor.clone() }, spawn),
             groups: DataLoader::new(GroupLoader { db: db.clone(), actor: actor.clone() }, spawn),
             group_pages: DataLoader::new(GroupPageLoader { db: db.clone(), actor: actor.clone() }, spawn),
-            household_pages: DataLoader::new(HouseholdPageLoader { db: db.clone(), actor }, spawn),
+            household_pages: DataLoader::new(
+                HouseholdPageLoader { db: db.clone(), actor: actor.clone() },
+                spawn,
+            ),
             assignments: DataLoader::new(AssignmentLoader { db: db.clone() }, spawn),
+            households: DataLoader::new(HouseholdLoader { db: db.clone(), actor: actor.clone() }, spawn),
+            campaigns: DataLoader::new(CampaignLoader { db: db.clone(), actor: actor.clone() }, spawn),
+            household_pledges: DataLoader::new(HouseholdPledgesLoader { db: db.clone(), actor }, spawn),
+            recorders: DataLoader::new(RecorderLoader { db: db.clone() }, spawn),
             caller,
             db,
             auth,

@@ -8,6 +8,7 @@ use super::{
     context::{parse_id, signed_in},
     group::ResidentialGroup,
     loaders::HouseholdPageKey,
+    pledge::Pledge,
 };
 use crate::{
     domain::household::HouseholdStatus as DomainStatus,
@@ -82,6 +83,23 @@ impl Household {
     /// When the household last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
+    }
+
+    /// The household's pledge for one campaign, if it has one (signed or withdrawn).
+    async fn pledge(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The campaign.")] campaign_id: ID,
+    ) -> Result<Option<Pledge>> {
+        let campaign_id = parse_id(&campaign_id, "campaignId")?;
+        let pledges = signed_in(ctx)?.0.household_pledges.load_one(self.0.id).await?.unwrap_or_default();
+        Ok(pledges.into_iter().find(|p| p.campaign_id == campaign_id).map(Pledge))
+    }
+
+    /// Every pledge of the household, newest campaign first.
+    async fn pledges(&self, ctx: &Context<'_>) -> Result<Vec<Pledge>> {
+        let pledges = signed_in(ctx)?.0.household_pledges.load_one(self.0.id).await?.unwrap_or_default();
+        Ok(pledges.into_iter().map(Pledge).collect())
     }
 
     /// The residential group the household belongs to.

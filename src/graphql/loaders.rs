@@ -145,3 +145,62 @@ impl Loader<Uuid> for AssignmentLoader {
         Ok(service::user::assignments_of(&self.db, keys).await?)
     }
 }
+
+/// Households by id.
+pub struct HouseholdLoader {
+    pub(super) db: DatabaseConnection,
+    pub(super) actor: Arc<Actor>,
+}
+
+impl Loader<Uuid> for HouseholdLoader {
+    type Value = household::Model;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[Uuid]) -> LoadResult<Uuid, Self::Value> {
+        Ok(service::household::by_ids(&self.db, &self.actor, keys).await?)
+    }
+}
+
+/// Campaigns by id.
+pub struct CampaignLoader {
+    pub(super) db: DatabaseConnection,
+    pub(super) actor: Arc<Actor>,
+}
+
+impl Loader<Uuid> for CampaignLoader {
+    type Value = crate::entities::campaign::Model;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[Uuid]) -> LoadResult<Uuid, Self::Value> {
+        Ok(service::campaign::by_ids(&self.db, &self.actor, keys).await?)
+    }
+}
+
+/// Pledges by household.
+pub struct HouseholdPledgesLoader {
+    pub(super) db: DatabaseConnection,
+    pub(super) actor: Arc<Actor>,
+}
+
+impl Loader<Uuid> for HouseholdPledgesLoader {
+    type Value = Vec<crate::entities::pledge::Model>;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[Uuid]) -> LoadResult<Uuid, Self::Value> {
+        Ok(service::pledge::of_households(&self.db, &self.actor, keys).await?)
+    }
+}
+
+/// Display names of the users who recorded something (colleagues' names are not scoped).
+pub struct RecorderLoader {
+    pub(super) db: DatabaseConnection,
+}
+
+impl Loader<Uuid> for RecorderLoader {
+    type Value = String;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[Uuid]) -> LoadResult<Uuid, Self::Value> {
+        Ok(service::user::display_names(&self.db, keys).await?)
+    }
+}

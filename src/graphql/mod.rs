@@ -3,11 +3,14 @@
 //! Resolvers are thin: they read the actor and the database from the context, call a service and convert
 //! the result. No sea-orm query is written here.
 
+mod campaign;
 mod connection;
 pub mod context;
 mod group;
 mod household;
 mod loaders;
+mod pledge;
+mod scalars;
 mod user;
 mod ward;
 
@@ -18,7 +21,13 @@ pub use context::{Caller, RequestContext};
 /// Everything a client can read.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
-pub struct QueryRoot(user::UserQuery, ward::WardQuery, group::GroupQuery, household::HouseholdQuery);
+pub struct QueryRoot(
+    user::UserQuery,
+    ward::WardQuery,
+    group::GroupQuery,
+    household::HouseholdQuery,
+    campaign::CampaignQuery,
+);
 
 /// Everything a client can change.
 #[derive(MergedObject, Default)]
@@ -28,6 +37,8 @@ pub struct MutationRoot(
     ward::WardMutation,
     group::GroupMutation,
     household::HouseholdMutation,
+    campaign::CampaignMutation,
+    pledge::PledgeMutation,
 );
 
 /// The schema type served at `/graphql`.

@@ -33,18 +33,30 @@ pub struct AuditEntry {
 
 /// Writes one event; call it inside the transaction of the change it records.
 pub async fn record(db: &impl ConnectionTrait, actor_id: Option<Uuid>, entry: AuditEntry) -> AppResult<()> {
-    audit_event::Entity::insert(audit_event::ActiveModel {
+    record_many(db, actor_id, vec![entry]).await
+}
+
+/// Writes several events in one statement (batch sync writes hundreds at once).
+pub async fn record_many(
+    db: &impl ConnectionTrait,
+    actor_id: Option<Uuid>,
+    entries: Vec<AuditEntry>,
+) -> AppResult<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let now = super::now();
+    let rows = entries.into_iter().map(|entry| audit_event::ActiveModel {
         id: Set(Uuid::now_v7()),
         actor_id: Set(actor_id.filter(|id| !id.is_nil())),
         action: Set(entry.action.to_owned()),
         target_type: Set(entry.target_type.to_owned()),
         target_id: Set(entry.target_id),
         ward_id: Set(entry.ward_id),
-        occurred_at: Set(super::now()),
+        occurred_at: Set(now),
         summary: Set(entry.summary.to_string()),
-    })
-    .exec(db)
-    .await?;
+    });
+    audit_event::Entity::insert_many(rows).exec(db).await?;
     Ok(())
 }
 

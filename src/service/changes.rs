@@ -51,6 +51,19 @@ impl EntityType {
     }
 }
 
+/// One change to append.
+#[derive(Debug, Clone, Copy)]
+pub struct Change {
+    /// What changed.
+    pub entity_type: EntityType,
+    /// The changed row.
+    pub entity_id: Uuid,
+    /// Its group.
+    pub group_id: Uuid,
+    /// Its ward.
+    pub ward_id: Uuid,
+}
+
 /// Appends a change; call it inside the transaction of the change.
 pub async fn record(
     db: &impl ConnectionTrait,
@@ -59,29 +72,36 @@ pub async fn record(
     group_id: Uuid,
     ward_id: Uuid,
 ) -> AppResult<()> {
-    let tx = match db.get_database_backend() {
-        DbBackend::Postgres => Expr::cust("pg_current_xact_id()::text::bigint"),
-        _ => Expr::val(0i64),
-    };
-    let insert = Query::insert()
-        .into_table(change_log::Entity)
-        .columns([
-            change_log::Column::Tx,
-            change_log::Column::EntityType,
-            change_log::Column::EntityId,
-            change_log::Column::GroupId,
-            change_log::Column::WardId,
-            change_log::Column::ChangedAt,
-        ])
-        .values_panic([
+    record_many(db, &[Change { entity_type, entity_id, group_id, ward_id }]).await
+}
+
+/// Appends several changes in one statement.
+pub async fn record_many(db: &impl ConnectionTrait, changes: &[Change]) -> AppResult<()> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let postgres = db.get_database_backend() == DbBackend::Postgres;
+    let now = super::now();
+    let mut insert = Query::insert();
+    insert.into_table(change_log::Entity).columns([
+        change_log::Column::Tx,
+        change_log::Column::EntityType,
+        change_log::Column::EntityId,
+        change_log::Column::GroupId,
+        change_log::Column::WardId,
+        change_log::Column::ChangedAt,
+    ]);
+    for change in changes {
+        let tx = if postgres { Expr::cust("pg_current_xact_id()::text::bigint") } else { Expr::val(0i64) };
+        insert.values_panic([
             tx,
-            Expr::val(entity_type.as_db()),
-            Expr::val(entity_id),
-            Expr::val(group_id),
-            Expr::val(ward_id),
-            Expr::val(super::now()),
-        ])
-        .to_owned();
+            Expr::val(change.entity_type.as_db()),
+            Expr::val(change.entity_id),
+            Expr::val(change.group_id),
+            Expr::val(change.ward_id),
+            Expr::val(now),
+        ]);
+    }
     db.execute(&insert).await?;
     Ok(())
 }

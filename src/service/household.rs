@@ -327,3 +327,13 @@ fn version_conflict(current_version: i32) -> AppError {
         extensions: vec![("currentVersion", async_graphql::Value::from(current_version))],
     }
 }
+
+/// The households among `ids` the actor may see (for dataloaders).
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, household::Model>> {
+    let rows = visible(actor).filter(household::Column::Id.is_in(ids.iter().copied())).all(db).await?;
+    Ok(rows.into_iter().map(|h| (h.id, h)).collect())
+}

@@ -2,10 +2,12 @@
 //! unscoped read cannot be written from a resolver. Every write runs in one transaction.
 
 pub mod audit;
+pub mod campaign;
 pub mod changes;
 pub mod group;
 pub mod household;
 pub mod page;
+pub mod pledge;
 pub mod session;
 pub mod user;
 pub mod ward;

@@ -371,3 +371,16 @@ pub async fn set_active(
     txn.commit().await?;
     Ok(user)
 }
+
+/// Display names by user id (shown as who recorded a pledge or deed; not scoped).
+pub async fn display_names(db: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<HashMap<Uuid, String>> {
+    let rows: Vec<(Uuid, String)> = app_user::Entity::find()
+        .select_only()
+        .column(app_user::Column::Id)
+        .column(app_user::Column::DisplayName)
+        .filter(app_user::Column::Id.is_in(ids.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}

@@ -411,8 +411,9 @@ pub async fn login_session(app: &TestApp, username: &str, password: &str) -> (St
     (token("accessToken"), token("refreshToken"))
 }
 
-/// Every row of every table, each table ordered by id: two snapshots are equal exactly when nothing
-/// was written in between.
+/// Every row of the tables the tested operations write (the hierarchy, users and sessions, and the audit
+/// trail and change log every write adds to), each ordered by key: two snapshots are equal exactly when
+/// none of them was written in between.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Snapshot {
     pub wards: Vec<pledge_api::entities::ward::Model>,
@@ -421,6 +422,8 @@ pub struct Snapshot {
     pub users: Vec<pledge_api::entities::app_user::Model>,
     pub assignments: Vec<pledge_api::entities::role_assignment::Model>,
     pub refresh_tokens: Vec<pledge_api::entities::refresh_token::Model>,
+    pub audit_events: Vec<pledge_api::entities::audit_event::Model>,
+    pub changes: Vec<pledge_api::entities::change_log::Model>,
 }
 
 /// Row counts of every table, in the order of `Snapshot`'s fields.
@@ -432,13 +435,16 @@ pub struct RowCounts {
     pub users: usize,
     pub assignments: usize,
     pub refresh_tokens: usize,
+    pub audit_events: usize,
+    pub changes: usize,
 }
 
 impl Snapshot {
     /// Reads every table of `app`'s database.
     pub async fn take(app: &TestApp) -> Self {
         use pledge_api::entities::{
-            app_user, household, refresh_token, residential_group, role_assignment, ward,
+            app_user, audit_event, change_log, household, refresh_token, residential_group, role_assignment,
+            ward,
         };
         use sea_orm::{EntityTrait, QueryOrder};
         Self {
@@ -468,6 +474,16 @@ impl Snapshot {
                 .all(&app.db)
                 .await
                 .expect("refresh tokens"),
+            audit_events: audit_event::Entity::find()
+                .order_by_asc(audit_event::Column::Id)
+                .all(&app.db)
+                .await
+                .expect("audit events"),
+            changes: change_log::Entity::find()
+                .order_by_asc(change_log::Column::Seq)
+                .all(&app.db)
+                .await
+                .expect("change log"),
         }
     }
 
@@ -480,6 +496,8 @@ impl Snapshot {
             users: self.users.len(),
             assignments: self.assignments.len(),
             refresh_tokens: self.refresh_tokens.len(),
+            audit_events: self.audit_events.len(),
+            changes: self.changes.len(),
         }
     }
 
@@ -492,6 +510,8 @@ impl Snapshot {
             ("app_user", self.users != later.users),
             ("role_assignment", self.assignments != later.assignments),
             ("refresh_token", self.refresh_tokens != later.refresh_tokens),
+            ("audit_event", self.audit_events != later.audit_events),
+            ("change_log", self.changes != later.changes),
         ]
         .into_iter()
         .filter_map(|(table, changed)| changed.then_some(table))

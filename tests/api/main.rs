@@ -14,4 +14,3 @@ mod schema;
 mod sessions;
 mod tokens;
 mod wards_and_groups;
-mod zz_probe;

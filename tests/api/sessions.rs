@@ -1,14 +1,17 @@
-//! Sessions: login, refresh-token rotation and reuse detection, expiry, logout, password change,
-//! deactivation, and the usernames `createUser` accepts. Login throttling lives in `sessions/throttling.rs`.
+//! Sessions: login, refresh-token rotation and reuse detection, expiry and logout. Password change and
+//! deactivation cutting sessions off are in `revocation`, login throttling in `throttling`, the
+//! usernames `createUser` accepts in `usernames`.
 
+mod revocation;
 mod throttling;
+mod usernames;
 
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    Snapshot, TEST_PASSWORD, TestApp, create_user, error_code, error_field, login_body, login_session,
-    spawn_app, ward_with_two_groups,
+    Snapshot, TEST_PASSWORD, TestApp, create_user, error_code, login_body, login_session, spawn_app,
+    ward_with_two_groups,
 };
 
 const LOGIN_PAYLOAD: &str =
@@ -105,11 +108,14 @@ async fn login_returns_a_working_session_expiring_in_15_minutes_with_the_users_r
     );
     assert_eq!(me(&app, access_token).await, json!({ "data": { "me": { "username": "lan.nguyen" } } }));
     let after = Snapshot::take(&app).await;
-    assert_eq!(before.changed_tables(&after), ["refresh_token"]);
+    assert_eq!(before.changed_tables(&after), ["refresh_token", "audit_event"]);
+    let user_id = after.user("lan.nguyen").id;
+    assert_eq!(after.audit_events.len(), before.audit_events.len() + 1);
+    assert_eq!(after.audit_events.last().map(|e| e.actor_id), Some(Some(user_id)), "the sign-in is audited");
     assert_eq!(after.refresh_tokens.len(), before.refresh_tokens.len() + 1);
     let stored =
         after.refresh_tokens.iter().find(|t| !before.refresh_tokens.contains(t)).expect("the new session");
-    assert_eq!(stored.user_id, after.user("lan.nguyen").id);
+    assert_eq!(stored.user_id, user_id);
     assert_ne!(stored.token_hash, refresh_token, "stored hashed, never in clear");
 }
 
@@ -298,153 +304,74 @@ async fn logout_ends_the_session_of_the_refresh_token_and_only_that_one() {
 }
 
 #[tokio::test]
-async fn change_password_with_a_wrong_current_password_is_bad_user_input_and_changes_nothing() {
+async fn the_login_payload_shows_the_ward_of_the_leaders_group() {
     // Arrange
     let app = app_with_leader().await;
-    let (access, _) = login_session(&app, "lan.nguyen", TEST_PASSWORD).await;
-    let before = Snapshot::take(&app).await;
 
     // Act
     let body = app
         .gql_with(
-            Some(&access),
-            CHANGE_PASSWORD,
-            json!({ "current": "not-the-password-1", "new": NEW_PASSWORD }),
+            None,
+            "mutation($u: String!, $p: String!) { login(input: { username: $u, password: $p }) {
+                user { roleAssignments { role group { code name ward { code name } } } }
+            } }",
+            json!({ "u": "lan.nguyen", "p": TEST_PASSWORD }),
         )
         .await;
 
     // Assert
-    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body:#}");
-    assert_eq!(error_field(&body), "currentPassword");
-    assert!(body["data"].is_null());
-    assert_eq!(before.changed_tables(&Snapshot::take(&app).await), Vec::<&str>::new());
-    assert_eq!(me(&app, &access).await["data"]["me"]["username"], "lan.nguyen", "the session goes on");
+    assert_eq!(
+        body,
+        json!({ "data": { "login": { "user": { "roleAssignments": [{ "role": "GROUP_LEADER", "group": {
+            "code": "1", "name": "Tổ dân phố 1", "ward": { "code": "W1", "name": "Phường Lam Sơn" }
+        } }] } } } })
+    );
 }
 
 #[tokio::test]
-async fn change_password_refuses_a_new_password_that_is_too_short_too_long_or_unchanged() {
+async fn the_audit_trail_never_holds_a_password_or_a_token() {
     // Arrange
     let app = app_with_leader().await;
-    let (access, _) = login_session(&app, "lan.nguyen", TEST_PASSWORD).await;
-    let before = Snapshot::take(&app).await;
 
-    for (new, case) in
-        [("123456789", "9 characters"), (&*"x".repeat(129), "129 characters"), (TEST_PASSWORD, "unchanged")]
-    {
-        // Act
-        let body = app
-            .gql_with(Some(&access), CHANGE_PASSWORD, json!({ "current": TEST_PASSWORD, "new": new }))
-            .await;
-
-        // Assert
-        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{case}: {body:#}");
-        assert_eq!(error_field(&body), "newPassword", "{case}");
-        assert!(body["data"].is_null(), "{case}");
-    }
-    assert_eq!(before.changed_tables(&Snapshot::take(&app).await), Vec::<&str>::new());
-}
-
-#[tokio::test]
-async fn after_change_password_only_the_new_session_and_the_new_password_work() {
-    // Arrange: two signed-in phones.
-    let app = app_with_leader().await;
+    // Act: sign in, rotate, change the password, sign in again, log out.
     let (access, refresh_token) = login_session(&app, "lan.nguyen", TEST_PASSWORD).await;
-    let (other_access, other_refresh) = login_session(&app, "lan.nguyen", TEST_PASSWORD).await;
-
-    // Act
-    let body = app
+    let rotated = refresh(&app, &refresh_token).await;
+    let changed = app
         .gql_with(Some(&access), CHANGE_PASSWORD, json!({ "current": TEST_PASSWORD, "new": NEW_PASSWORD }))
         .await;
+    let (new_access, new_refresh) = login_session(&app, "lan.nguyen", NEW_PASSWORD).await;
+    app.gql_with(
+        Some(&new_access),
+        "mutation($t: String!) { logout(refreshToken: $t) }",
+        json!({ "t": new_refresh }),
+    )
+    .await;
 
     // Assert
-    assert!(body.get("errors").is_none(), "{body:#}");
-    let payload = &body["data"]["changePassword"];
-    assert_eq!(payload["user"], json!({ "username": "lan.nguyen" }));
-    assert_unauthenticated(&me(&app, &access).await, "the access token that changed the password");
-    assert_unauthenticated(&me(&app, &other_access).await, "the other phone's access token");
-    assert_unauthenticated(&refresh(&app, &refresh_token).await, "the old refresh token");
-    assert_unauthenticated(&refresh(&app, &other_refresh).await, "the other phone's refresh token");
-    let new_access = payload["accessToken"].as_str().expect("new access token");
-    assert_eq!(me(&app, new_access).await["data"]["me"]["username"], "lan.nguyen");
-    let new_refresh = payload["refreshToken"].as_str().expect("new refresh token");
-    assert!(refresh(&app, new_refresh).await.get("errors").is_none(), "the new refresh token works");
-    assert_unauthenticated(&login_body(&app, "lan.nguyen", TEST_PASSWORD).await, "the old password");
-    login_session(&app, "lan.nguyen", NEW_PASSWORD).await;
-}
-
-#[tokio::test]
-async fn deactivating_a_user_cuts_their_tokens_at_once_and_reactivating_does_not_revive_them() {
-    // Arrange
-    let app = app_with_leader().await;
-    let (access, refresh_token) = login_session(&app, "lan.nguyen", TEST_PASSWORD).await;
-    assert_eq!(me(&app, &access).await["data"]["me"]["username"], "lan.nguyen", "works before");
-    let id = Snapshot::take(&app).await.user("lan.nguyen").id.to_string();
-    let set_active = "mutation($id: ID!, $a: Boolean!) { setUserActive(id: $id, active: $a) { active } }";
-
-    // Act
-    let deactivated = app.gql_ok(set_active, json!({ "id": id, "a": false })).await;
-    let me_while_inactive = me(&app, &access).await;
-    let refresh_while_inactive = refresh(&app, &refresh_token).await;
-    app.gql_ok(set_active, json!({ "id": id, "a": true })).await;
-
-    // Assert
-    assert_eq!(deactivated, json!({ "setUserActive": { "active": false } }));
-    assert_unauthenticated(&me_while_inactive, "access token of a deactivated user");
-    assert_unauthenticated(&refresh_while_inactive, "refresh token of a deactivated user");
-    assert_unauthenticated(&me(&app, &access).await, "old access token after reactivation");
-    assert_unauthenticated(&refresh(&app, &refresh_token).await, "old refresh token after reactivation");
-    let (fresh, _) = login_session(&app, "lan.nguyen", TEST_PASSWORD).await;
-    assert_eq!(me(&app, &fresh).await["data"]["me"]["username"], "lan.nguyen");
-}
-
-#[tokio::test]
-async fn create_user_with_a_username_taken_in_another_case_is_a_conflict_naming_username() {
-    // Arrange
-    let app = app_with_leader().await;
-    let before = Snapshot::take(&app).await;
-
-    // Act
-    let body = app
-        .gql(
-            "mutation($input: CreateUserInput!) { createUser(input: $input) { id } }",
-            json!({ "input": {
-                "username": "LAN.Nguyen", "displayName": "Lan khác", "password": TEST_PASSWORD,
-                "roleAssignments": [{ "role": "ADMIN" }]
-            } }),
-        )
-        .await;
-
-    // Assert
-    assert_eq!(error_code(&body), "CONFLICT", "{body:#}");
-    assert_eq!(error_field(&body), "username");
-    assert!(body["data"].is_null());
-    assert_eq!(before.changed_tables(&Snapshot::take(&app).await), Vec::<&str>::new());
-}
-
-#[tokio::test]
-async fn create_user_refuses_each_invalid_username_naming_the_field() {
-    // Arrange
-    let app = spawn_app().await;
-    let before = Snapshot::take(&app).await;
-    let too_long = "a".repeat(65);
-
-    for username in ["", "ab", "   ", "lan nguyen", "nguyễn.lan", "lan@phuong", "lan/11", too_long.as_str()]
-    {
-        // Act
-        let body = app
-            .gql(
-                "mutation($input: CreateUserInput!) { createUser(input: $input) { id } }",
-                json!({ "input": {
-                    "username": username, "displayName": "Lan", "password": TEST_PASSWORD,
-                    "roleAssignments": [{ "role": "ADMIN" }]
-                } }),
-            )
-            .await;
-
-        // Assert
-        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{username:?}: {body:#}");
-        assert_eq!(error_field(&body), "username", "{username:?}");
-        assert!(body["data"].is_null(), "{username:?}");
+    let mut secrets = vec![
+        TEST_PASSWORD.to_owned(),
+        NEW_PASSWORD.to_owned(),
+        access,
+        refresh_token,
+        new_access,
+        new_refresh,
+        app.admin_token.clone(),
+    ];
+    for payload in [&rotated["data"]["refreshSession"], &changed["data"]["changePassword"]] {
+        for key in ["accessToken", "refreshToken"] {
+            secrets.push(payload[key].as_str().expect("a token").to_owned());
+        }
     }
-    assert_eq!(before.changed_tables(&Snapshot::take(&app).await), Vec::<&str>::new());
+    let events = Snapshot::take(&app).await.audit_events;
+    assert!(events.len() >= 5, "every sign-in, rotation, change and logout is audited: {events:#?}");
+    for event in &events {
+        for secret in &secrets {
+            assert!(
+                !event.summary.contains(secret.as_str()),
+                "{} holds a secret: {}",
+                event.action,
+                event.summary
+            );
+        }
+    }
 }

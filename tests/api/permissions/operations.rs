@@ -367,17 +367,27 @@ fn unchanged(before: &Snapshot, after: &Snapshot) -> Outcome {
     ensure(changed.is_empty(), || format!("the database changed: tables {changed:?}"))
 }
 
-/// The row counts must be the earlier ones changed by `change`, and only `tables` may differ.
-fn changed_only(
+/// A successful write: the row counts are the earlier ones changed by `change` plus one audit event,
+/// recorded as done by `actor`, and only `tables` and the audit trail changed.
+fn wrote(
     before: &Snapshot,
     after: &Snapshot,
+    actor: &str,
     tables: &[&str],
     change: impl FnOnce(&mut RowCounts),
 ) -> Outcome {
     let mut expected = before.counts();
     change(&mut expected);
+    expected.audit_events += 1;
     ensure_eq("row counts", &after.counts(), &expected)?;
-    ensure_eq("tables changed", &before.changed_tables(after), &tables.to_vec())
+    let mut changed = before.changed_tables(after);
+    changed.sort_unstable();
+    let mut expected_tables = [tables, &["audit_event"]].concat();
+    expected_tables.sort_unstable();
+    ensure_eq("tables changed", &changed, &expected_tables)?;
+    let actors: Vec<_> =
+        after.audit_events.iter().filter(|e| !before.audit_events.contains(e)).map(|e| e.actor_id).collect();
+    ensure_eq("actor of the audit event", &actors, &vec![Some(after.user(actor).id)])
 }
 
 fn listed(key: &str, values: &[&str]) -> Value {
@@ -422,6 +432,11 @@ async fn check_success(
 ) -> Outcome {
     use Operation::*;
     let scope = case.scope;
+    // Who the audit trail must name: the caller, or whoever signed in or changed their password.
+    let actor = match case.operation {
+        ChangePassword | Login | RefreshSession | Logout => p.value.as_str(),
+        _ => world.username(case.caller),
+    };
     let read = |expected: Value| {
         ensure_json("data", data, &expected)?;
         unchanged(before, after)
@@ -490,13 +505,13 @@ async fn check_success(
         (CreateWard, _) => {
             let expected = json!({ "createWard": { "code": p.value, "name": format!("Phường mới {}", p.value), "province": "Thanh Hóa" } });
             ensure_json("data", data, &expected)?;
-            changed_only(before, after, &["ward"], |c| c.wards += 1)?;
+            wrote(before, after, actor, &["ward"], |c| c.wards += 1)?;
             ensure(after.wards.iter().any(|w| w.code == p.value), || "the new ward is not stored".into())
         }
         (CreateGroup, _) => {
             let expected = json!({ "createGroup": { "code": p.value, "name": format!("Tổ dân phố {}", p.value), "ward": { "id": p.target } } });
             ensure_json("data", data, &expected)?;
-            changed_only(before, after, &["residential_group"], |c| c.groups += 1)?;
+            wrote(before, after, actor, &["residential_group"], |c| c.groups += 1)?;
             ensure(
                 after.groups.iter().any(|g| g.code == p.value && g.ward_id.to_string() == p.target),
                 || "the new group is not stored in its ward".into(),
@@ -509,14 +524,17 @@ async fn check_success(
                 data,
                 &json!({ "updateGroup": { "id": group.id, "code": group.code, "name": p.value } }),
             )?;
-            changed_only(before, after, &["residential_group"], |_| {})?;
+            wrote(before, after, actor, &["residential_group"], |_| {})?;
             let stored = after.groups.iter().find(|g| g.id.to_string() == p.target).ok_or("group gone")?;
             ensure_eq("stored name", &stored.name, &p.value)
         }
         (CreateHousehold, _) => {
             let expected = json!({ "createHousehold": { "code": p.value, "headName": "Hoàng Văn Mới", "group": { "id": p.target } } });
             ensure_json("data", data, &expected)?;
-            changed_only(before, after, &["household"], |c| c.households += 1)?;
+            wrote(before, after, actor, &["household", "change_log"], |c| {
+                c.households += 1;
+                c.changes += 1;
+            })?;
             ensure(
                 after.households.iter().any(|h| h.code == p.value && h.group_id.to_string() == p.target),
                 || "the new household is not stored in its group".into(),
@@ -529,7 +547,7 @@ async fn check_success(
                 json!({ "setHouseholdStatus": { "id": p.target, "status": "MOVED_OUT", "version": 2 } })
             };
             ensure_json("data", data, &expected)?;
-            changed_only(before, after, &["household"], |_| {})?;
+            wrote(before, after, actor, &["household", "change_log"], |c| c.changes += 1)?;
             let stored =
                 after.households.iter().find(|h| h.id.to_string() == p.target).ok_or("household gone")?;
             ensure_eq("stored version", &stored.version, &2)?;
@@ -549,7 +567,7 @@ async fn check_success(
                 { "role": role, "ward": ward, "group": group }
             ] } });
             ensure_json("data", data, &expected)?;
-            changed_only(before, after, &["app_user", "role_assignment"], |c| {
+            wrote(before, after, actor, &["app_user", "role_assignment"], |c| {
                 c.users += 1;
                 c.assignments += 1;
             })?;
@@ -570,7 +588,7 @@ async fn check_success(
                 data,
                 &json!({ "setUserActive": { "id": p.target, "username": p.value, "active": false } }),
             )?;
-            changed_only(before, after, &["app_user"], |_| {})?;
+            wrote(before, after, actor, &["app_user"], |_| {})?;
             let (was, is) = (before.user(&p.value), after.user(&p.value));
             ensure_eq(
                 "stored active, token version",
@@ -584,7 +602,7 @@ async fn check_success(
                 data["changePassword"]["accessToken"].as_str().is_some_and(|t| t.split('.').count() == 3),
                 || format!("no access token in {data}"),
             )?;
-            changed_only(before, after, &["app_user", "refresh_token"], |c| c.refresh_tokens += 1)?;
+            wrote(before, after, actor, &["app_user", "refresh_token"], |c| c.refresh_tokens += 1)?;
             let (was, is) = (before.user(&p.value), after.user(&p.value));
             ensure_eq("token version", &is.token_version, &(was.token_version + 1))?;
             ensure(is.password_hash != was.password_hash, || "the password hash did not change".into())?;
@@ -603,7 +621,7 @@ async fn check_success(
             let refreshed =
                 world.app.gql_with(None, RefreshSession.query(), json!({ "t": p.refresh_token })).await;
             if scope == Scope::Own {
-                changed_only(before, after, &["refresh_token"], |_| {})?;
+                wrote(before, after, actor, &["refresh_token"], |_| {})?;
                 let revoked =
                     |s: &Snapshot| s.refresh_tokens.iter().filter(|t| t.revoked_at.is_some()).count();
                 ensure_eq("refresh tokens revoked", &revoked(after), &(revoked(before) + 1))?;
@@ -621,14 +639,14 @@ async fn check_success(
         }
         (Login, _) => {
             ensure_json("user", &data["login"]["user"]["username"], &json!(p.value))?;
-            changed_only(before, after, &["refresh_token"], |c| c.refresh_tokens += 1)
+            wrote(before, after, actor, &["refresh_token"], |c| c.refresh_tokens += 1)
         }
         (RefreshSession, _) => {
             ensure_json("user", &data["refreshSession"]["user"], &json!({ "username": p.value }))?;
             ensure(data["refreshSession"]["refreshToken"] != json!(p.refresh_token), || {
                 "not rotated".into()
             })?;
-            changed_only(before, after, &["refresh_token"], |c| c.refresh_tokens += 1)
+            wrote(before, after, actor, &["refresh_token"], |c| c.refresh_tokens += 1)
         }
     }
 }

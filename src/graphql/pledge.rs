@@ -1,0 +1,252 @@
+//! Pledges: the `Pledge` type, `recordPledge`, `recordPledges` (per-item results) and `withdrawPledge`.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+
+use super::{
+    campaign::Campaign,
+    context::{parse_id, signed_in},
+    household::Household,
+    scalars::Date,
+};
+use crate::{
+    domain::campaign::local_today,
+    entities::pledge,
+    error::AppError,
+    service::{self, pledge::PledgeInput},
+};
+
+/// Whether a household's pledge stands.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "PledgeStatus", remote = "crate::domain::campaign::PledgeStatus")]
+pub enum PledgeStatus {
+    /// Signed: the household counts as covered.
+    Signed,
+    /// Withdrawn; the household may sign again.
+    Withdrawn,
+}
+
+/// A household's signature for a campaign.
+pub struct Pledge(pub pledge::Model);
+
+/// A household's signature for a campaign.
+#[Object]
+impl Pledge {
+    /// Unique id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+
+    /// The household that signed.
+    async fn household(&self, ctx: &Context<'_>) -> Result<Household> {
+        let household = signed_in(ctx)?.0.households.load_one(self.0.household_id).await?;
+        Ok(Household(household.ok_or(AppError::NotFound("household"))?))
+    }
+
+    /// The campaign.
+    async fn campaign(&self, ctx: &Context<'_>) -> Result<Campaign> {
+        let campaign = signed_in(ctx)?.0.campaigns.load_one(self.0.campaign_id).await?;
+        Ok(Campaign(campaign.ok_or(AppError::NotFound("campaign"))?))
+    }
+
+    /// Who signed for the household.
+    async fn signer_name(&self) -> &str {
+        &self.0.signer_name
+    }
+
+    /// The day of signing (Vietnam's date).
+    async fn signed_on(&self) -> Date {
+        Date(self.0.signed_on)
+    }
+
+    /// Free note.
+    async fn note(&self) -> Option<&str> {
+        self.0.note.as_deref()
+    }
+
+    /// Whether it stands.
+    async fn status(&self) -> Result<PledgeStatus> {
+        Ok(service::pledge::status(&self.0)?.into())
+    }
+
+    /// Why it was withdrawn.
+    async fn withdrawn_reason(&self) -> Option<&str> {
+        self.0.withdrawn_reason.as_deref()
+    }
+
+    /// Who recorded it.
+    async fn recorded_by(&self, ctx: &Context<'_>) -> Result<Option<Recorder>> {
+        let Some(user_id) = self.0.recorded_by else { return Ok(None) };
+        let name = signed_in(ctx)?.0.recorders.load_one(user_id).await?;
+        Ok(name.map(|display_name| Recorder { id: ID(user_id.to_string()), display_name }))
+    }
+
+    /// When it was recorded as signed.
+    async fn recorded_at(&self) -> DateTime<Utc> {
+        self.0.recorded_at
+    }
+
+    /// The idempotency key it was (last) signed with.
+    async fn client_mutation_id(&self) -> ID {
+        ID(self.0.client_mutation_id.to_string())
+    }
+
+    /// When it last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// The user who recorded something.
+#[derive(SimpleObject)]
+pub struct Recorder {
+    /// The user's id.
+    pub id: ID,
+    /// The user's display name.
+    pub display_name: String,
+}
+
+/// A household's signature as a phone sends it. Ids and the date are checked item by item, so in
+/// `recordPledges` one malformed item fails alone.
+#[derive(InputObject, Clone)]
+pub struct RecordPledgeInput {
+    /// A UUID made on the phone for this signature: sending it again (after a lost answer) returns
+    /// the same pledge and changes nothing.
+    pub client_mutation_id: String,
+    /// The household.
+    pub household_id: String,
+    /// The campaign (it must be `OPEN`).
+    pub campaign_id: String,
+    /// Who signed for the household (1–200 characters).
+    pub signer_name: String,
+    /// The day of signing, `YYYY-MM-DD`: within the campaign and not after today in Vietnam.
+    pub signed_on: String,
+    /// Free note (at most 500 characters).
+    pub note: Option<String>,
+}
+
+impl From<RecordPledgeInput> for PledgeInput {
+    fn from(input: RecordPledgeInput) -> Self {
+        Self {
+            client_mutation_id: input.client_mutation_id,
+            household_id: input.household_id,
+            campaign_id: input.campaign_id,
+            signer_name: input.signer_name,
+            signed_on: input.signed_on,
+            note: input.note,
+        }
+    }
+}
+
+/// Why one item of a batch failed.
+#[derive(SimpleObject)]
+pub struct ItemError {
+    /// The same codes as top-level errors (`BAD_USER_INPUT`, `CONFLICT`, `NOT_FOUND`, …).
+    pub code: String,
+    /// What is wrong.
+    pub message: String,
+    /// The input field at fault, when there is one.
+    pub field: Option<String>,
+    /// For an already signed household, the pledge that stands.
+    pub existing_pledge_id: Option<ID>,
+}
+
+impl From<AppError> for ItemError {
+    fn from(err: AppError) -> Self {
+        let (field, existing_pledge_id) = match &err {
+            AppError::BadUserInput { field, .. } => (Some(field.clone()), None),
+            AppError::Conflict { extensions, .. } => {
+                let find = |key: &str| {
+                    extensions.iter().find(|(k, _)| *k == key).and_then(|(_, v)| match v {
+                        async_graphql::Value::String(s) => Some(s.clone()),
+                        _ => None,
+                    })
+                };
+                (find("field"), find("existingPledgeId").map(ID))
+            }
+            AppError::NotFound(what) => (Some(not_found_field(what).to_owned()), None),
+            _ => (None, None),
+        };
+        if let AppError::Internal(detail) = &err {
+            tracing::error!(error = %detail, "internal error in a batch item");
+        }
+        Self { code: err.code().to_owned(), message: err.message(), field, existing_pledge_id }
+    }
+}
+
+fn not_found_field(what: &str) -> &'static str {
+    match what {
+        "household" => "householdId",
+        "campaign" => "campaignId",
+        "residential group" => "groupId",
+        _ => "id",
+    }
+}
+
+/// The outcome of one item of `recordPledges`: the pledge, or why not.
+#[derive(SimpleObject)]
+pub struct PledgeResult {
+    /// The item's `clientMutationId`, as sent.
+    pub client_mutation_id: String,
+    /// The pledge, when the item succeeded (or had succeeded before).
+    pub pledge: Option<Pledge>,
+    /// Why the item failed.
+    pub error: Option<ItemError>,
+}
+
+/// Mutations on pledges.
+#[derive(Default)]
+pub struct PledgeMutation;
+
+#[Object]
+impl PledgeMutation {
+    /// Records a household's signature. Sending the same `clientMutationId` again returns the same
+    /// pledge; with a different payload it is `CONFLICT`. A household that already signed is
+    /// `CONFLICT` with `extensions.existingPledgeId`.
+    async fn record_pledge(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The signature.")] input: RecordPledgeInput,
+    ) -> Result<Pledge> {
+        let (request_ctx, actor) = signed_in(ctx)?;
+        let today = local_today(request_ctx.auth.clock.now());
+        let mut results =
+            service::pledge::record_many(&request_ctx.db, actor, &[input.into()], today).await?;
+        let result = results.pop().ok_or_else(|| AppError::internal("no result for the pledge"))?;
+        Ok(Pledge(result?))
+    }
+
+    /// Records up to 500 signatures (a phone back online): one result per input, in input order. A bad
+    /// item does not stop the others; sending the same batch again changes nothing and answers the same.
+    async fn record_pledges(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The signatures, at most 500.")] inputs: Vec<RecordPledgeInput>,
+    ) -> Result<Vec<PledgeResult>> {
+        let (request_ctx, actor) = signed_in(ctx)?;
+        let today = local_today(request_ctx.auth.clock.now());
+        let ids: Vec<String> = inputs.iter().map(|i| i.client_mutation_id.clone()).collect();
+        let items: Vec<PledgeInput> = inputs.into_iter().map(PledgeInput::from).collect();
+        let results = service::pledge::record_many(&request_ctx.db, actor, &items, today).await?;
+        Ok(ids
+            .into_iter()
+            .zip(results)
+            .map(|(client_mutation_id, result)| match result {
+                Ok(pledge) => PledgeResult { client_mutation_id, pledge: Some(Pledge(pledge)), error: None },
+                Err(err) => PledgeResult { client_mutation_id, pledge: None, error: Some(err.into()) },
+            })
+            .collect())
+    }
+
+    /// Withdraws a signed pledge while its campaign is open; the household may sign again later.
+    async fn withdraw_pledge(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The pledge.")] id: ID,
+        #[graphql(desc = "Why (at most 500 characters).")] reason: Option<String>,
+    ) -> Result<Pledge> {
+        let (request_ctx, actor) = signed_in(ctx)?;
+        let id = parse_id(&id, "id")?;
+        Ok(Pledge(service::pledge::withdraw(&request_ctx.db, actor, id, reason).await?))
+    }
+}
