@@ -1,6 +1,9 @@
 //! What every resolver reads from the request: the caller, the database, auth state and dataloaders.
 
-use std::{net::IpAddr, sync::Arc};
+use std::{
+    net::IpAddr,
+    sync::{Arc, LazyLock, OnceLock},
+};
 
 use async_graphql::{Context, ID, dataloader::DataLoader};
 use sea_orm::DatabaseConnection;
@@ -26,9 +29,34 @@ pub enum Caller {
     User(Arc<Actor>),
 }
 
+/// Who the request acts as: the bearer token's user; without a token, the user a `login` or
+/// `refreshSession` of this request signed in, but only inside that field's payload (so the payload
+/// shows what the user may see, and the request's other fields stay unauthenticated).
+#[derive(Debug, Default)]
+pub struct ActorCell {
+    from_token: Option<Arc<Actor>>,
+    /// The response key of the signing-in field, and who signed in.
+    signed_in: OnceLock<(String, Arc<Actor>)>,
+}
+
+impl ActorCell {
+    /// The actor loaders read with: the token's, else the one signed in by this request. Loaders run
+    /// only under fields that already passed `signed_in`, so the fallback serves only the payload.
+    pub fn current(&self) -> Option<&Actor> {
+        self.from_token.as_deref().or_else(|| self.signed_in.get().map(|(_, actor)| actor.as_ref()))
+    }
+
+    /// The current actor, or one that sees nothing.
+    pub fn current_or_nobody(&self) -> &Actor {
+        static NOBODY: LazyLock<Actor> = LazyLock::new(Actor::nobody);
+        self.current().unwrap_or(&NOBODY)
+    }
+}
+
 /// Per-request data: built by the HTTP handler after authentication.
 pub struct RequestContext {
     caller: Caller,
+    actor: Arc<ActorCell>,
     /// The database pool.
     pub db: DatabaseConnection,
     /// Tokens, passwords, throttling, clock.
@@ -49,10 +77,11 @@ pub struct RequestContext {
 impl RequestContext {
     /// A context for `caller`, with fresh dataloaders (they cache per request, scoped to the caller).
     pub fn new(caller: Caller, db: DatabaseConnection, auth: Arc<Auth>, client_address: IpAddr) -> Self {
-        let actor = match &caller {
-            Caller::User(actor) => actor.clone(),
-            Caller::Anonymous | Caller::InvalidToken => Arc::new(Actor::nobody()),
+        let from_token = match &caller {
+            Caller::User(actor) => Some(actor.clone()),
+            Caller::Anonymous | Caller::InvalidToken => None,
         };
+        let actor = Arc::new(ActorCell { from_token, signed_in: OnceLock::new() });
         let spawn = |f| tokio::spawn(f);
         Self {
             wards: DataLoader::new(WardLoader { db: db.clone(), actor: actor.clone() }, spawn),
@@ -65,17 +94,35 @@ impl RequestContext {
             assignments: DataLoader::new(AssignmentLoader { db: db.clone() }, spawn),
             households: DataLoader::new(HouseholdLoader { db: db.clone(), actor: actor.clone() }, spawn),
             campaigns: DataLoader::new(CampaignLoader { db: db.clone(), actor: actor.clone() }, spawn),
-            household_pledges: DataLoader::new(HouseholdPledgesLoader { db: db.clone(), actor }, spawn),
+            household_pledges: DataLoader::new(
+                HouseholdPledgesLoader { db: db.clone(), actor: actor.clone() },
+                spawn,
+            ),
             recorders: DataLoader::new(RecorderLoader { db: db.clone() }, spawn),
             caller,
+            actor,
             db,
             auth,
             client_address,
         }
     }
 
-    /// The signed-in caller, or `UNAUTHENTICATED`.
-    pub fn actor(&self) -> Result<&Actor, AppError> {
+    /// Makes `actor` the caller inside the payload of the field at `ctx` (`login`, `refreshSession`).
+    pub fn sign_in(&self, ctx: &Context<'_>, actor: Actor) {
+        // A second sign-in in one request keeps the first; the second payload then shows nothing more.
+        let _ = self.actor.signed_in.set((root_key(ctx), Arc::new(actor)));
+    }
+
+    /// The caller for the field at `ctx`, or `UNAUTHENTICATED`.
+    pub fn actor(&self, ctx: &Context<'_>) -> Result<&Actor, AppError> {
+        if let Some(actor) = &self.actor.from_token {
+            return Ok(actor);
+        }
+        if let Some((key, actor)) = self.actor.signed_in.get()
+            && *key == root_key(ctx)
+        {
+            return Ok(actor);
+        }
         match &self.caller {
             Caller::User(actor) => Ok(actor),
             Caller::Anonymous => {
@@ -96,7 +143,20 @@ pub fn request<'a>(ctx: &Context<'a>) -> Result<&'a RequestContext, AppError> {
 /// The request context and the signed-in caller, or `UNAUTHENTICATED`.
 pub fn signed_in<'a>(ctx: &Context<'a>) -> Result<(&'a RequestContext, &'a Actor), AppError> {
     let request = request(ctx)?;
-    Ok((request, request.actor()?))
+    Ok((request, request.actor(ctx)?))
+}
+
+/// The response key of the root field `ctx` lies under.
+fn root_key(ctx: &Context<'_>) -> String {
+    let mut node = ctx.path_node.as_ref();
+    let mut key = String::new();
+    while let Some(current) = node {
+        if let async_graphql::QueryPathSegment::Name(name) = current.segment {
+            key = name.to_owned();
+        }
+        node = current.parent;
+    }
+    key
 }
 
 /// Parses a GraphQL `ID` argument as one of our UUIDs; `field` names the argument in the error.

@@ -7,8 +7,8 @@ use async_graphql::dataloader::Loader;
 use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
+use super::context::ActorCell;
 use crate::{
-    auth::Actor,
     entities::{household, residential_group, ward},
     service::{
         self,
@@ -22,7 +22,7 @@ type LoadResult<K, V> = Result<HashMap<K, V>, async_graphql::Error>;
 /// Wards by id.
 pub struct WardLoader {
     pub(super) db: DatabaseConnection,
-    pub(super) actor: Arc<Actor>,
+    pub(super) actor: Arc<ActorCell>,
 }
 
 impl Loader<Uuid> for WardLoader {
@@ -30,14 +30,14 @@ impl Loader<Uuid> for WardLoader {
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[Uuid]) -> LoadResult<Uuid, Self::Value> {
-        Ok(service::ward::by_ids(&self.db, &self.actor, keys).await?)
+        Ok(service::ward::by_ids(&self.db, self.actor.current_or_nobody(), keys).await?)
     }
 }
 
 /// Groups by id.
 pub struct GroupLoader {
     pub(super) db: DatabaseConnection,
-    pub(super) actor: Arc<Actor>,
+    pub(super) actor: Arc<ActorCell>,
 }
 
 impl Loader<Uuid> for GroupLoader {
@@ -45,7 +45,7 @@ impl Loader<Uuid> for GroupLoader {
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[Uuid]) -> LoadResult<Uuid, Self::Value> {
-        Ok(service::group::by_ids(&self.db, &self.actor, keys).await?)
+        Ok(service::group::by_ids(&self.db, self.actor.current_or_nobody(), keys).await?)
     }
 }
 
@@ -74,7 +74,7 @@ pub struct GroupPageKey {
 /// Pages of groups per ward.
 pub struct GroupPageLoader {
     pub(super) db: DatabaseConnection,
-    pub(super) actor: Arc<Actor>,
+    pub(super) actor: Arc<ActorCell>,
 }
 
 impl Loader<GroupPageKey> for GroupPageLoader {
@@ -84,7 +84,13 @@ impl Loader<GroupPageKey> for GroupPageLoader {
     async fn load(&self, keys: &[GroupPageKey]) -> LoadResult<GroupPageKey, Self::Value> {
         let mut pages = HashMap::new();
         for (request, ward_ids) in by_arguments(keys, |k| (k.ward_id, k.request.clone())) {
-            let found = service::group::pages_for_wards(&self.db, &self.actor, &ward_ids, &request).await?;
+            let found = service::group::pages_for_wards(
+                &self.db,
+                self.actor.current_or_nobody(),
+                &ward_ids,
+                &request,
+            )
+            .await?;
             pages.extend(
                 found
                     .into_iter()
@@ -109,7 +115,7 @@ pub struct HouseholdPageKey {
 /// Pages of households per group.
 pub struct HouseholdPageLoader {
     pub(super) db: DatabaseConnection,
-    pub(super) actor: Arc<Actor>,
+    pub(super) actor: Arc<ActorCell>,
 }
 
 impl Loader<HouseholdPageKey> for HouseholdPageLoader {
@@ -121,9 +127,14 @@ impl Loader<HouseholdPageKey> for HouseholdPageLoader {
         for ((filter, request), group_ids) in
             by_arguments(keys, |k| (k.group_id, (k.filter.clone(), k.request.clone())))
         {
-            let found =
-                service::household::pages_for_groups(&self.db, &self.actor, &group_ids, &filter, &request)
-                    .await?;
+            let found = service::household::pages_for_groups(
+                &self.db,
+                self.actor.current_or_nobody(),
+                &group_ids,
+                &filter,
+                &request,
+            )
+            .await?;
             pages.extend(found.into_iter().map(|(group_id, page)| {
                 (HouseholdPageKey { group_id, filter: filter.clone(), request: request.clone() }, page)
             }));
@@ -149,7 +160,7 @@ impl Loader<Uuid> for AssignmentLoader {
 /// Households by id.
 pub struct HouseholdLoader {
     pub(super) db: DatabaseConnection,
-    pub(super) actor: Arc<Actor>,
+    pub(super) actor: Arc<ActorCell>,
 }
 
 impl Loader<Uuid> for HouseholdLoader {
@@ -157,14 +168,14 @@ impl Loader<Uuid> for HouseholdLoader {
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[Uuid]) -> LoadResult<Uuid, Self::Value> {
-        Ok(service::household::by_ids(&self.db, &self.actor, keys).await?)
+        Ok(service::household::by_ids(&self.db, self.actor.current_or_nobody(), keys).await?)
     }
 }
 
 /// Campaigns by id.
 pub struct CampaignLoader {
     pub(super) db: DatabaseConnection,
-    pub(super) actor: Arc<Actor>,
+    pub(super) actor: Arc<ActorCell>,
 }
 
 impl Loader<Uuid> for CampaignLoader {
@@ -172,14 +183,14 @@ impl Loader<Uuid> for CampaignLoader {
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[Uuid]) -> LoadResult<Uuid, Self::Value> {
-        Ok(service::campaign::by_ids(&self.db, &self.actor, keys).await?)
+        Ok(service::campaign::by_ids(&self.db, self.actor.current_or_nobody(), keys).await?)
     }
 }
 
 /// Pledges by household.
 pub struct HouseholdPledgesLoader {
     pub(super) db: DatabaseConnection,
-    pub(super) actor: Arc<Actor>,
+    pub(super) actor: Arc<ActorCell>,
 }
 
 impl Loader<Uuid> for HouseholdPledgesLoader {
@@ -187,7 +198,7 @@ impl Loader<Uuid> for HouseholdPledgesLoader {
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[Uuid]) -> LoadResult<Uuid, Self::Value> {
-        Ok(service::pledge::of_households(&self.db, &self.actor, keys).await?)
+        Ok(service::pledge::of_households(&self.db, self.actor.current_or_nobody(), keys).await?)
     }
 }
 

@@ -10,10 +10,8 @@ use super::{
     group::ResidentialGroup,
     ward::Ward,
 };
-use std::sync::Arc;
-
 use crate::{
-    auth::{Actor, Role as DomainRole},
+    auth::Role as DomainRole,
     entities::{app_user, role_assignment},
     error::AppError,
     service::{self, session::Session},
@@ -32,17 +30,12 @@ pub enum Role {
 }
 
 /// A person who signs in.
-pub struct User {
-    model: app_user::Model,
-    /// Set when the user was just signed in by this request (login, refresh), which carries no token:
-    /// their own scope then decides what of their assignments they see.
-    session_actor: Option<Arc<Actor>>,
-}
+pub struct User(pub app_user::Model);
 
 impl User {
     /// A user read by a signed-in caller.
     pub fn new(model: app_user::Model) -> Self {
-        Self { model, session_actor: None }
+        Self(model)
     }
 }
 
@@ -51,48 +44,39 @@ impl User {
 impl User {
     /// Unique id.
     async fn id(&self) -> ID {
-        ID(self.model.id.to_string())
+        ID(self.0.id.to_string())
     }
 
     /// Sign-in name (unique, ignoring case).
     async fn username(&self) -> &str {
-        &self.model.username
+        &self.0.username
     }
 
     /// Name shown in the app.
     async fn display_name(&self) -> &str {
-        &self.model.display_name
+        &self.0.display_name
     }
 
     /// Inactive users cannot sign in.
     async fn active(&self) -> bool {
-        self.model.active
+        self.0.active
     }
 
     /// When the user was created.
     async fn created_at(&self) -> DateTime<Utc> {
-        self.model.created_at
+        self.0.created_at
     }
 
     /// The user's roles, each with its ward or group.
     async fn role_assignments(&self, ctx: &Context<'_>) -> Result<Vec<RoleAssignment>> {
-        let request_ctx = request(ctx)?;
-        if self.session_actor.is_none() {
-            request_ctx.actor()?;
-        }
-        let assignments = request_ctx.assignments.load_one(self.model.id).await?.unwrap_or_default();
-        Ok(assignments
-            .into_iter()
-            .map(|model| RoleAssignment { model, session_actor: self.session_actor.clone() })
-            .collect())
+        let (request_ctx, _) = signed_in(ctx)?;
+        let assignments = request_ctx.assignments.load_one(self.0.id).await?.unwrap_or_default();
+        Ok(assignments.into_iter().map(RoleAssignment).collect())
     }
 }
 
 /// One role of a user with its scope.
-pub struct RoleAssignment {
-    model: role_assignment::Model,
-    session_actor: Option<Arc<Actor>>,
-}
+pub struct RoleAssignment(role_assignment::Model);
 
 /// One role of a user with its scope: no scope for `ADMIN`, a ward for `WARD_OFFICIAL`, a group for
 /// `GROUP_LEADER`.
@@ -100,32 +84,20 @@ pub struct RoleAssignment {
 impl RoleAssignment {
     /// The role.
     async fn role(&self) -> Result<Role> {
-        let role = DomainRole::from_db(&self.model.role).ok_or_else(|| AppError::internal("unknown role"))?;
+        let role = DomainRole::from_db(&self.0.role).ok_or_else(|| AppError::internal("unknown role"))?;
         Ok(role.into())
     }
 
     /// The ward of a `WARD_OFFICIAL`; null for other roles or when the ward is outside the caller's scope.
     async fn ward(&self, ctx: &Context<'_>) -> Result<Option<Ward>> {
-        let Some(ward_id) = self.model.ward_id else { return Ok(None) };
-        let request_ctx = request(ctx)?;
-        let ward = match &self.session_actor {
-            Some(actor) => service::ward::by_ids(&request_ctx.db, actor, &[ward_id]).await?.remove(&ward_id),
-            None => signed_in(ctx)?.0.wards.load_one(ward_id).await?,
-        };
-        Ok(ward.map(Ward))
+        let Some(ward_id) = self.0.ward_id else { return Ok(None) };
+        Ok(signed_in(ctx)?.0.wards.load_one(ward_id).await?.map(Ward))
     }
 
     /// The group of a `GROUP_LEADER`; null for other roles or when the group is outside the caller's scope.
     async fn group(&self, ctx: &Context<'_>) -> Result<Option<ResidentialGroup>> {
-        let Some(group_id) = self.model.group_id else { return Ok(None) };
-        let request_ctx = request(ctx)?;
-        let group = match &self.session_actor {
-            Some(actor) => {
-                service::group::by_ids(&request_ctx.db, actor, &[group_id]).await?.remove(&group_id)
-            }
-            None => signed_in(ctx)?.0.groups.load_one(group_id).await?,
-        };
-        Ok(group.map(ResidentialGroup))
+        let Some(group_id) = self.0.group_id else { return Ok(None) };
+        Ok(signed_in(ctx)?.0.groups.load_one(group_id).await?.map(ResidentialGroup))
     }
 }
 
@@ -148,13 +120,14 @@ pub struct AuthPayload {
 impl AuthPayload {
     /// The payload of a new session; the user's own scope decides what of them the payload shows.
     async fn new(ctx: &Context<'_>, session: Session) -> Result<Self> {
-        let actor = service::user::actor_of(&request(ctx)?.db, &session.user).await?;
+        let request_ctx = request(ctx)?;
+        request_ctx.sign_in(ctx, service::user::actor_of(&request_ctx.db, &session.user).await?);
         Ok(Self {
             access_token: session.access_token,
             refresh_token: session.refresh_token,
             expires_at: session.access_expires_at,
             refresh_expires_at: session.refresh_expires_at,
-            user: User { model: session.user, session_actor: Some(Arc::new(actor)) },
+            user: User(session.user),
         })
     }
 }

@@ -329,6 +329,47 @@ async fn the_login_payload_shows_the_ward_of_the_leaders_group() {
 }
 
 #[tokio::test]
+async fn a_login_or_refresh_does_not_sign_in_the_rest_of_its_request() {
+    // Arrange: mutations run in order, so the second field runs after the sign-in of the first.
+    let app = spawn_app().await;
+    let (_, refresh_token) = login_session(&app, "root", TEST_PASSWORD).await;
+    let ward = |code: &str| json!({ "code": code, "name": "Phường mới", "province": "Thanh Hóa" });
+    let before = Snapshot::take(&app).await;
+
+    // Act
+    let after_login = app
+        .gql_with(
+            None,
+            "mutation($u: String!, $p: String!, $w: CreateWardInput!) {
+                login(input: { username: $u, password: $p }) { user { username } }
+                createWard(input: $w) { code }
+            }",
+            json!({ "u": "root", "p": TEST_PASSWORD, "w": ward("NEW1") }),
+        )
+        .await;
+    let after_refresh = app
+        .gql_with(
+            None,
+            "mutation($t: String!, $w: CreateWardInput!) {
+                refreshSession(refreshToken: $t) { user { username } }
+                createWard(input: $w) { code }
+            }",
+            json!({ "t": refresh_token, "w": ward("NEW2") }),
+        )
+        .await;
+
+    // Assert: the sign-in itself worked (one error only, one new session each), the ward did not.
+    for (case, body) in [("login", &after_login), ("refreshSession", &after_refresh)] {
+        assert_eq!(body["errors"].as_array().map(Vec::len), Some(1), "{case}: {body:#}");
+        assert_eq!(body["errors"][0]["path"], json!(["createWard"]), "{case}");
+        assert_eq!(error_code(body), "UNAUTHENTICATED", "{case}: {body:#}");
+    }
+    let after = Snapshot::take(&app).await;
+    assert_eq!(after.refresh_tokens.len(), before.refresh_tokens.len() + 2, "a login and a rotation");
+    assert_eq!(after.wards, before.wards, "no ward created");
+}
+
+#[tokio::test]
 async fn the_audit_trail_never_holds_a_password_or_a_token() {
     // Arrange
     let app = app_with_leader().await;
