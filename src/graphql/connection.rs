@@ -4,7 +4,10 @@
 
 use async_graphql::{Context, SimpleObject};
 
-use super::{campaign::Campaign, group::ResidentialGroup, household::Household, user::User, ward::Ward};
+use super::{
+    campaign::Campaign, good_deed::GoodDeed, group::ResidentialGroup, household::Household, sync::AuditEvent,
+    user::User, ward::Ward,
+};
 use crate::{
     error::AppResult,
     service::page::{Cursor, Page, PageRequest},
@@ -57,6 +60,8 @@ connection!(ResidentialGroupConnection, ResidentialGroupEdge, ResidentialGroup);
 connection!(HouseholdConnection, HouseholdEdge, Household);
 connection!(UserConnection, UserEdge, User);
 connection!(CampaignConnection, CampaignEdge, Campaign);
+connection!(GoodDeedConnection, GoodDeedEdge, GoodDeed);
+connection!(AuditEventConnection, AuditEventEdge, AuditEvent);
 
 /// Where a page stands in its list.
 #[derive(SimpleObject)]

@@ -6,11 +6,13 @@
 mod campaign;
 mod connection;
 pub mod context;
+mod good_deed;
 mod group;
 mod household;
 mod loaders;
 mod pledge;
 mod scalars;
+mod sync;
 mod user;
 mod ward;
 
@@ -27,6 +29,8 @@ pub struct QueryRoot(
     group::GroupQuery,
     household::HouseholdQuery,
     campaign::CampaignQuery,
+    good_deed::GoodDeedQuery,
+    sync::SyncQuery,
 );
 
 /// Everything a client can change.
@@ -39,6 +43,7 @@ pub struct MutationRoot(
     household::HouseholdMutation,
     campaign::CampaignMutation,
     pledge::PledgeMutation,
+    good_deed::GoodDeedMutation,
 );
 
 /// The schema type served at `/graphql`.

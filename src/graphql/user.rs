@@ -299,6 +299,9 @@ impl UserMutation {
     ) -> Result<User> {
         let (request_ctx, actor) = signed_in(ctx)?;
         let id = parse_id(&id, "id")?;
-        Ok(User::new(service::user::set_active(&request_ctx.db, actor, id, active).await?))
+        Ok(User::new(
+            service::user::set_active(&request_ctx.db, actor, id, active, request_ctx.auth.clock.now())
+                .await?,
+        ))
     }
 }

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod campaign;
 pub mod changes;
+pub mod good_deed;
 pub mod group;
 pub mod household;
 pub mod page;

@@ -147,9 +147,9 @@ async fn revoke_family(db: &impl ConnectionTrait, family_id: Uuid, now: DateTime
 }
 
 /// Revokes every refresh token of a user (deactivation, password change).
-pub async fn revoke_all(db: &impl ConnectionTrait, user_id: Uuid) -> AppResult<()> {
+pub async fn revoke_all(db: &impl ConnectionTrait, user_id: Uuid, now: DateTime<Utc>) -> AppResult<()> {
     refresh_token::Entity::update_many()
-        .col_expr(refresh_token::Column::RevokedAt, Expr::value(super::now()))
+        .col_expr(refresh_token::Column::RevokedAt, Expr::value(now))
         .filter(refresh_token::Column::UserId.eq(user_id))
         .filter(refresh_token::Column::RevokedAt.is_null())
         .exec(db)
@@ -270,7 +270,7 @@ pub async fn change_password(
     if changed.rows_affected != 1 {
         return Err(AppError::Unauthenticated("sign in again"));
     }
-    revoke_all(&txn, user.id).await?;
+    revoke_all(&txn, user.id, now).await?;
     let user = app_user::Entity::find_by_id(user.id)
         .one(&txn)
         .await?

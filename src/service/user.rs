@@ -332,6 +332,7 @@ pub async fn set_active(
     actor: &Actor,
     id: Uuid,
     active: bool,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<app_user::Model> {
     if !actor.is_official_anywhere() {
         return Err(AppError::Forbidden(
@@ -344,7 +345,10 @@ pub async fn set_active(
     let txn = super::begin_write(db).await?;
     let user = get(&txn, actor, id).await?;
     if !may_manage(&txn, actor, user.id).await? {
-        return Err(AppError::NotFound("user"));
+        // Visible in `users` but not theirs to manage (another official, a leader elsewhere too).
+        return Err(AppError::Forbidden(
+            "ward officials may activate or deactivate only group leaders of their ward",
+        ));
     }
     if user.active == active {
         return Ok(user);
@@ -357,7 +361,7 @@ pub async fn set_active(
         .exec(&txn)
         .await?;
     if !active {
-        super::session::revoke_all(&txn, user.id).await?;
+        super::session::revoke_all(&txn, user.id, now).await?;
     }
     let user = app_user::Entity::find_by_id(user.id).one(&txn).await?.ok_or(AppError::NotFound("user"))?;
     let entry = AuditEntry {

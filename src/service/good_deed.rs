@@ -1,0 +1,359 @@
+//! Good deeds for security and order: recorded from phones (idempotent like pledges), verified or
+//! rejected once by a ward official.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Select, SqlErr,
+    sea_query::{Expr, Query},
+};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::{
+    audit::AuditEntry,
+    changes::EntityType,
+    page::{Cursor, Page, PageRequest},
+};
+use crate::{
+    auth::Actor,
+    domain::campaign::{GoodDeedCategory, GoodDeedStatus},
+    entities::{client_mutation, good_deed, residential_group as group},
+    error::{AppError, AppResult},
+};
+
+const KIND: &str = "good_deed";
+/// Longest description, in characters.
+pub const MAX_DESCRIPTION_CHARS: usize = 2000;
+
+/// The good deeds `actor` may see: those of the groups they may see.
+pub(crate) fn visible(actor: &Actor) -> Select<good_deed::Entity> {
+    let query = good_deed::Entity::find();
+    if actor.is_admin() {
+        return query;
+    }
+    let official_groups = Query::select()
+        .column(group::Column::Id)
+        .from(group::Entity)
+        .and_where(group::Column::WardId.is_in(actor.official_wards().iter().copied()))
+        .to_owned();
+    query.filter(
+        Condition::any()
+            .add(good_deed::Column::GroupId.in_subquery(official_groups))
+            .add(good_deed::Column::GroupId.is_in(actor.leader_group_ids())),
+    )
+}
+
+/// The stored status.
+pub fn status(deed: &good_deed::Model) -> AppResult<GoodDeedStatus> {
+    GoodDeedStatus::from_db(&deed.status)
+        .ok_or_else(|| AppError::internal(format!("good deed {} has unknown status", deed.id)))
+}
+
+/// The stored category.
+pub fn category(deed: &good_deed::Model) -> AppResult<GoodDeedCategory> {
+    GoodDeedCategory::from_db(&deed.category)
+        .ok_or_else(|| AppError::internal(format!("good deed {} has unknown category", deed.id)))
+}
+
+/// One good deed, or `NOT_FOUND`.
+pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> AppResult<good_deed::Model> {
+    visible(actor).filter(good_deed::Column::Id.eq(id)).one(db).await?.ok_or(AppError::NotFound("good deed"))
+}
+
+/// The good deeds among `ids` the actor may see.
+pub async fn by_ids(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, good_deed::Model>> {
+    let rows = visible(actor).filter(good_deed::Column::Id.is_in(ids.iter().copied())).all(db).await?;
+    Ok(rows.into_iter().map(|d| (d.id, d)).collect())
+}
+
+/// A good deed as a phone sends it.
+#[derive(Debug, Clone)]
+pub struct NewGoodDeed {
+    /// UUID made on the phone: the idempotency key.
+    pub client_mutation_id: Uuid,
+    /// The group.
+    pub group_id: Uuid,
+    /// The household, when one household did it.
+    pub household_id: Option<Uuid>,
+    /// What kind.
+    pub category: GoodDeedCategory,
+    /// When it happened.
+    pub occurred_on: NaiveDate,
+    /// What happened.
+    pub description: String,
+}
+
+fn payload_hash(input: &NewGoodDeed, description: &str) -> String {
+    let canonical = json!([
+        KIND,
+        input.group_id,
+        input.household_id,
+        input.category.as_db(),
+        input.occurred_on,
+        description
+    ])
+    .to_string();
+    Sha256::digest(canonical.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Records a good deed as `REPORTED`. The same `clientMutationId` with the same payload returns the
+/// first result; with another payload it is `CONFLICT`.
+#[tracing::instrument(skip(db, actor, input))]
+pub async fn record(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    input: NewGoodDeed,
+    today: NaiveDate,
+) -> AppResult<good_deed::Model> {
+    let description = input.description.trim().to_owned();
+    if description.is_empty() || description.chars().count() > MAX_DESCRIPTION_CHARS {
+        return Err(AppError::bad_input(
+            "description",
+            format!("the description has 1 to {MAX_DESCRIPTION_CHARS} characters"),
+        ));
+    }
+    if input.occurred_on > today {
+        return Err(AppError::bad_input("occurredOn", format!("{} is in the future", input.occurred_on)));
+    }
+    let hash = payload_hash(&input, &description);
+    // A concurrent retry with the same key loses the insert race; the second try answers as a replay.
+    for _ in 0..2 {
+        match try_record(db, actor, &input, &description, &hash).await {
+            Err(Stop::Raced) => continue,
+            Err(Stop::Failed(err)) => return Err(err),
+            Ok(deed) => return Ok(deed),
+        }
+    }
+    Err(AppError::conflict("this clientMutationId is being recorded right now; send it again"))
+}
+
+/// Why one try stopped.
+enum Stop {
+    /// Another request inserted the same idempotency key first.
+    Raced,
+    /// Anything else.
+    Failed(AppError),
+}
+
+impl From<AppError> for Stop {
+    fn from(err: AppError) -> Self {
+        Stop::Failed(err)
+    }
+}
+
+impl From<DbErr> for Stop {
+    fn from(err: DbErr) -> Self {
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => Stop::Raced,
+            _ => Stop::Failed(err.into()),
+        }
+    }
+}
+
+async fn try_record(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    input: &NewGoodDeed,
+    description: &str,
+    hash: &str,
+) -> Result<good_deed::Model, Stop> {
+    let txn = super::begin_write(db).await?;
+    if let Some(key) = client_mutation::Entity::find_by_id(input.client_mutation_id).one(&txn).await? {
+        if key.kind == KIND && key.payload_hash == hash {
+            return Ok(get(&txn, actor, key.target_id).await?);
+        }
+        return Err(Stop::Failed(AppError::Conflict {
+            message: "this clientMutationId was already used for a different request".into(),
+            extensions: vec![("field", "clientMutationId".into())],
+        }));
+    }
+    let group = super::group::get(&txn, actor, input.group_id).await?;
+    if let Some(household_id) = input.household_id {
+        let household = super::household::get(&txn, actor, household_id).await?;
+        if household.group_id != group.id {
+            return Err(Stop::Failed(AppError::bad_input(
+                "householdId",
+                "the household is not in this group",
+            )));
+        }
+    }
+    let now = super::now();
+    let deed = good_deed::Model {
+        id: Uuid::now_v7(),
+        group_id: group.id,
+        household_id: input.household_id,
+        category: input.category.as_db().to_owned(),
+        occurred_on: input.occurred_on,
+        description: description.to_owned(),
+        status: GoodDeedStatus::Reported.as_db().to_owned(),
+        recorded_by: Some(actor.user_id).filter(|id| !id.is_nil()),
+        recorded_at: now,
+        verified_by: None,
+        verified_at: None,
+        verification_note: None,
+        client_mutation_id: input.client_mutation_id,
+        updated_at: now,
+    };
+    client_mutation::Entity::insert(client_mutation::ActiveModel::from(client_mutation::Model {
+        id: input.client_mutation_id,
+        user_id: deed.recorded_by,
+        kind: KIND.to_owned(),
+        payload_hash: hash.to_owned(),
+        target_id: deed.id,
+        created_at: now,
+    }))
+    .exec(&txn)
+    .await?;
+    good_deed::Entity::insert(good_deed::ActiveModel::from(deed.clone())).exec(&txn).await?;
+    let entry = AuditEntry {
+        action: "good_deed.record",
+        target_type: "good_deed",
+        target_id: Some(deed.id),
+        ward_id: Some(group.ward_id),
+        summary: json!({
+            "groupId": deed.group_id, "householdId": deed.household_id, "category": deed.category,
+            "occurredOn": deed.occurred_on, "clientMutationId": deed.client_mutation_id,
+        }),
+    };
+    super::audit::record(&txn, Some(actor.user_id), entry).await?;
+    super::changes::record(&txn, EntityType::GoodDeed, deed.id, deed.group_id, group.ward_id).await?;
+    txn.commit().await?;
+    Ok(deed)
+}
+
+/// Verifies (`approve`) or rejects a reported good deed, once. Ward officials of its ward and
+/// administrators only.
+#[tracing::instrument(skip(db, actor, note))]
+pub async fn verify(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+    approve: bool,
+    note: Option<String>,
+) -> AppResult<good_deed::Model> {
+    if !actor.is_official_anywhere() {
+        return Err(AppError::Forbidden("only ward officials and administrators verify good deeds"));
+    }
+    let note = note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
+    if note.as_ref().is_some_and(|n| n.chars().count() > MAX_DESCRIPTION_CHARS) {
+        return Err(AppError::bad_input(
+            "note",
+            format!("the note must be at most {MAX_DESCRIPTION_CHARS} characters"),
+        ));
+    }
+    let txn = super::begin_write(db).await?;
+    let current = get(&txn, actor, id).await?;
+    let ward_id = super::group::ward_of(&txn, current.group_id).await?;
+    if !actor.governs_ward(ward_id) {
+        return Err(AppError::NotFound("good deed"));
+    }
+    if status(&current)? != GoodDeedStatus::Reported {
+        return Err(AppError::conflict(format!("the good deed was already {}", current.status)));
+    }
+    let to = if approve { GoodDeedStatus::Verified } else { GoodDeedStatus::Rejected };
+    let now = super::now();
+    let changed = good_deed::Entity::update_many()
+        .col_expr(good_deed::Column::Status, Expr::value(to.as_db()))
+        .col_expr(good_deed::Column::VerifiedBy, Expr::value(Some(actor.user_id).filter(|id| !id.is_nil())))
+        .col_expr(good_deed::Column::VerifiedAt, Expr::value(now))
+        .col_expr(good_deed::Column::VerificationNote, Expr::value(note.clone()))
+        .col_expr(good_deed::Column::UpdatedAt, Expr::value(now))
+        .filter(good_deed::Column::Id.eq(id))
+        .filter(good_deed::Column::Status.eq(GoodDeedStatus::Reported.as_db()))
+        .exec(&txn)
+        .await?;
+    if changed.rows_affected != 1 {
+        return Err(AppError::conflict("the good deed was verified meanwhile"));
+    }
+    let deed = get(&txn, actor, id).await?;
+    let entry = AuditEntry {
+        action: if approve { "good_deed.verify" } else { "good_deed.reject" },
+        target_type: "good_deed",
+        target_id: Some(deed.id),
+        ward_id: Some(ward_id),
+        summary: json!({ "status": deed.status, "note": note }),
+    };
+    super::audit::record(&txn, Some(actor.user_id), entry).await?;
+    super::changes::record(&txn, EntityType::GoodDeed, deed.id, deed.group_id, ward_id).await?;
+    txn.commit().await?;
+    Ok(deed)
+}
+
+/// Narrows a list of good deeds.
+#[derive(Debug, Default, Clone)]
+pub struct GoodDeedFilter {
+    /// Of this group.
+    pub group_id: Option<Uuid>,
+    /// Of this household.
+    pub household_id: Option<Uuid>,
+    /// Of this category.
+    pub category: Option<GoodDeedCategory>,
+    /// In this status.
+    pub status: Option<GoodDeedStatus>,
+    /// Happened on or after.
+    pub from: Option<NaiveDate>,
+    /// Happened on or before.
+    pub to: Option<NaiveDate>,
+}
+
+impl GoodDeedFilter {
+    pub(crate) fn apply(&self, mut query: Select<good_deed::Entity>) -> Select<good_deed::Entity> {
+        if let Some(group_id) = self.group_id {
+            query = query.filter(good_deed::Column::GroupId.eq(group_id));
+        }
+        if let Some(household_id) = self.household_id {
+            query = query.filter(good_deed::Column::HouseholdId.eq(household_id));
+        }
+        if let Some(category) = self.category {
+            query = query.filter(good_deed::Column::Category.eq(category.as_db()));
+        }
+        if let Some(status) = self.status {
+            query = query.filter(good_deed::Column::Status.eq(status.as_db()));
+        }
+        if let Some(from) = self.from {
+            query = query.filter(good_deed::Column::OccurredOn.gte(from));
+        }
+        if let Some(to) = self.to {
+            query = query.filter(good_deed::Column::OccurredOn.lte(to));
+        }
+        query
+    }
+}
+
+/// The cursor of a deed in `list` (newest recorded first).
+pub fn cursor(deed: &good_deed::Model) -> Cursor {
+    Cursor { sort_key: String::new(), id: deed.id }
+}
+
+/// A page of the good deeds the actor may see, newest recorded first.
+#[tracing::instrument(skip(db, actor))]
+pub async fn list(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    filter: &GoodDeedFilter,
+    request: &PageRequest,
+) -> AppResult<Page<good_deed::Model>> {
+    if let Some(from) = filter.from
+        && filter.to.is_some_and(|to| to < from)
+    {
+        return Err(AppError::bad_input("to", "`to` must not be before `from`"));
+    }
+    let query = filter.apply(visible(actor));
+    let total_count = if request.with_total { Some(query.clone().count(db).await?) } else { None };
+    let query = match &request.after {
+        Some(after) => query.filter(good_deed::Column::Id.lt(after.id)),
+        None => query,
+    };
+    let mut items = query.order_by_desc(good_deed::Column::Id).limit(request.first + 1).all(db).await?;
+    let has_next_page = items.len() as u64 > request.first;
+    items.truncate(request.first as usize);
+    Ok(Page { items, has_next_page, has_previous_page: request.after.is_some(), total_count })
+}
