@@ -8,11 +8,12 @@ use uuid::Uuid;
 
 use crate::{
     auth::{Actor, Role, password::Passwords},
-    domain::{household::HouseholdStatus, text::natural_sort_key},
+    domain::{campaign::GoodDeedCategory, household::HouseholdStatus, text::natural_sort_key},
     entities::{app_user, household, residential_group, ward},
     error::{AppError, AppResult},
     service::{
         self,
+        changes::{Change, EntityType},
         user::{NewAssignment, NewUser},
     },
 };
@@ -148,9 +149,24 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<bool> {
                 }
             })
             .collect();
+        // Phones sync households from the change log: the seeded ones belong in it like any other.
+        let changes: Vec<Change> = households
+            .iter()
+            .filter_map(|h| h.id.clone().take())
+            .map(|id| Change { entity_type: EntityType::Household, entity_id: id, group_id, ward_id })
+            .collect();
         household::Entity::insert_many(households).exec(&txn).await?;
+        service::changes::record_many(&txn, &changes).await?;
     }
-    txn.commit().await.map_err(AppError::from)?;
+    let entry = service::audit::AuditEntry {
+        action: "demo.seed",
+        target_type: "ward",
+        target_id: Some(ward_id),
+        ward_id: Some(ward_id),
+        summary: serde_json::json!({ "groups": 12 }),
+    };
+    service::audit::record(&txn, None, entry).await?;
+    txn.commit().await?;
     Ok(true)
 }
 
@@ -215,4 +231,132 @@ pub async fn seed_users(db: &DatabaseConnection, passwords: &Passwords, password
         service::user::create(db, passwords, &Actor::system(), new).await?;
     }
     Ok(())
+}
+
+/// Title of the demo campaign.
+pub const DEMO_CAMPAIGN_TITLE: &str = "Toàn dân bảo vệ an ninh Tổ quốc năm 2023";
+
+const DEMO_PLEDGE_ITEMS: [&str; 6] = [
+    "Giữ gìn an ninh trật tự, xây dựng khu dân cư an toàn, không có tội phạm và tệ nạn xã hội",
+    "Phát hiện, tố giác tội phạm và hành vi đáng ngờ cho Công an phường",
+    "Thực hiện an toàn phòng cháy, chữa cháy trong gia đình",
+    "Không sử dụng, tàng trữ, mua bán trái phép chất ma túy",
+    "Giúp đỡ người chấp hành xong án phạt tù tái hòa nhập cộng đồng",
+    "Chấp hành pháp luật về trật tự, an toàn giao thông",
+];
+
+const DEMO_DEEDS: [(GoodDeedCategory, &str); 8] = [
+    (GoodDeedCategory::CrimeReport, "Báo Công an phường về người lạ dò xét xe máy trong ngõ"),
+    (GoodDeedCategory::FirePrevention, "Dập tắt đám cháy nhỏ ở bếp nhà hàng xóm bằng bình chữa cháy"),
+    (GoodDeedCategory::LostPropertyReturned, "Nhặt được ví có giấy tờ và tiền, trả lại cho người đánh rơi"),
+    (GoodDeedCategory::DisputeMediation, "Hòa giải mâu thuẫn về lối đi chung giữa hai gia đình"),
+    (GoodDeedCategory::ReintegrationSupport, "Giới thiệu việc làm cho người vừa chấp hành xong án phạt tù"),
+    (GoodDeedCategory::TrafficSafety, "Dọn vật cản và đặt biển báo ở khúc cua đầu ngõ"),
+    (GoodDeedCategory::Patrol, "Tham gia tổ tuần tra an ninh ban đêm dịp Tết"),
+    (GoodDeedCategory::DrugPrevention, "Tuyên truyền phòng chống ma túy cho thanh niên trong tổ"),
+];
+
+/// Seeds the demo campaign (OPEN) with pledges — Tổ dân phố 11 at 100%, 12 at about half, the others
+/// between 40% and 95% — and two dozen good deeds. Does nothing when the campaign exists.
+pub async fn seed_activity(db: &DatabaseConnection) -> AppResult<bool> {
+    use crate::{
+        entities::campaign,
+        service::{campaign::NewCampaign, good_deed::NewGoodDeed, pledge::PledgeInput},
+    };
+    let ward = ward::Entity::find()
+        .filter(ward::Column::Code.eq(DEMO_WARD_CODE))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::internal("the demo ward is missing"))?;
+    let exists = campaign::Entity::find()
+        .filter(campaign::Column::WardId.eq(ward.id))
+        .filter(campaign::Column::Title.eq(DEMO_CAMPAIGN_TITLE))
+        .one(db)
+        .await?
+        .is_some();
+    if exists {
+        return Ok(false);
+    }
+    let official = app_user::Entity::find()
+        .filter(app_user::Column::UsernameKey.eq("lamson.official"))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::internal("the demo official is missing"))?;
+    let actor = service::user::actor_of(db, &official).await?;
+    let new = NewCampaign {
+        year: 2023,
+        title: DEMO_CAMPAIGN_TITLE.to_owned(),
+        starts_on: None,
+        ends_on: None,
+        pledge_items: DEMO_PLEDGE_ITEMS.iter().map(|s| (*s).to_owned()).collect(),
+        ward_id: Some(ward.id),
+    };
+    let campaign = service::campaign::create(db, &actor, new).await?;
+    let campaign = service::campaign::open(db, &actor, campaign.id).await?;
+
+    let mut dice = Dice(11);
+    let groups = residential_group::Entity::find()
+        .filter(residential_group::Column::WardId.eq(ward.id))
+        .all(db)
+        .await?;
+    let today = crate::domain::campaign::local_today(chrono::Utc::now());
+    for group in &groups {
+        let households =
+            household::Entity::find().filter(household::Column::GroupId.eq(group.id)).all(db).await?;
+        let percent = match group.code.as_str() {
+            "11" => 100,
+            "12" => 50,
+            _ => 40 + dice.next(56),
+        };
+        let signing = households.len() * percent / 100;
+        let inputs: Vec<PledgeInput> = households
+            .iter()
+            .take(signing)
+            .map(|h| {
+                let day = campaign.starts_on + chrono::Duration::days(dice.next(300) as i64);
+                PledgeInput {
+                    client_mutation_id: Uuid::now_v7().to_string(),
+                    household_id: h.id.to_string(),
+                    campaign_id: campaign.id.to_string(),
+                    signer_name: h.head_name.clone(),
+                    signed_on: day.min(today).to_string(),
+                    note: None,
+                }
+            })
+            .collect();
+        for result in service::pledge::record_many(db, &actor, &inputs, today).await? {
+            result?;
+        }
+    }
+
+    for n in 0..24 {
+        let group = &groups[n % groups.len()];
+        let households =
+            household::Entity::find().filter(household::Column::GroupId.eq(group.id)).all(db).await?;
+        let household = (n % 3 != 0).then(|| households[dice.next(households.len())].id);
+        let deed = service::good_deed::record(
+            db,
+            &actor,
+            NewGoodDeed {
+                client_mutation_id: Uuid::now_v7(),
+                group_id: group.id,
+                household_id: household,
+                category: DEMO_DEEDS[n % DEMO_DEEDS.len()].0,
+                occurred_on: campaign.starts_on + chrono::Duration::days(10 + 12 * n as i64),
+                description: DEMO_DEEDS[n % DEMO_DEEDS.len()].1.to_owned(),
+            },
+            today,
+        )
+        .await?;
+        match n % 4 {
+            0 | 1 => {
+                service::good_deed::verify(db, &actor, deed.id, true, Some("Đã xác minh".into())).await?;
+            }
+            2 if n % 8 == 2 => {
+                service::good_deed::verify(db, &actor, deed.id, false, Some("Chưa đủ căn cứ".into())).await?;
+            }
+            _ => {}
+        }
+    }
+    Ok(true)
 }

@@ -110,8 +110,12 @@ async fn serve(settings: Settings, db: sea_orm::DatabaseConnection, demo: bool) 
         demo::seed_users(&db, &Passwords::new(), &password)
             .await
             .map_err(|e| format!("cannot create the demo users: {}", e.message()))?;
+        demo::seed_activity(&db)
+            .await
+            .map_err(|e| format!("cannot seed the demo campaign: {}", e.message()))?;
         if seeded {
             println!("demo data seeded: Phường Lam Sơn (Thanh Hóa), Tổ dân phố 1 to 12");
+            println!("demo campaign open: {}", demo::DEMO_CAMPAIGN_TITLE);
         }
         println!("demo users (password: PLEDGE_DEMO_PASSWORD, default {}):", demo::DEFAULT_DEMO_PASSWORD);
         for user in &demo::DEMO_USERS {

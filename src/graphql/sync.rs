@@ -122,7 +122,9 @@ impl SyncQuery {
             None => DEFAULT_PAGE_SIZE,
             Some(n) if (1..=MAX_PAGE_SIZE as i64).contains(&n) => n as u64,
             Some(_) => {
-                return Err(AppError::bad_input("first", format!("first must be 1 to {MAX_PAGE_SIZE}")).into());
+                return Err(
+                    AppError::bad_input("first", format!("first must be 1 to {MAX_PAGE_SIZE}")).into()
+                );
             }
         };
         let page = service::changes::feed(&request_ctx.db, actor, since, first).await?;
