@@ -157,6 +157,7 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<bool> {
             .collect();
         household::Entity::insert_many(households).exec(&txn).await?;
         service::changes::record_many(&txn, &changes).await?;
+        service::coverage::adjust_active(&txn, group_id, changes.len() as i32).await?;
     }
     let entry = service::audit::AuditEntry {
         action: "demo.seed",
@@ -308,7 +309,7 @@ pub async fn seed_activity(db: &DatabaseConnection) -> AppResult<bool> {
             "12" => 50,
             _ => 40 + dice.next(56),
         };
-        let signing = households.len() * percent / 100;
+        let signing = (households.len() * percent).div_ceil(100);
         let inputs: Vec<PledgeInput> = households
             .iter()
             .take(signing)

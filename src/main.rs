@@ -33,6 +33,13 @@ enum Command {
         #[arg(long)]
         display_name: Option<String>,
     },
+    /// Recompute the coverage counters from the raw rows and list every difference (exit 1 if any);
+    /// with --repair, fix them.
+    VerifyCoverage {
+        /// Fix the counters that differ.
+        #[arg(long)]
+        repair: bool,
+    },
     /// Write the GraphQL schema (SDL) to schema/schema.graphql, or with --check fail when it is stale.
     ExportSchema {
         /// Compare instead of writing; exit 1 when the file differs from the code.
@@ -91,6 +98,7 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
         }
         Command::Serve { demo } => serve(settings, db, demo).await,
         Command::CreateAdmin { username, display_name } => create_admin(&db, username, display_name).await,
+        Command::VerifyCoverage { repair } => verify_coverage(&db, repair).await,
         Command::ExportSchema { .. } => unreachable!("handled before the runtime starts"),
     }
 }
@@ -185,6 +193,28 @@ async fn create_admin(
     let user = create(db, &Passwords::new(), &Actor::system(), new).await.map_err(|e| e.message())?;
     println!("administrator {} created", user.username);
     Ok(())
+}
+
+async fn verify_coverage(db: &sea_orm::DatabaseConnection, repair: bool) -> Result<(), String> {
+    let drifts = pledge_api::service::coverage::verify(db, repair).await.map_err(|e| e.message())?;
+    for drift in &drifts {
+        let campaign = drift.campaign_id.map(|c| format!(" campaign {c}")).unwrap_or_default();
+        println!(
+            "{} counter of group {}{campaign}: stored {}, actual {}",
+            drift.counter, drift.group_id, drift.stored, drift.actual
+        );
+    }
+    match (drifts.len(), repair) {
+        (0, _) => {
+            println!("coverage counters match the households and pledges");
+            Ok(())
+        }
+        (n, true) => {
+            println!("repaired {n} coverage counters");
+            Ok(())
+        }
+        (n, false) => Err(format!("{n} coverage counters differ; run verify-coverage --repair to fix them")),
+    }
 }
 
 fn export_schema(check: bool, path: &std::path::Path) -> ExitCode {

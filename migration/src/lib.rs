@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261128_000001_create_hierarchy;
 mod m20261128_000002_create_users;
 mod m20261128_000003_create_pledges;
+mod m20261128_000004_create_coverage_counters;
 
 /// The ordered list of migrations, applied by `pledge-api migrate`, `serve` and the tests.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_create_hierarchy::Migration),
             Box::new(m20261128_000002_create_users::Migration),
             Box::new(m20261128_000003_create_pledges::Migration),
+            Box::new(m20261128_000004_create_coverage_counters::Migration),
         ]
     }
 }

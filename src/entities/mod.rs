@@ -3,9 +3,11 @@
 pub mod app_user;
 pub mod audit_event;
 pub mod campaign;
+pub mod campaign_group_coverage;
 pub mod change_log;
 pub mod client_mutation;
 pub mod good_deed;
+pub mod group_coverage;
 pub mod household;
 pub mod pledge;
 pub mod refresh_token;

@@ -6,6 +6,7 @@
 mod campaign;
 mod connection;
 pub mod context;
+mod coverage;
 mod good_deed;
 mod group;
 mod household;
@@ -31,6 +32,7 @@ pub struct QueryRoot(
     campaign::CampaignQuery,
     good_deed::GoodDeedQuery,
     sync::SyncQuery,
+    coverage::CoverageQuery,
 );
 
 /// Everything a client can change.

@@ -182,6 +182,7 @@ pub async fn create(
     };
     super::audit::record(&txn, Some(actor.user_id), entry).await?;
     super::changes::record(&txn, EntityType::Household, household.id, group.id, group.ward_id).await?;
+    super::coverage::adjust_active(&txn, group.id, 1).await?;
     txn.commit().await?;
     Ok(household)
 }
@@ -315,6 +316,16 @@ pub async fn update(
     };
     super::audit::record(&txn, Some(actor.user_id), entry).await?;
     super::changes::record(&txn, EntityType::Household, household.id, household.group_id, ward_id).await?;
+    let is_active = |h: &household::Model| h.status == HouseholdStatus::Active.as_db();
+    if is_active(&current) != is_active(&household) {
+        super::coverage::household_activity_changed(
+            &txn,
+            household.id,
+            household.group_id,
+            is_active(&household),
+        )
+        .await?;
+    }
     txn.commit().await?;
     Ok(household)
 }
@@ -336,4 +347,28 @@ pub async fn by_ids(
 ) -> AppResult<HashMap<Uuid, household::Model>> {
     let rows = visible(actor).filter(household::Column::Id.is_in(ids.iter().copied())).all(db).await?;
     Ok(rows.into_iter().map(|h| (h.id, h)).collect())
+}
+
+/// A page of a group's ACTIVE households without a SIGNED pledge for `campaign_id`: the leader's
+/// follow-up list.
+pub async fn unsigned_page(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    group_id: Uuid,
+    campaign_id: Uuid,
+    request: &PageRequest,
+) -> AppResult<Page<household::Model>> {
+    use crate::{domain::campaign::PledgeStatus, entities::pledge};
+    let signed = Query::select()
+        .column(pledge::Column::HouseholdId)
+        .from(pledge::Entity)
+        .and_where(pledge::Column::CampaignId.eq(campaign_id))
+        .and_where(pledge::Column::GroupId.eq(group_id))
+        .and_where(pledge::Column::Status.eq(PledgeStatus::Signed.as_db()))
+        .to_owned();
+    let select = visible(actor)
+        .filter(household::Column::GroupId.eq(group_id))
+        .filter(household::Column::Status.eq(HouseholdStatus::Active.as_db()))
+        .filter(household::Column::Id.not_in_subquery(signed));
+    Ok(super::page::fetch_page(db, select, ORDERING, request).await?)
 }

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod campaign;
 pub mod changes;
+pub mod coverage;
 pub mod good_deed;
 pub mod group;
 pub mod household;

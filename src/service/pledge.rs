@@ -376,6 +376,7 @@ async fn attempt(
     let mut known = load_known(&txn, actor, &items).await?;
 
     let mut answers: Vec<AppResult<Uuid>> = Vec::with_capacity(parsed.len());
+    let mut written: std::collections::HashSet<Uuid> = std::collections::HashSet::new();
     let (mut inserts, mut resigned, mut keys, mut audits, mut changes) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for item in parsed {
@@ -420,6 +421,7 @@ async fn attempt(
                 known.keys.insert(key.id, key.clone());
                 keys.push(key);
                 answers.push(Ok(pledge.id));
+                written.insert(pledge.id);
                 if is_new { inserts.push(pledge) } else { resigned.push(pledge) }
             }
         }
@@ -453,6 +455,18 @@ async fn attempt(
     }
     super::audit::record_many(&txn, Some(actor.user_id), audits).await?;
     super::changes::record_many(&txn, &changes).await?;
+    // Every written pledge is a SIGNED one of an ACTIVE household: one more in its group's numerator.
+    let mut newly_signed: HashMap<(Uuid, Uuid), i32> = HashMap::new();
+    for answer in answers.iter().flatten() {
+        if let Some(pledge) = known.pledge_rows.get(answer)
+            && written.contains(answer)
+        {
+            *newly_signed.entry((pledge.campaign_id, pledge.group_id)).or_default() += 1;
+        }
+    }
+    for ((campaign_id, group_id), delta) in newly_signed {
+        super::coverage::adjust_signed(&txn, campaign_id, group_id, delta).await?;
+    }
     txn.commit().await?;
 
     Ok(answers
@@ -512,6 +526,10 @@ pub async fn withdraw(
     };
     super::audit::record(&txn, Some(actor.user_id), entry).await?;
     super::changes::record(&txn, EntityType::Pledge, pledge.id, pledge.group_id, ward_id).await?;
+    let household = household::Entity::find_by_id(pledge.household_id).one(&txn).await?;
+    if household.is_some_and(|h| h.status == HouseholdStatus::Active.as_db()) {
+        super::coverage::adjust_signed(&txn, pledge.campaign_id, pledge.group_id, -1).await?;
+    }
     txn.commit().await?;
     Ok(pledge)
 }

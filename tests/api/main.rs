@@ -1,8 +1,10 @@
 //! The integration suite: one binary, a file per feature. `TEST_DATABASE_URL` picks the backend
 //! (default SQLite in memory; for PostgreSQL every test gets a fresh database, dropped afterwards).
 
+mod drive;
 mod helpers;
 
+mod campaigns;
 mod household_search;
 mod households;
 mod input_errors;

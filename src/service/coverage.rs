@@ -1,0 +1,339 @@
+//! Coverage: the share of ACTIVE households that signed a campaign (DESIGN.md §3).
+//!
+//! Two counters are kept in the transaction of every change that moves them: ACTIVE households per
+//! group, and signed ACTIVE households per (campaign, group). A report then reads one row per group,
+//! whatever the number of households. `verify` recomputes both from the raw rows.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryTrait,
+    Statement,
+    sea_query::{Alias, Expr, ExprTrait, JoinType, OnConflict, Query},
+};
+use uuid::Uuid;
+
+use crate::{
+    auth::Actor,
+    domain::campaign::PledgeStatus,
+    entities::{
+        campaign, campaign_group_coverage as signed, group_coverage as active, pledge,
+        residential_group as group,
+    },
+    error::{AppError, AppResult},
+};
+
+/// Adds `delta` to the ACTIVE households of a group.
+pub async fn adjust_active(db: &impl ConnectionTrait, group_id: Uuid, delta: i32) -> AppResult<()> {
+    let upsert = Query::insert()
+        .into_table(active::Entity)
+        .columns([active::Column::GroupId, active::Column::ActiveHouseholds])
+        .values_panic([Expr::val(group_id), Expr::val(delta)])
+        .on_conflict(
+            OnConflict::column(active::Column::GroupId)
+                .value(
+                    active::Column::ActiveHouseholds,
+                    Expr::col((active::Entity, active::Column::ActiveHouseholds)).add(delta),
+                )
+                .to_owned(),
+        )
+        .to_owned();
+    db.execute(&upsert).await?;
+    Ok(())
+}
+
+/// Adds `delta` to the signed ACTIVE households of a group for a campaign.
+pub async fn adjust_signed(
+    db: &impl ConnectionTrait,
+    campaign_id: Uuid,
+    group_id: Uuid,
+    delta: i32,
+) -> AppResult<()> {
+    let upsert = Query::insert()
+        .into_table(signed::Entity)
+        .columns([signed::Column::CampaignId, signed::Column::GroupId, signed::Column::SignedHouseholds])
+        .values_panic([Expr::val(campaign_id), Expr::val(group_id), Expr::val(delta)])
+        .on_conflict(
+            OnConflict::columns([signed::Column::CampaignId, signed::Column::GroupId])
+                .value(
+                    signed::Column::SignedHouseholds,
+                    Expr::col((signed::Entity, signed::Column::SignedHouseholds)).add(delta),
+                )
+                .to_owned(),
+        )
+        .to_owned();
+    db.execute(&upsert).await?;
+    Ok(())
+}
+
+/// A household entered (`true`) or left (`false`) the ACTIVE status: it joins or leaves the
+/// denominator, and its signed pledges join or leave the numerators.
+pub async fn household_activity_changed(
+    db: &impl ConnectionTrait,
+    household_id: Uuid,
+    group_id: Uuid,
+    now_active: bool,
+) -> AppResult<()> {
+    let delta = if now_active { 1 } else { -1 };
+    adjust_active(db, group_id, delta).await?;
+    let campaigns: Vec<Uuid> = pledge::Entity::find()
+        .filter(pledge::Column::HouseholdId.eq(household_id))
+        .filter(pledge::Column::Status.eq(PledgeStatus::Signed.as_db()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| p.campaign_id)
+        .collect();
+    for campaign_id in campaigns {
+        adjust_signed(db, campaign_id, group_id, delta).await?;
+    }
+    Ok(())
+}
+
+/// The figures of one group.
+#[derive(Debug, Clone, PartialEq, FromQueryResult)]
+pub struct GroupFigures {
+    /// The group.
+    pub group_id: Uuid,
+    /// Its ward.
+    pub ward_id: Uuid,
+    /// Its code.
+    pub code: String,
+    /// Natural order of the code.
+    pub sort_key: String,
+    /// ACTIVE households.
+    pub total_households: i64,
+    /// ACTIVE households that signed.
+    pub signed_households: i64,
+}
+
+impl GroupFigures {
+    /// Signed share, 0 when the group has no active household.
+    pub fn coverage(&self) -> f64 {
+        ratio(self.signed_households, self.total_households)
+    }
+
+    /// Every active household signed, and there is at least one.
+    pub fn fully_covered(&self) -> bool {
+        self.total_households > 0 && self.signed_households == self.total_households
+    }
+}
+
+fn ratio(signed: i64, total: i64) -> f64 {
+    if total == 0 { 0.0 } else { signed as f64 / total as f64 }
+}
+
+/// Totals over several groups (a ward, or the whole report).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Totals {
+    /// ACTIVE households.
+    pub total_households: i64,
+    /// ACTIVE households that signed.
+    pub signed_households: i64,
+    /// Groups in the scope.
+    pub groups_total: i64,
+    /// Groups where every active household signed.
+    pub groups_fully_covered: i64,
+    /// Every group that has households is fully covered (and some group has).
+    pub fully_covered: bool,
+}
+
+impl Totals {
+    fn of<'a>(groups: impl IntoIterator<Item = &'a GroupFigures>) -> Self {
+        let mut totals = Self {
+            total_households: 0,
+            signed_households: 0,
+            groups_total: 0,
+            groups_fully_covered: 0,
+            fully_covered: true,
+        };
+        let mut any_households = false;
+        for group in groups {
+            totals.total_households += group.total_households;
+            totals.signed_households += group.signed_households;
+            totals.groups_total += 1;
+            if group.fully_covered() {
+                totals.groups_fully_covered += 1;
+            }
+            if group.total_households > 0 {
+                any_households = true;
+                totals.fully_covered &= group.fully_covered();
+            }
+        }
+        totals.fully_covered &= any_households;
+        totals
+    }
+
+    /// Signed share, 0 without active households.
+    pub fn coverage(&self) -> f64 {
+        ratio(self.signed_households, self.total_households)
+    }
+}
+
+/// A coverage report.
+#[derive(Debug)]
+pub struct Report {
+    /// When it was read.
+    pub as_of: DateTime<Utc>,
+    /// The campaign.
+    pub campaign: campaign::Model,
+    /// Totals over every group in the report.
+    pub totals: Totals,
+    /// Per ward, by coverage ascending then ward code.
+    pub wards: Vec<(Uuid, Totals)>,
+    /// Per group, by coverage ascending then natural code order.
+    pub groups: Vec<GroupFigures>,
+}
+
+/// The report of `campaign_id` for a group, a ward, or (neither) every ward the actor may see that the
+/// campaign covers.
+#[tracing::instrument(skip(db, actor))]
+pub async fn report(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    campaign_id: Uuid,
+    ward_id: Option<Uuid>,
+    group_id: Option<Uuid>,
+) -> AppResult<Report> {
+    let campaign = super::campaign::get(db, actor, campaign_id).await?;
+    let mut groups = super::group::visible(actor);
+    if let Some(group_id) = group_id {
+        let group = super::group::get(db, actor, group_id).await?;
+        if ward_id.is_some_and(|w| w != group.ward_id) {
+            return Err(AppError::bad_input("groupId", "the group is not in this ward"));
+        }
+        groups = groups.filter(group::Column::Id.eq(group.id));
+    }
+    if let Some(ward_id) = ward_id {
+        super::ward::get(db, actor, ward_id).await?;
+        groups = groups.filter(group::Column::WardId.eq(ward_id));
+    }
+    if let Some(campaign_ward) = campaign.ward_id {
+        if ward_id.is_some_and(|w| w != campaign_ward) {
+            return Err(AppError::bad_input("wardId", "the campaign is not for this ward"));
+        }
+        groups = groups.filter(group::Column::WardId.eq(campaign_ward));
+    }
+    let mut query = groups.into_query();
+    query
+        .clear_selects()
+        .expr_as(Expr::col((group::Entity, group::Column::Id)), Alias::new("group_id"))
+        .expr_as(Expr::col((group::Entity, group::Column::WardId)), Alias::new("ward_id"))
+        .expr_as(Expr::col((group::Entity, group::Column::Code)), Alias::new("code"))
+        .expr_as(Expr::col((group::Entity, group::Column::SortKey)), Alias::new("sort_key"))
+        .expr_as(
+            Expr::cust("CAST(COALESCE(group_coverage.active_households, 0) AS BIGINT)"),
+            Alias::new("total_households"),
+        )
+        .expr_as(
+            Expr::cust("CAST(COALESCE(campaign_group_coverage.signed_households, 0) AS BIGINT)"),
+            Alias::new("signed_households"),
+        )
+        .join(
+            JoinType::LeftJoin,
+            active::Entity,
+            Expr::col((active::Entity, active::Column::GroupId)).equals((group::Entity, group::Column::Id)),
+        )
+        .join(
+            JoinType::LeftJoin,
+            signed::Entity,
+            Expr::col((signed::Entity, signed::Column::GroupId))
+                .equals((group::Entity, group::Column::Id))
+                .and(Expr::col((signed::Entity, signed::Column::CampaignId)).eq(campaign.id)),
+        );
+    let statement = db.get_database_backend().build(&query);
+    let mut rows = GroupFigures::find_by_statement(statement).all(db).await?;
+    rows.sort_by(|a, b| a.coverage().total_cmp(&b.coverage()).then_with(|| a.sort_key.cmp(&b.sort_key)));
+
+    let mut by_ward: BTreeMap<Uuid, Vec<&GroupFigures>> = BTreeMap::new();
+    for row in &rows {
+        by_ward.entry(row.ward_id).or_default().push(row);
+    }
+    let mut wards: Vec<(Uuid, Totals)> =
+        by_ward.into_iter().map(|(ward, groups)| (ward, Totals::of(groups.into_iter()))).collect();
+    wards.sort_by(|a, b| a.1.coverage().total_cmp(&b.1.coverage()).then_with(|| a.0.cmp(&b.0)));
+    Ok(Report { as_of: super::now(), totals: Totals::of(rows.iter()), campaign, wards, groups: rows })
+}
+
+/// A counter that differs from the raw rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Drift {
+    /// `active` (per group) or `signed` (per campaign and group).
+    pub counter: &'static str,
+    /// The campaign, for `signed`.
+    pub campaign_id: Option<Uuid>,
+    /// The group.
+    pub group_id: Uuid,
+    /// What the counter says.
+    pub stored: i64,
+    /// What the rows say.
+    pub actual: i64,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct CountRow {
+    campaign_id: Option<Uuid>,
+    group_id: Uuid,
+    stored: i64,
+    actual: i64,
+}
+
+/// Recomputes every counter from the raw rows and lists the differences; with `repair`, fixes them
+/// in the same transaction.
+pub async fn verify(db: &sea_orm::DatabaseConnection, repair: bool) -> AppResult<Vec<Drift>> {
+    let txn = super::begin_write(db).await?;
+    let backend = txn.get_database_backend();
+    let nil = match backend {
+        DbBackend::Postgres => "CAST(NULL AS uuid)",
+        _ => "NULL",
+    };
+    let active_sql = format!(
+        "SELECT {nil} AS campaign_id, g.id AS group_id, \
+           CAST(COALESCE(c.active_households, 0) AS BIGINT) AS stored, \
+           CAST((SELECT COUNT(*) FROM household h WHERE h.group_id = g.id AND h.status = 'ACTIVE') AS BIGINT) AS actual \
+         FROM residential_group g LEFT JOIN group_coverage c ON c.group_id = g.id"
+    );
+    let signed_sql = "SELECT k.campaign_id AS campaign_id, k.group_id AS group_id, \
+           CAST(COALESCE(c.signed_households, 0) AS BIGINT) AS stored, \
+           CAST((SELECT COUNT(*) FROM pledge p JOIN household h ON h.id = p.household_id \
+                 WHERE p.campaign_id = k.campaign_id AND p.group_id = k.group_id \
+                   AND p.status = 'SIGNED' AND h.status = 'ACTIVE') AS BIGINT) AS actual \
+         FROM (SELECT campaign_id, group_id FROM pledge UNION SELECT campaign_id, group_id FROM campaign_group_coverage) k \
+         LEFT JOIN campaign_group_coverage c ON c.campaign_id = k.campaign_id AND c.group_id = k.group_id";
+    let mut drifts = Vec::new();
+    for (counter, sql) in [("active", active_sql.as_str()), ("signed", signed_sql)] {
+        let rows =
+            CountRow::find_by_statement(Statement::from_string(backend, sql.to_owned())).all(&txn).await?;
+        for row in rows.into_iter().filter(|r| r.stored != r.actual) {
+            drifts.push(Drift {
+                counter,
+                campaign_id: row.campaign_id,
+                group_id: row.group_id,
+                stored: row.stored,
+                actual: row.actual,
+            });
+        }
+    }
+    if repair {
+        for drift in &drifts {
+            let delta = i32::try_from(drift.actual - drift.stored).map_err(AppError::internal)?;
+            match drift.campaign_id {
+                None => adjust_active(&txn, drift.group_id, delta).await?,
+                Some(campaign_id) => adjust_signed(&txn, campaign_id, drift.group_id, delta).await?,
+            }
+        }
+        if !drifts.is_empty() {
+            let entry = super::audit::AuditEntry {
+                action: "coverage.repair",
+                target_type: "coverage",
+                target_id: None,
+                ward_id: None,
+                summary: serde_json::json!({ "repaired": drifts.len() }),
+            };
+            super::audit::record(&txn, None, entry).await?;
+        }
+        txn.commit().await?;
+    }
+    Ok(drifts)
+}

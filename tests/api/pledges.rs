@@ -1,0 +1,413 @@
+//! Pledges: `recordPledge` and what it writes, `withdrawPledge` and signing again, the household's
+//! `pledge(campaignId)` and `pledges`, and that a refused pledge leaves no trace. The rules, idempotency,
+//! concurrency and the `recordPledges` batch have files of their own.
+
+mod batch;
+mod concurrency;
+mod idempotency;
+mod rules;
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::{
+    drive::{
+        CAMPAIGN_TITLE, DriveRows, PLEDGE_FIELDS, VIETNAM_NOON, assert_unchanged, closed_campaign, id_of,
+        instant, open_campaign, pledge_input, record_pledge, recorded, set_clock, summary, transition,
+    },
+    helpers::{
+        TEST_PASSWORD, TestApp, create_group, create_household, create_user, create_ward, error_code,
+        error_field, spawn_app, unknown_id, ward_with_two_groups,
+    },
+};
+
+/// The pledge drive of ward W1 "Phường Lam Sơn" on `TODAY`: groups 1 and 2 in W1, group 21 in ward W2
+/// "Phường Ba Đình", the 2023 campaign of W1 open (1 November 2022 to 31 October 2023), the official of
+/// W1 and the leader of group 1.
+pub struct Drive {
+    pub app: Arc<TestApp>,
+    pub ward_id: String,
+    pub group_id: String,
+    pub other_group_id: String,
+    pub other_ward_id: String,
+    pub foreign_group_id: String,
+    pub campaign_id: String,
+    pub official: String,
+    pub official_id: Uuid,
+    pub leader: String,
+    pub leader_id: Uuid,
+}
+
+pub const LEADER_NAME: &str = "Tổ trưởng tổ 1";
+
+impl Drive {
+    pub async fn build() -> Self {
+        let app = spawn_app().await;
+        set_clock(&app, VIETNAM_NOON);
+        let fixture = ward_with_two_groups(&app).await;
+        let other_ward_id = create_ward(&app, "W2", "Phường Ba Đình").await;
+        let foreign_group_id = create_group(&app, &other_ward_id, "21").await;
+        let leader_id = create_user(
+            &app,
+            "leader.1",
+            LEADER_NAME,
+            json!([{ "role": "GROUP_LEADER", "groupId": fixture.group_id }]),
+        )
+        .await;
+        let official_id = create_user(
+            &app,
+            "official.w1",
+            "Cán bộ phường Lam Sơn",
+            json!([{ "role": "WARD_OFFICIAL", "wardId": fixture.ward_id }]),
+        )
+        .await;
+        let leader = app.login("leader.1", TEST_PASSWORD).await;
+        let official = app.login("official.w1", TEST_PASSWORD).await;
+        let campaign_id = open_campaign(&app, CAMPAIGN_TITLE, Some(&fixture.ward_id)).await;
+        Self {
+            app: Arc::new(app),
+            ward_id: fixture.ward_id,
+            group_id: fixture.group_id,
+            other_group_id: fixture.other_group_id,
+            other_ward_id,
+            foreign_group_id,
+            campaign_id,
+            official,
+            official_id: official_id.parse().expect("a user id"),
+            leader,
+            leader_id: leader_id.parse().expect("a user id"),
+        }
+    }
+
+    /// A new active household with `code` in group 1.
+    pub async fn household(&self, code: &str) -> String {
+        create_household(&self.app, &self.group_id, code, "Nguyễn Văn An").await
+    }
+
+    /// A valid pledge of `household_id` for the open campaign, with a fresh `clientMutationId`.
+    pub fn input(&self, household_id: &str) -> Value {
+        pledge_input(&unknown_id(), household_id, &self.campaign_id)
+    }
+}
+
+/// `withdrawPledge` returning `PLEDGE_FIELDS`, with variables `id` and `reason`.
+fn withdraw_mutation() -> String {
+    format!(
+        "mutation($id: ID!, $reason: String) {{ withdrawPledge(id: $id, reason: $reason) {{ {PLEDGE_FIELDS} }} }}"
+    )
+}
+
+/// The extensions of the first error.
+pub fn extensions(body: &Value) -> &Value {
+    &body["errors"][0]["extensions"]
+}
+
+#[track_caller]
+pub fn assert_refused(body: &Value, code: &str, field: Option<&str>, case: &str) {
+    assert_eq!(error_code(body), code, "{case}: {body:#}");
+    if let Some(field) = field {
+        assert_eq!(error_field(body), field, "{case}: {body:#}");
+    }
+    assert!(body["data"].is_null(), "{case}: no data on an error: {body:#}");
+}
+
+#[tokio::test]
+async fn record_pledge_stores_a_signed_pledge_with_its_audit_event_change_log_row_and_idempotency_key() {
+    // Arrange
+    let drive = Drive::build().await;
+    let app = &drive.app;
+    let household = drive.household("H1").await;
+    let key = unknown_id();
+    let before = DriveRows::take(app).await;
+
+    // Act
+    let body = record_pledge(
+        app,
+        &drive.leader,
+        &json!({
+            "clientMutationId": key, "householdId": household, "campaignId": drive.campaign_id,
+            "signerName": "  Nguyễn Văn An ", "signedOn": "2023-05-18", "note": " Ký tại nhà văn hóa tổ 1 "
+        }),
+    )
+    .await;
+
+    // Assert
+    let pledge = &body["data"]["recordPledge"];
+    let after = DriveRows::take(app).await;
+    assert_eq!(after.changed_tables(&before), ["audit_event", "change_log", "pledge", "client_mutation"]);
+    assert_eq!(after.pledges.len(), 1);
+    let row = &after.pledges[0];
+    assert_eq!(
+        body,
+        json!({ "data": { "recordPledge": {
+            "id": row.id.to_string(),
+            "household": { "id": household, "code": "H1" },
+            "campaign": { "id": drive.campaign_id, "title": CAMPAIGN_TITLE },
+            "signerName": "Nguyễn Văn An", "signedOn": "2023-05-18", "note": "Ký tại nhà văn hóa tổ 1",
+            "status": "SIGNED", "withdrawnReason": null,
+            "recordedBy": { "id": drive.leader_id.to_string(), "displayName": LEADER_NAME },
+            "recordedAt": pledge["recordedAt"], "clientMutationId": key, "updatedAt": pledge["recordedAt"]
+        } } })
+    );
+    assert_eq!(instant(&pledge["recordedAt"]), row.recorded_at);
+    assert_eq!(
+        (
+            row.household_id.to_string(),
+            row.campaign_id.to_string(),
+            row.group_id.to_string(),
+            row.signer_name.as_str(),
+            row.signed_on.to_string(),
+            row.note.as_deref(),
+            row.status.as_str(),
+            row.withdrawn_reason.as_deref(),
+            row.recorded_by,
+            row.client_mutation_id.to_string(),
+        ),
+        (
+            household.clone(),
+            drive.campaign_id.clone(),
+            drive.group_id.clone(),
+            "Nguyễn Văn An",
+            "2023-05-18".to_owned(),
+            Some("Ký tại nhà văn hóa tổ 1"),
+            "SIGNED",
+            None,
+            Some(drive.leader_id),
+            key.clone(),
+        )
+    );
+    let stored_key = &after.keys[0];
+    assert_eq!(
+        (stored_key.id.to_string(), stored_key.user_id, stored_key.kind.as_str(), stored_key.target_id),
+        (key.clone(), Some(drive.leader_id), "pledge", row.id)
+    );
+    assert!(
+        stored_key.payload_hash.len() == 64 && stored_key.payload_hash.chars().all(|c| c.is_ascii_hexdigit()),
+        "a SHA-256 of the payload: {}",
+        stored_key.payload_hash
+    );
+    let events = after.audit_events_since(&before);
+    assert_eq!(events.len(), 1, "{events:#?}");
+    assert_eq!(
+        (
+            events[0].action.as_str(),
+            events[0].target_type.as_str(),
+            events[0].target_id,
+            events[0].actor_id,
+            events[0].ward_id.map(|w| w.to_string())
+        ),
+        ("pledge.record", "pledge", Some(row.id), Some(drive.leader_id), Some(drive.ward_id.clone()))
+    );
+    assert_eq!(
+        summary(&events[0]),
+        json!({
+            "householdId": household, "campaignId": drive.campaign_id, "signerName": "Nguyễn Văn An",
+            "signedOn": "2023-05-18", "clientMutationId": key
+        })
+    );
+    let changes = after.changes_since(&before);
+    assert_eq!(
+        changes
+            .iter()
+            .map(|c| (c.entity_type.as_str(), c.entity_id, c.group_id.to_string(), c.ward_id.to_string()))
+            .collect::<Vec<_>>(),
+        [("pledge", row.id, drive.group_id.clone(), drive.ward_id.clone())]
+    );
+}
+
+#[tokio::test]
+async fn an_official_records_a_pledge_in_any_group_of_their_ward() {
+    // Arrange
+    let drive = Drive::build().await;
+    let app = &drive.app;
+    let household = create_household(app, &drive.other_group_id, "H7", "Trần Thị Bình").await;
+
+    // Act
+    let pledge = recorded(app, &drive.official, &drive.input(&household)).await;
+
+    // Assert
+    assert_eq!(pledge["household"], json!({ "id": household, "code": "H7" }));
+    assert_eq!(pledge["status"], "SIGNED");
+    assert_eq!(pledge["recordedBy"], json!({ "id": drive.official_id.to_string(), "displayName": "Cán bộ phường Lam Sơn" }));
+    let rows = DriveRows::take(app).await;
+    assert_eq!(rows.pledge(&id_of(&pledge)).group_id.to_string(), drive.other_group_id);
+}
+
+#[tokio::test]
+async fn household_pledge_and_pledges_show_the_households_pledges_newest_campaign_first() {
+    // Arrange
+    let drive = Drive::build().await;
+    let app = &drive.app;
+    let signed = drive.household("H1").await;
+    let unsigned = drive.household("H2").await;
+    let citywide = open_campaign(app, "Toàn thành phố 2023", None).await;
+    let draft = crate::drive::draft_campaign(app, "Bản nháp 2024", Some(&drive.ward_id)).await;
+    let for_ward = recorded(app, &drive.leader, &drive.input(&signed)).await;
+    let for_city = recorded(app, &drive.leader, &pledge_input(&unknown_id(), &signed, &citywide)).await;
+    let query = "query($id: ID!, $ward: ID!, $city: ID!, $draft: ID!) { household(id: $id) {
+        ward: pledge(campaignId: $ward) { id status campaign { title } }
+        city: pledge(campaignId: $city) { id }
+        none: pledge(campaignId: $draft) { id }
+        pledges { id campaign { title } }
+    } }";
+    let variables = |household: &str| json!({ "id": household, "ward": drive.campaign_id, "city": citywide, "draft": draft });
+
+    // Act
+    let of_signed = app.gql_with(Some(&drive.leader), query, variables(&signed)).await;
+    let of_unsigned = app.gql_with(Some(&drive.leader), query, variables(&unsigned)).await;
+
+    // Assert
+    assert_eq!(
+        of_signed,
+        json!({ "data": { "household": {
+            "ward": { "id": for_ward["id"], "status": "SIGNED", "campaign": { "title": CAMPAIGN_TITLE } },
+            "city": { "id": for_city["id"] },
+            "none": null,
+            "pledges": [
+                { "id": for_city["id"], "campaign": { "title": "Toàn thành phố 2023" } },
+                { "id": for_ward["id"], "campaign": { "title": CAMPAIGN_TITLE } }
+            ]
+        } } })
+    );
+    assert_eq!(
+        of_unsigned,
+        json!({ "data": { "household": { "ward": null, "city": null, "none": null, "pledges": [] } } })
+    );
+}
+
+#[tokio::test]
+async fn withdraw_pledge_then_signing_again_reuses_the_same_row() {
+    // Arrange
+    let drive = Drive::build().await;
+    let app = &drive.app;
+    let household = drive.household("H1").await;
+    let first = recorded(app, &drive.leader, &drive.input(&household)).await;
+    let pledge_id = id_of(&first);
+    let before_withdrawal = DriveRows::take(app).await;
+
+    // Act
+    let withdrawn = app
+        .gql_with(
+            Some(&drive.leader),
+            &withdraw_mutation(),
+            json!({ "id": pledge_id, "reason": " Chủ hộ muốn ký lại " }),
+        )
+        .await;
+    let after_withdrawal = DriveRows::take(app).await;
+    let mut again_input = drive.input(&household);
+    again_input["signerName"] = json!("Nguyễn Thị Hoa");
+    again_input["signedOn"] = json!("2023-05-19");
+    let again = record_pledge(app, &drive.leader, &again_input).await;
+    let after = DriveRows::take(app).await;
+
+    // Assert
+    let withdrawn = &withdrawn["data"]["withdrawPledge"];
+    assert_eq!(
+        (&withdrawn["id"], &withdrawn["status"], &withdrawn["withdrawnReason"], &withdrawn["signerName"]),
+        (&json!(pledge_id), &json!("WITHDRAWN"), &json!("Chủ hộ muốn ký lại"), &first["signerName"]),
+        "{withdrawn:#}"
+    );
+    assert_eq!(after_withdrawal.changed_tables(&before_withdrawal), ["audit_event", "change_log", "pledge"]);
+    let events = after_withdrawal.audit_events_since(&before_withdrawal);
+    assert_eq!(
+        events.iter().map(|e| (e.action.as_str(), e.target_id, summary(e))).collect::<Vec<_>>(),
+        [(
+            "pledge.withdraw",
+            Some(pledge_id.parse().expect("uuid")),
+            json!({ "householdId": household, "campaignId": drive.campaign_id, "reason": "Chủ hộ muốn ký lại" })
+        )]
+    );
+    let again = &again["data"]["recordPledge"];
+    assert_eq!(
+        (&again["id"], &again["status"], &again["withdrawnReason"], &again["signerName"], &again["signedOn"]),
+        (&json!(pledge_id), &json!("SIGNED"), &Value::Null, &json!("Nguyễn Thị Hoa"), &json!("2023-05-19")),
+        "{again:#}"
+    );
+    assert_eq!(again["clientMutationId"], again_input["clientMutationId"]);
+    assert_eq!(after.pledges.len(), 1, "still one row for the household and campaign");
+    let row = after.pledge(&pledge_id);
+    assert_eq!((row.status.as_str(), row.withdrawn_reason.as_deref()), ("SIGNED", None));
+    assert_eq!(after.keys.len(), 2, "both idempotency keys are kept");
+    assert_eq!(
+        after.audit_events_since(&after_withdrawal).iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+        ["pledge.sign_again"]
+    );
+    assert_eq!(after.changes_since(&after_withdrawal).len(), 1);
+}
+
+#[tokio::test]
+async fn withdraw_pledge_refusals_name_their_reason_and_change_nothing() {
+    // Arrange
+    let drive = Drive::build().await;
+    let app = &drive.app;
+    let withdrawn = id_of(&recorded(app, &drive.leader, &drive.input(&drive.household("H1").await)).await);
+    app.gql_ok(&withdraw_mutation(), json!({ "id": withdrawn, "reason": null })).await;
+    let signed = id_of(&recorded(app, &drive.leader, &drive.input(&drive.household("H2").await)).await);
+    let closing = open_campaign(app, "Sắp đóng", Some(&drive.ward_id)).await;
+    let household = drive.household("H3").await;
+    let in_closed =
+        id_of(&recorded(app, &drive.leader, &pledge_input(&unknown_id(), &household, &closing)).await);
+    transition(app, "closeCampaign", &closing).await;
+    let neighbour = create_household(app, &drive.other_group_id, "H9", "Lê Văn Cường").await;
+    let of_neighbour = id_of(&recorded(app, &drive.official, &drive.input(&neighbour)).await);
+    let unknown = unknown_id();
+    let cases = [
+        ("an already withdrawn pledge", &withdrawn, None, "CONFLICT", None),
+        ("a pledge of a closed campaign", &in_closed, None, "CONFLICT", Some("id")),
+        ("a reason of 501 characters", &signed, Some("r".repeat(501)), "BAD_USER_INPUT", Some("reason")),
+        ("another group's pledge", &of_neighbour, None, "NOT_FOUND", None),
+        ("a missing pledge", &unknown, None, "NOT_FOUND", None),
+    ];
+    let before = DriveRows::take(app).await;
+
+    for (case, id, reason, code, field) in cases {
+        // Act
+        let body =
+            app.gql_with(Some(&drive.leader), &withdraw_mutation(), json!({ "id": id, "reason": reason })).await;
+
+        // Assert
+        assert_refused(&body, code, field, case);
+        assert_unchanged(&before, &DriveRows::take(app).await, case);
+    }
+    let another_groups = app.gql_with(Some(&drive.leader), &withdraw_mutation(), json!({ "id": of_neighbour })).await;
+    let missing = app.gql_with(Some(&drive.leader), &withdraw_mutation(), json!({ "id": unknown })).await;
+    assert_eq!(another_groups, missing, "another group's pledge is refused exactly like a missing one");
+}
+
+#[tokio::test]
+async fn a_refused_pledge_leaves_no_audit_event_idempotency_key_or_change_log_row() {
+    // Arrange
+    let drive = Drive::build().await;
+    let app = &drive.app;
+    let signed = drive.household("H1").await;
+    recorded(app, &drive.leader, &drive.input(&signed)).await;
+    let fresh = drive.household("H2").await;
+    let closed = closed_campaign(app, "Đã đóng", Some(&drive.ward_id)).await;
+    let neighbour = create_household(app, &drive.other_group_id, "H9", "Lê Văn Cường").await;
+    let mut tomorrow = drive.input(&fresh);
+    tomorrow["signedOn"] = json!("2023-05-20");
+    let mut nameless = drive.input(&fresh);
+    nameless["signerName"] = json!("");
+    let cases = [
+        ("already signed", drive.input(&signed)),
+        ("a closed campaign", pledge_input(&unknown_id(), &fresh, &closed)),
+        ("another group's household", drive.input(&neighbour)),
+        ("signed tomorrow", tomorrow),
+        ("no signer", nameless),
+    ];
+    let counts = || async {
+        (app.count_rows("audit_event").await, app.count_rows("client_mutation").await, app.count_rows("change_log").await)
+    };
+    let before = counts().await;
+
+    for (case, input) in cases {
+        // Act
+        let body = record_pledge(app, &drive.leader, &input).await;
+
+        // Assert
+        assert!(body["errors"][0]["extensions"]["code"].is_string(), "{case}: refused: {body:#}");
+        assert_eq!(counts().await, before, "{case}: (audit events, idempotency keys, change-log rows)");
+    }
+}
