@@ -309,7 +309,13 @@ pub async fn seed_activity(db: &DatabaseConnection) -> AppResult<bool> {
             "12" => 50,
             _ => 40 + dice.next(56),
         };
-        let signing = (households.len() * percent).div_ceil(100);
+        let n = households.len();
+        // Rounded up, but never past 95% nor under 40% for the groups in between.
+        let signing = match percent {
+            100 => n,
+            50 => n / 2,
+            _ => (n * percent).div_ceil(100).clamp((n * 40).div_ceil(100), n * 95 / 100),
+        };
         let inputs: Vec<PledgeInput> = households
             .iter()
             .take(signing)

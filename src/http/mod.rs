@@ -1,4 +1,7 @@
-//! The HTTP surface: `/graphql` (POST, and GraphiQL on GET in development), `/healthz`, `/readyz`.
+//! The HTTP surface: `/graphql` (POST, and GraphiQL on GET in development), `/exports/…`, `/healthz`,
+//! `/readyz`.
+
+mod exports;
 
 use std::{
     net::{IpAddr, SocketAddr},
@@ -52,6 +55,9 @@ pub fn router(state: Arc<AppState>) -> Router {
     let graphql_route = if state.graphiql { get(graphiql).post(graphql) } else { post(graphql) };
     Router::new()
         .route("/graphql", graphql_route)
+        .route("/exports/coverage.csv", get(exports::coverage_csv))
+        .route("/exports/coverage.xlsx", get(exports::coverage_xlsx))
+        .route("/exports/unsigned.csv", get(exports::unsigned_csv))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))

@@ -172,11 +172,18 @@ async fn world_with_one_of_each() -> (DeedWorld, String, String) {
     let world = DeedWorld::build().await;
     let app = &world.app;
     let campaign_id = open_campaign(app, &world.ward_id).await;
-    let pledge =
-        recorded_pledge(app, &world.leader_token, &pledge_input(&world.household_id, &campaign_id, vietnam_today(app)))
-            .await;
-    recorded_deed(app, &world.leader_token, &deed_input(&world.group_id, Some(&world.household_id), "PATROL", "d1"))
-        .await;
+    let pledge = recorded_pledge(
+        app,
+        &world.leader_token,
+        &pledge_input(&world.household_id, &campaign_id, vietnam_today(app)),
+    )
+    .await;
+    recorded_deed(
+        app,
+        &world.leader_token,
+        &deed_input(&world.group_id, Some(&world.household_id), "PATROL", "d1"),
+    )
+    .await;
     let pledge_id = pledge["id"].as_str().expect("pledge id").to_owned();
     (world, campaign_id, pledge_id)
 }
@@ -186,7 +193,12 @@ async fn changes_without_since_returns_every_household_pledge_and_good_deed_and_
     // Arrange
     let (world, _, _) = world_with_one_of_each().await;
     let app = &world.app;
-    let everything = FeedPage::of(&["H1 v1 ACTIVE", "H2 v1 ACTIVE", "H21 v1 ACTIVE"], &["H1 SIGNED"], &["d1 REPORTED"], false);
+    let everything = FeedPage::of(
+        &["H1 v1 ACTIVE", "H2 v1 ACTIVE", "H21 v1 ACTIVE"],
+        &["H1 SIGNED"],
+        &["d1 REPORTED"],
+        false,
+    );
 
     // Act
     let page = settled(app, &app.admin_token, None, Some(100), &everything).await;
@@ -209,7 +221,12 @@ async fn changes_returns_the_ids_and_current_state_of_each_row() {
         &app.admin_token,
         None,
         Some(100),
-        &FeedPage::of(&["H1 v1 ACTIVE", "H2 v1 ACTIVE", "H21 v1 ACTIVE"], &["H1 SIGNED"], &["d1 REPORTED"], false),
+        &FeedPage::of(
+            &["H1 v1 ACTIVE", "H2 v1 ACTIVE", "H21 v1 ACTIVE"],
+            &["H1 SIGNED"],
+            &["d1 REPORTED"],
+            false,
+        ),
     )
     .await;
     let body = changes(app, Some(&app.admin_token), None, Some(100)).await;
@@ -220,12 +237,18 @@ async fn changes_returns_the_ids_and_current_state_of_each_row() {
     let ids = |name: &str| -> Vec<String> {
         set[name].as_array().expect("list").iter().map(|n| n["id"].as_str().expect("id").to_owned()).collect()
     };
-    assert_eq!(ids("households"), [&world.household_id, &world.other_household_id, &world.foreign_household_id]);
+    assert_eq!(
+        ids("households"),
+        [world.household_id.clone(), world.other_household_id.clone(), world.foreign_household_id.clone()]
+    );
     assert_eq!(ids("pledges"), [pledge_id]);
     let deeds = crate::good_deeds::Rows::take(app).await.good_deeds;
     assert_eq!(ids("goodDeeds"), [deeds[0].id.to_string()]);
     let as_of = chrono::DateTime::parse_from_rfc3339(set["asOf"].as_str().expect("asOf")).expect("RFC 3339");
-    assert!((chrono::Utc::now() - as_of.to_utc()).num_seconds().abs() < 60, "asOf is the time of reading: {as_of}");
+    assert!(
+        (chrono::Utc::now() - as_of.to_utc()).num_seconds().abs() < 60,
+        "asOf is the time of reading: {as_of}"
+    );
 }
 
 #[tokio::test]
@@ -240,13 +263,24 @@ async fn changes_since_a_cursor_returns_only_what_was_created_or_changed_after_i
         json!({ "id": world.other_household_id }),
     )
     .await;
-    app.gql_ok("mutation($id: ID!) { withdrawPledge(id: $id, reason: \"Ký nhầm\") { id } }", json!({ "id": pledge_id }))
-        .await;
-    app.gql_ok("mutation($id: ID!) { verifyGoodDeed(id: $id, approve: true) { id } }", json!({ "id": deed_id })).await;
+    app.gql_ok(
+        "mutation($id: ID!) { withdrawPledge(id: $id, reason: \"Ký nhầm\") { id } }",
+        json!({ "id": pledge_id }),
+    )
+    .await;
+    app.gql_ok(
+        "mutation($id: ID!) { verifyGoodDeed(id: $id, approve: true) { id } }",
+        json!({ "id": deed_id }),
+    )
+    .await;
     recorded_deed(app, &app.admin_token, &deed_input(&world.foreign_group_id, None, "OTHER", "d2")).await;
     create_household(app, &world.group_id, "H3", "Phạm Thị Ba").await;
-    let expected =
-        FeedPage::of(&["H2 v2 ACTIVE", "H3 v1 ACTIVE"], &["H1 WITHDRAWN"], &["d1 VERIFIED", "d2 REPORTED"], false);
+    let expected = FeedPage::of(
+        &["H2 v2 ACTIVE", "H3 v1 ACTIVE"],
+        &["H1 WITHDRAWN"],
+        &["d1 VERIFIED", "d2 REPORTED"],
+        false,
+    );
 
     // Act
     let page = settled(app, &app.admin_token, Some(&cursor), Some(100), &expected).await;
@@ -265,8 +299,14 @@ async fn a_row_changed_again_after_it_was_received_comes_again_once_with_its_lat
         updateHousehold(id: $id, expectedVersion: $v, input: { memberCount: $n }) { version }
     }";
     app.gql_ok(update, json!({ "id": world.household_id, "v": 1, "n": 5 })).await;
-    let first_change =
-        settled(app, &app.admin_token, Some(&cursor), Some(100), &FeedPage::of(&["H1 v2 ACTIVE"], &[], &[], false)).await;
+    let first_change = settled(
+        app,
+        &app.admin_token,
+        Some(&cursor),
+        Some(100),
+        &FeedPage::of(&["H1 v2 ACTIVE"], &[], &[], false),
+    )
+    .await;
 
     // Act: two more changes of H1 after it was received.
     app.gql_ok(update, json!({ "id": world.household_id, "v": 2, "n": 6 })).await;
@@ -289,17 +329,31 @@ async fn a_leader_receives_only_their_groups_changes_and_an_official_only_their_
     let (world, campaign_id, _) = world_with_one_of_each().await;
     let app = &world.app;
     let today = vietnam_today(app);
-    recorded_pledge(app, &app.admin_token, &pledge_input(&world.other_household_id, &campaign_id, today)).await;
+    recorded_pledge(app, &app.admin_token, &pledge_input(&world.other_household_id, &campaign_id, today))
+        .await;
     recorded_deed(app, &app.admin_token, &deed_input(&world.other_group_id, None, "OTHER", "d2")).await;
     recorded_deed(app, &app.admin_token, &deed_input(&world.foreign_group_id, None, "OTHER", "d21")).await;
     let cases = [
-        ("leader of group 1", &world.leader_token, FeedPage::of(&["H1 v1 ACTIVE"], &["H1 SIGNED"], &["d1 REPORTED"], false)),
+        (
+            "leader of group 1",
+            &world.leader_token,
+            FeedPage::of(&["H1 v1 ACTIVE"], &["H1 SIGNED"], &["d1 REPORTED"], false),
+        ),
         (
             "official of W1",
             &world.official_token,
-            FeedPage::of(&["H1 v1 ACTIVE", "H2 v1 ACTIVE"], &["H1 SIGNED", "H2 SIGNED"], &["d1 REPORTED", "d2 REPORTED"], false),
+            FeedPage::of(
+                &["H1 v1 ACTIVE", "H2 v1 ACTIVE"],
+                &["H1 SIGNED", "H2 SIGNED"],
+                &["d1 REPORTED", "d2 REPORTED"],
+                false,
+            ),
         ),
-        ("official of W2", &world.foreign_official_token, FeedPage::of(&["H21 v1 ACTIVE"], &[], &["d21 REPORTED"], false)),
+        (
+            "official of W2",
+            &world.foreign_official_token,
+            FeedPage::of(&["H21 v1 ACTIVE"], &[], &["d21 REPORTED"], false),
+        ),
     ];
 
     for (case, token, expected) in cases {
@@ -322,7 +376,9 @@ async fn a_leader_paging_a_small_page_size_is_not_stopped_by_other_groups_change
     create_household(app, &world.group_id, "H3", "Phạm Thị Ba").await;
 
     // Act
-    let first = settled(app, &world.leader_token, None, Some(1), &FeedPage::of(&["H1 v1 ACTIVE"], &[], &[], true)).await;
+    let first =
+        settled(app, &world.leader_token, None, Some(1), &FeedPage::of(&["H1 v1 ACTIVE"], &[], &[], true))
+            .await;
     let second = settled(
         app,
         &world.leader_token,

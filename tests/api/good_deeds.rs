@@ -87,9 +87,13 @@ impl DeedWorld {
         let household_id = create_household(&app, &group_id, "H1", "Nguyễn Văn An").await;
         let other_household_id = create_household(&app, &other_group_id, "H2", "Trần Thị Bình").await;
         let foreign_household_id = create_household(&app, &foreign_group_id, "H21", "Lê Văn Cường").await;
-        let leader_id =
-            create_user(&app, "leader.1", LEADER_NAME, json!([{ "role": "GROUP_LEADER", "groupId": group_id }]))
-                .await;
+        let leader_id = create_user(
+            &app,
+            "leader.1",
+            LEADER_NAME,
+            json!([{ "role": "GROUP_LEADER", "groupId": group_id }]),
+        )
+        .await;
         let official_id = create_user(
             &app,
             "official.w1",
@@ -123,11 +127,6 @@ impl DeedWorld {
             official_token,
             foreign_official_token,
         }
-    }
-
-    /// The id of the bootstrap administrator `root`.
-    pub fn root_id(&self, rows: &Rows) -> String {
-        rows.snapshot.user("root").id.to_string()
     }
 }
 
@@ -175,7 +174,11 @@ impl Rows {
                 .all(&app.db)
                 .await
                 .expect("campaigns"),
-            pledges: pledge::Entity::find().order_by_asc(pledge::Column::Id).all(&app.db).await.expect("pledges"),
+            pledges: pledge::Entity::find()
+                .order_by_asc(pledge::Column::Id)
+                .all(&app.db)
+                .await
+                .expect("pledges"),
             good_deeds: good_deed::Entity::find()
                 .order_by_asc(good_deed::Column::Id)
                 .all(&app.db)
@@ -205,14 +208,25 @@ impl Rows {
 
 /// Asserts an error with `code` (and `field`, when given), no data, and no row written.
 #[track_caller]
-pub fn assert_refused(body: &Value, code: &str, field: Option<&str>, before: &Rows, after: &Rows, case: &str) {
+pub fn assert_refused(
+    body: &Value,
+    code: &str,
+    field: Option<&str>,
+    before: &Rows,
+    after: &Rows,
+    case: &str,
+) {
     assert_eq!(error_code(body), code, "{case}: {body:#}");
     if let Some(field) = field {
         assert_eq!(error_field(body), field, "{case}: {body:#}");
     }
     assert_eq!(body["errors"].as_array().map(Vec::len), Some(1), "{case}: one error: {body:#}");
     assert!(body["data"].is_null(), "{case}: no data on an error: {body:#}");
-    assert!(before == after, "{case}: the database changed: {:?}", before.snapshot.changed_tables(&after.snapshot));
+    assert!(
+        before == after,
+        "{case}: the database changed: {:?}",
+        before.snapshot.changed_tables(&after.snapshot)
+    );
 }
 
 /// The deed as `recordGoodDeed` must answer it, without the server-made `id`, `recordedAt`, `updatedAt`.
@@ -260,7 +274,10 @@ async fn record_good_deed_stores_a_reported_deed_of_every_category_with_or_witho
         assert_eq!(rest, expected_deed(&world, &input, household.map(|_| "H1")), "{category}");
         assert_eq!(recorded_at, updated_at, "{category}: a new deed was last changed when recorded");
         let recorded_at = chrono::DateTime::parse_from_rfc3339(&recorded_at).expect("RFC 3339");
-        assert!(recorded_at >= started && recorded_at <= chrono::Utc::now(), "{category}: recordedAt {recorded_at}");
+        assert!(
+            recorded_at >= started && recorded_at <= chrono::Utc::now(),
+            "{category}: recordedAt {recorded_at}"
+        );
         sent.push((id, input, household));
     }
 
@@ -279,7 +296,10 @@ async fn record_good_deed_stores_a_reported_deed_of_every_category_with_or_witho
         assert_eq!(json!(stored.description), input["description"]);
         assert_eq!(stored.status, "REPORTED");
         assert_eq!(stored.recorded_by.map(|u| u.to_string()), Some(world.leader_id.clone()));
-        assert_eq!((stored.verified_by, stored.verified_at, stored.verification_note.clone()), (None, None, None));
+        assert_eq!(
+            (stored.verified_by, stored.verified_at, stored.verification_note.clone()),
+            (None, None, None)
+        );
         assert_eq!(json!(stored.client_mutation_id.to_string()), input["clientMutationId"]);
         let key = after
             .client_mutations
@@ -385,7 +405,14 @@ async fn a_household_of_another_group_is_bad_user_input_on_household_id_and_reco
     let body = record_deed(app, &world.official_token, &input).await;
 
     // Assert
-    assert_refused(&body, "BAD_USER_INPUT", Some("householdId"), &before, &Rows::take(app).await, "H2 in group 1");
+    assert_refused(
+        &body,
+        "BAD_USER_INPUT",
+        Some("householdId"),
+        &before,
+        &Rows::take(app).await,
+        "H2 in group 1",
+    );
 }
 
 #[tokio::test]
@@ -403,8 +430,10 @@ async fn a_group_outside_the_callers_scope_is_not_found_exactly_like_a_missing_g
         let before = Rows::take(app).await;
 
         // Act
-        let out_of_scope = record_deed(app, token, &deed_input(group_id, None, "PATROL", "Tuần tra đêm")).await;
-        let missing = record_deed(app, token, &deed_input(&unknown_id(), None, "PATROL", "Tuần tra đêm")).await;
+        let out_of_scope =
+            record_deed(app, token, &deed_input(group_id, None, "PATROL", "Tuần tra đêm")).await;
+        let missing =
+            record_deed(app, token, &deed_input(&unknown_id(), None, "PATROL", "Tuần tra đêm")).await;
 
         // Assert
         assert_refused(&out_of_scope, "NOT_FOUND", None, &before, &Rows::take(app).await, case);
@@ -426,12 +455,22 @@ async fn a_household_outside_the_leaders_group_is_not_found_exactly_like_a_missi
         &deed_input(&world.group_id, Some(&world.other_household_id), "PATROL", "Tuần tra"),
     )
     .await;
-    let missing =
-        record_deed(app, &world.leader_token, &deed_input(&world.group_id, Some(&unknown_id()), "PATROL", "Tuần tra"))
-            .await;
+    let missing = record_deed(
+        app,
+        &world.leader_token,
+        &deed_input(&world.group_id, Some(&unknown_id()), "PATROL", "Tuần tra"),
+    )
+    .await;
 
     // Assert
-    assert_refused(&out_of_scope, "NOT_FOUND", None, &before, &Rows::take(app).await, "H2 for the leader of 1");
+    assert_refused(
+        &out_of_scope,
+        "NOT_FOUND",
+        None,
+        &before,
+        &Rows::take(app).await,
+        "H2 for the leader of 1",
+    );
     assert_eq!(out_of_scope, missing);
 }
 
@@ -463,7 +502,11 @@ async fn an_anonymous_caller_may_not_record_a_good_deed() {
 
     // Act
     let body = app
-        .gql_with(None, &record_mutation(), json!({ "input": deed_input(&world.group_id, None, "OTHER", "x") }))
+        .gql_with(
+            None,
+            &record_mutation(),
+            json!({ "input": deed_input(&world.group_id, None, "OTHER", "x") }),
+        )
         .await;
 
     // Assert
@@ -475,7 +518,8 @@ async fn sending_the_same_client_mutation_id_and_payload_again_returns_the_same_
     // Arrange
     let world = DeedWorld::build().await;
     let app = &world.app;
-    let input = deed_input(&world.group_id, Some(&world.household_id), "LOST_PROPERTY_RETURNED", "Trả lại ví");
+    let input =
+        deed_input(&world.group_id, Some(&world.household_id), "LOST_PROPERTY_RETURNED", "Trả lại ví");
     let first = record_deed(app, &world.leader_token, &input).await;
     assert!(first.get("errors").is_none(), "{first:#}");
     let before = Rows::take(app).await;
@@ -492,7 +536,11 @@ async fn sending_the_same_client_mutation_id_and_payload_again_returns_the_same_
     assert_eq!(third, first);
     let after = Rows::take(app).await;
     assert!(before.good_deeds == after.good_deeds && before.client_mutations == after.client_mutations);
-    assert!(before_third == after, "a replay writes nothing: {:?}", before_third.snapshot.changed_tables(&after.snapshot));
+    assert!(
+        before_third == after,
+        "a replay writes nothing: {:?}",
+        before_third.snapshot.changed_tables(&after.snapshot)
+    );
     assert_eq!(after.good_deeds.len(), 1);
 }
 
@@ -546,7 +594,14 @@ async fn a_client_mutation_id_already_used_for_a_pledge_is_a_conflict_for_a_good
     let body = record_deed(app, &app.admin_token, &input).await;
 
     // Assert
-    assert_refused(&body, "CONFLICT", Some("clientMutationId"), &before, &Rows::take(app).await, "pledge key");
+    assert_refused(
+        &body,
+        "CONFLICT",
+        Some("clientMutationId"),
+        &before,
+        &Rows::take(app).await,
+        "pledge key",
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -572,7 +627,10 @@ async fn eight_concurrent_sends_of_one_client_mutation_id_make_one_deed_and_iden
     }
     let after = Rows::take(&world.app).await;
     assert_eq!(after.good_deeds.len(), 1);
-    assert_eq!(after.good_deeds[0].id.to_string(), first["data"]["recordGoodDeed"]["id"].as_str().expect("id"));
+    assert_eq!(
+        after.good_deeds[0].id.to_string(),
+        first["data"]["recordGoodDeed"]["id"].as_str().expect("id")
+    );
     assert_eq!(after.client_mutations.len(), 1);
     let events: Vec<_> = after.new_audit_events(&before).iter().map(|e| e.action.as_str()).collect();
     assert_eq!(events, ["good_deed.record"]);

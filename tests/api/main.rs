@@ -4,7 +4,10 @@
 mod drive;
 mod helpers;
 
+mod audit;
 mod campaigns;
+mod changes;
+mod good_deeds;
 mod household_search;
 mod households;
 mod input_errors;
@@ -12,6 +15,7 @@ mod migrations;
 mod nested_lists;
 mod pagination;
 mod permissions;
+mod pledges;
 mod schema;
 mod sessions;
 mod tokens;

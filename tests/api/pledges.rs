@@ -230,7 +230,10 @@ async fn an_official_records_a_pledge_in_any_group_of_their_ward() {
     // Assert
     assert_eq!(pledge["household"], json!({ "id": household, "code": "H7" }));
     assert_eq!(pledge["status"], "SIGNED");
-    assert_eq!(pledge["recordedBy"], json!({ "id": drive.official_id.to_string(), "displayName": "Cán bộ phường Lam Sơn" }));
+    assert_eq!(
+        pledge["recordedBy"],
+        json!({ "id": drive.official_id.to_string(), "displayName": "Cán bộ phường Lam Sơn" })
+    );
     let rows = DriveRows::take(app).await;
     assert_eq!(rows.pledge(&id_of(&pledge)).group_id.to_string(), drive.other_group_id);
 }
@@ -364,14 +367,16 @@ async fn withdraw_pledge_refusals_name_their_reason_and_change_nothing() {
 
     for (case, id, reason, code, field) in cases {
         // Act
-        let body =
-            app.gql_with(Some(&drive.leader), &withdraw_mutation(), json!({ "id": id, "reason": reason })).await;
+        let body = app
+            .gql_with(Some(&drive.leader), &withdraw_mutation(), json!({ "id": id, "reason": reason }))
+            .await;
 
         // Assert
         assert_refused(&body, code, field, case);
         assert_unchanged(&before, &DriveRows::take(app).await, case);
     }
-    let another_groups = app.gql_with(Some(&drive.leader), &withdraw_mutation(), json!({ "id": of_neighbour })).await;
+    let another_groups =
+        app.gql_with(Some(&drive.leader), &withdraw_mutation(), json!({ "id": of_neighbour })).await;
     let missing = app.gql_with(Some(&drive.leader), &withdraw_mutation(), json!({ "id": unknown })).await;
     assert_eq!(another_groups, missing, "another group's pledge is refused exactly like a missing one");
 }
@@ -398,7 +403,11 @@ async fn a_refused_pledge_leaves_no_audit_event_idempotency_key_or_change_log_ro
         ("no signer", nameless),
     ];
     let counts = || async {
-        (app.count_rows("audit_event").await, app.count_rows("client_mutation").await, app.count_rows("change_log").await)
+        (
+            app.count_rows("audit_event").await,
+            app.count_rows("client_mutation").await,
+            app.count_rows("change_log").await,
+        )
     };
     let before = counts().await;
 

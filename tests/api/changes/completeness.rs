@@ -131,7 +131,9 @@ impl Received {
         for (kind, list) in [("household", "households"), ("pledge", "pledges"), ("good_deed", "goodDeeds")] {
             for node in set[list].as_array().expect("a list") {
                 let state = match kind {
-                    "household" => format!("v{} {}", node["version"], node["status"].as_str().expect("status")),
+                    "household" => {
+                        format!("v{} {}", node["version"], node["status"].as_str().expect("status"))
+                    }
                     _ => node["status"].as_str().expect("status").to_owned(),
                 };
                 self.states.insert((kind, node["id"].as_str().expect("id").to_owned()), state);
@@ -190,7 +192,9 @@ fn differences(received: &States, stored: &States) -> Vec<String> {
     for (key, state) in stored {
         match received.get(key) {
             None => differences.push(format!("never received {key:?} ({state})")),
-            Some(seen) if seen != state => differences.push(format!("{key:?}: last received {seen}, stored {state}")),
+            Some(seen) if seen != state => {
+                differences.push(format!("{key:?}: last received {seen}, stored {state}"))
+            }
             Some(_) => {}
         }
     }
@@ -233,7 +237,8 @@ async fn pages_read_while_six_tasks_write_hold_every_committed_change_in_its_fin
 
     // Act
     let admin_reader = tokio::spawn(read_while_writing(world.clone(), admin.clone(), done.clone()));
-    let leader_reader = tokio::spawn(read_while_writing(world.clone(), world.leader_token.clone(), done.clone()));
+    let leader_reader =
+        tokio::spawn(read_while_writing(world.clone(), world.leader_token.clone(), done.clone()));
     let mut writing = tokio::task::JoinSet::new();
     for (n, (token, group_id)) in writers.into_iter().enumerate() {
         writing.spawn(write(world.clone(), n, token, group_id, campaign_id.clone()));
@@ -271,7 +276,11 @@ async fn pages_read_while_six_tasks_write_hold_every_committed_change_in_its_fin
     };
     assert!(admin_missing.is_empty(), "{}", report("admin", &by_admin, &admin_missing));
     assert!(leader_missing.is_empty(), "{}", report("leader", &by_leader, &leader_missing));
-    assert!(by_admin.rows_pages_while_writing > 0, "{}", report("admin read only after the writers", &by_admin, &[]));
+    assert!(
+        by_admin.rows_pages_while_writing > 0,
+        "{}",
+        report("admin read only after the writers", &by_admin, &[])
+    );
 }
 
 #[tokio::test]
@@ -287,9 +296,15 @@ async fn on_postgresql_a_change_committed_after_a_later_transaction_is_still_del
     let uuid = |id: &str| Uuid::parse_str(id).expect("uuid");
     // A transaction records a change of H1 and stays open...
     let slow = service::begin_write(&app.db).await.expect("begin");
-    service::changes::record(&slow, EntityType::Household, uuid(&world.household_id), uuid(&world.group_id), uuid(&world.ward_id))
-        .await
-        .expect("record a change");
+    service::changes::record(
+        &slow,
+        EntityType::Household,
+        uuid(&world.household_id),
+        uuid(&world.group_id),
+        uuid(&world.ward_id),
+    )
+    .await
+    .expect("record a change");
     // ...while a later one changes H2 and commits first.
     ok(
         app,

@@ -24,7 +24,14 @@ async fn six_deeds(world: &DeedWorld) {
         ("d2", &world.group_id, None, "PATROL", "2024-02-10", None),
         ("d3", &world.other_group_id, Some(&world.other_household_id), "PATROL", "2024-03-10", None),
         ("d4", &world.group_id, Some(&world.household_id), "FIRE_PREVENTION", "2024-04-10", Some(true)),
-        ("d5", &world.foreign_group_id, Some(&world.foreign_household_id), "PATROL", "2024-05-10", Some(false)),
+        (
+            "d5",
+            &world.foreign_group_id,
+            Some(&world.foreign_household_id),
+            "PATROL",
+            "2024-05-10",
+            Some(false),
+        ),
         ("d6", &world.other_group_id, None, "OTHER", "2024-06-10", None),
     ];
     for (description, group, household, category, day, decision) in deeds {
@@ -41,7 +48,13 @@ async fn six_deeds(world: &DeedWorld) {
     }
 }
 
-async fn list(app: &TestApp, token: Option<&str>, filter: Value, first: Option<i64>, after: Option<&str>) -> Value {
+async fn list(
+    app: &TestApp,
+    token: Option<&str>,
+    filter: Value,
+    first: Option<i64>,
+    after: Option<&str>,
+) -> Value {
     app.gql_with(token, LIST, json!({ "filter": filter, "first": first, "after": after })).await
 }
 
@@ -106,8 +119,18 @@ async fn each_role_sees_only_the_deeds_of_its_scope_and_filtering_outside_it_fin
         ("leader of group 1", &world.leader_token, json!({}), &["d4", "d2", "d1"]),
         ("leader, PATROL", &world.leader_token, json!({ "category": "PATROL" }), &["d2"]),
         ("leader, group 2", &world.leader_token, json!({ "groupId": world.other_group_id }), &[]),
-        ("leader, household H2", &world.leader_token, json!({ "householdId": world.other_household_id }), &[]),
-        ("official of W1, group 21", &world.official_token, json!({ "groupId": world.foreign_group_id }), &[]),
+        (
+            "leader, household H2",
+            &world.leader_token,
+            json!({ "householdId": world.other_household_id }),
+            &[],
+        ),
+        (
+            "official of W1, group 21",
+            &world.official_token,
+            json!({ "groupId": world.foreign_group_id }),
+            &[],
+        ),
     ];
 
     for (case, token, filter, expected) in cases {
@@ -165,8 +188,10 @@ async fn pages_of_two_walk_every_deed_once_newest_first() {
         (vec!["d4", "d3"], 6, json!(true), json!(true)),
         (vec!["d2", "d1"], 6, json!(false), json!(true)),
     ];
-    let expected: Vec<_> =
-        expected.into_iter().map(|(l, t, n, p)| (l.into_iter().map(str::to_owned).collect(), t, n, p)).collect();
+    let expected: Vec<_> = expected
+        .into_iter()
+        .map(|(l, t, n, p)| (l.into_iter().map(str::to_owned).collect(), t, n, p))
+        .collect();
     assert_eq!(pages, expected);
 }
 

@@ -60,7 +60,10 @@ async fn an_official_of_the_ward_verifies_a_reported_deed_and_cannot_decide_it_a
     assert!(body.get("errors").is_none(), "{body:#}");
     let answer = &body["data"]["verifyGoodDeed"];
     let official = json!({ "id": world.official_id, "displayName": OFFICIAL_NAME });
-    assert_eq!(answer, &decided(&deed, answer, "VERIFIED", official, json!("Đã xác minh với công an phường")));
+    assert_eq!(
+        answer,
+        &decided(&deed, answer, "VERIFIED", official, json!("Đã xác minh với công an phường"))
+    );
     assert_eq!(answer["verifiedAt"], answer["updatedAt"]);
     assert!(time(&answer["updatedAt"]) > time(&deed["updatedAt"]), "updatedAt moves: {answer:#}");
     let stored = after_verify.deed(&id);
@@ -115,7 +118,10 @@ async fn an_admin_verifies_deeds_of_any_ward() {
     // Assert
     let answer = &body["data"]["verifyGoodDeed"];
     let root_id = Rows::take(app).await.snapshot.user("root").id.to_string();
-    assert_eq!(answer, &decided(&deed, answer, "VERIFIED", json!({ "id": root_id, "displayName": "Root" }), Value::Null));
+    assert_eq!(
+        answer,
+        &decided(&deed, answer, "VERIFIED", json!({ "id": root_id, "displayName": "Root" }), Value::Null)
+    );
 }
 
 #[tokio::test]
@@ -186,7 +192,8 @@ async fn of_eight_concurrent_decisions_on_one_deed_exactly_one_wins_and_the_rest
     let mut decisions = tokio::task::JoinSet::new();
     for n in 0..8 {
         let (world, id) = (world.clone(), id.clone());
-        decisions.spawn(async move { verify(&world.app, &world.official_token, &id, n % 2 == 0, None).await });
+        decisions
+            .spawn(async move { verify(&world.app, &world.official_token, &id, n % 2 == 0, None).await });
     }
     let answers = decisions.join_all().await;
 

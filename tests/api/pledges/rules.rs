@@ -7,8 +7,8 @@ use serde_json::{Value, json};
 use super::{Drive, assert_refused};
 use crate::{
     drive::{
-        DriveRows, assert_unchanged, campaign_input, closed_campaign, create_campaign_mutation, draft_campaign,
-        open_campaign, pledge_input, record_pledge, recorded, set_clock, transition,
+        DriveRows, assert_unchanged, campaign_input, closed_campaign, create_campaign_mutation,
+        draft_campaign, open_campaign, pledge_input, record_pledge, recorded, set_clock, transition,
     },
     helpers::{create_household, unknown_id},
 };
@@ -39,12 +39,20 @@ async fn each_malformed_field_is_bad_user_input_naming_it_and_writes_nothing() {
     let drive = Drive::build().await;
     let valid = drive.input(&drive.household("H1").await);
     let cases = vec![
-        ("a clientMutationId that is no UUID", with(&valid, "clientMutationId", json!("phone-1-item-7")), "clientMutationId"),
+        (
+            "a clientMutationId that is no UUID",
+            with(&valid, "clientMutationId", json!("phone-1-item-7")),
+            "clientMutationId",
+        ),
         ("a householdId that is no UUID", with(&valid, "householdId", json!("H1")), "householdId"),
         ("an empty campaignId", with(&valid, "campaignId", json!("")), "campaignId"),
         ("a blank signer name", with(&valid, "signerName", json!("   ")), "signerName"),
         ("a signer name of 201 characters", with(&valid, "signerName", json!("A".repeat(201))), "signerName"),
-        ("a signer name with a control character", with(&valid, "signerName", json!("Nguyễn\u{7}An")), "signerName"),
+        (
+            "a signer name with a control character",
+            with(&valid, "signerName", json!("Nguyễn\u{7}An")),
+            "signerName",
+        ),
         ("a day in another format", with(&valid, "signedOn", json!("19/05/2023")), "signedOn"),
         ("a day that does not exist", with(&valid, "signedOn", json!("2023-02-29")), "signedOn"),
         ("an empty day", with(&valid, "signedOn", json!("")), "signedOn"),
@@ -52,7 +60,8 @@ async fn each_malformed_field_is_bad_user_input_naming_it_and_writes_nothing() {
     ];
 
     // Act and assert
-    let cases = cases.into_iter().map(|(case, input, field)| (case, input, "BAD_USER_INPUT", Some(field))).collect();
+    let cases =
+        cases.into_iter().map(|(case, input, field)| (case, input, "BAD_USER_INPUT", Some(field))).collect();
     assert_each_refused(&drive, &drive.leader, cases).await;
 }
 
@@ -61,14 +70,14 @@ async fn a_signer_name_of_200_characters_and_a_note_of_500_are_accepted() {
     // Arrange
     let drive = Drive::build().await;
     let input = with(&drive.input(&drive.household("H1").await), "signerName", json!("Â".repeat(200)));
-    let input = with(&input, "note", json!("ghi chú ".repeat(100).trim_end().to_owned() + &"!".repeat(500 - 799)));
+    let input = with(&input, "note", json!("ô".repeat(500)));
 
     // Act
     let pledge = recorded(&drive.app, &drive.leader, &input).await;
 
     // Assert
     assert_eq!(pledge["signerName"], json!("Â".repeat(200)));
-    assert_eq!(pledge["note"].as_str().map(|n| n.chars().count()), Some(500));
+    assert_eq!(pledge["note"], json!("ô".repeat(500)));
 }
 
 #[tokio::test]
@@ -118,7 +127,8 @@ async fn a_campaign_that_is_not_open_takes_no_pledges() {
 
     for (status, campaign) in [("DRAFT", draft), ("CLOSED", closed)] {
         // Act
-        let body = record_pledge(app, &drive.leader, &pledge_input(&unknown_id(), &household, &campaign)).await;
+        let body =
+            record_pledge(app, &drive.leader, &pledge_input(&unknown_id(), &household, &campaign)).await;
 
         // Assert
         assert_refused(&body, "CONFLICT", Some("campaignId"), status);
@@ -207,7 +217,8 @@ async fn signed_on_must_lie_inside_the_campaign_window_whose_ends_are_included()
     let first_quarter = data["createCampaign"]["id"].as_str().expect("id").to_owned();
     transition(app, "openCampaign", &first_quarter).await;
     let household = drive.household("H1").await;
-    let on = |day: &str| with(&pledge_input(&unknown_id(), &household, &first_quarter), "signedOn", json!(day));
+    let on =
+        |day: &str| with(&pledge_input(&unknown_id(), &household, &first_quarter), "signedOn", json!(day));
     let before = DriveRows::take(app).await;
 
     for day in ["2022-12-31", "2023-04-01"] {
@@ -216,7 +227,10 @@ async fn signed_on_must_lie_inside_the_campaign_window_whose_ends_are_included()
 
         // Assert
         assert_refused(&body, "BAD_USER_INPUT", Some("signedOn"), day);
-        assert_eq!(body["errors"][0]["message"], "the campaign runs from 2023-01-01 to 2023-03-31", "{body:#}");
+        assert_eq!(
+            body["errors"][0]["message"], "the campaign runs from 2023-01-01 to 2023-03-31",
+            "{body:#}"
+        );
         assert_unchanged(&before, &DriveRows::take(app).await, day);
     }
     let first_day = recorded(app, &drive.leader, &on("2023-01-01")).await;

@@ -1,0 +1,338 @@
+//! Spreadsheet exports for the year-end report, with the same Bearer token and scope as GraphQL:
+//! `GET /exports/coverage.csv|.xlsx?campaignId=…[&wardId=…]` and `GET /exports/unsigned.csv?campaignId=…&groupId=…`.
+//! CSV is UTF-8 with a byte-order mark so Excel shows Vietnamese diacritics. Errors answer a JSON body
+//! with the same `extensions.code` as GraphQL.
+
+use std::sync::Arc;
+
+use axum::{
+    Json,
+    extract::{Query, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use serde::Deserialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::{AppState, authenticate};
+use crate::{
+    auth::Actor,
+    error::AppError,
+    graphql::Caller,
+    service::{
+        self,
+        coverage::{GroupFigures, Report, Totals},
+        page::{MAX_PAGE_SIZE, PageRequest},
+    },
+};
+
+/// Query parameters of the exports.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct ExportParams {
+    campaign_id: Option<String>,
+    ward_id: Option<String>,
+    group_id: Option<String>,
+}
+
+/// An `AppError` as an HTTP answer: the GraphQL error shape, with the matching status code.
+pub(super) struct ExportError(AppError);
+
+impl IntoResponse for ExportError {
+    fn into_response(self) -> Response {
+        let status = match &self.0 {
+            AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::BadUserInput { .. } => StatusCode::BAD_REQUEST,
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal(detail) => {
+                tracing::error!(error = %detail, "export failed");
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        };
+        let mut extensions = json!({ "code": self.0.code() });
+        if let AppError::BadUserInput { field, .. } = &self.0 {
+            extensions["field"] = json!(field);
+        }
+        (status, Json(json!({ "errors": [{ "message": self.0.message(), "extensions": extensions }] })))
+            .into_response()
+    }
+}
+
+impl From<AppError> for ExportError {
+    fn from(err: AppError) -> Self {
+        Self(err)
+    }
+}
+
+async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Arc<Actor>, ExportError> {
+    match authenticate(state, headers).await? {
+        Caller::User(actor) => Ok(actor),
+        Caller::Anonymous => {
+            Err(AppError::Unauthenticated("sign in first: send `Authorization: Bearer <accessToken>`").into())
+        }
+        Caller::InvalidToken => {
+            Err(AppError::Unauthenticated("the access token is invalid or expired").into())
+        }
+    }
+}
+
+fn id(value: Option<&str>, field: &str) -> Result<Option<Uuid>, ExportError> {
+    value
+        .map(|v| {
+            Uuid::parse_str(v)
+                .map_err(|_| AppError::bad_input(field, format!("{field} is not a valid id")).into())
+        })
+        .transpose()
+}
+
+fn required(value: Option<Uuid>, field: &str) -> Result<Uuid, ExportError> {
+    value.ok_or_else(|| AppError::bad_input(field, format!("{field} is required")).into())
+}
+
+fn attachment(body: Vec<u8>, content_type: &'static str, filename: &str) -> Response {
+    let disposition = format!("attachment; filename=\"{filename}\"");
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
+/// One row of the coverage sheet.
+struct Row {
+    ward: String,
+    group_code: String,
+    group_name: String,
+    total: i64,
+    signed: i64,
+    coverage: f64,
+    fully_covered: bool,
+}
+
+const COVERAGE_HEADERS: [&str; 8] = [
+    "Phường/Xã",
+    "Mã tổ",
+    "Tổ dân phố",
+    "Tổng số hộ",
+    "Số hộ đã ký",
+    "Số hộ chưa ký",
+    "Tỷ lệ (%)",
+    "Đạt 100%",
+];
+
+async fn coverage_rows(
+    state: &AppState,
+    actor: &Actor,
+    params: &ExportParams,
+) -> Result<(Report, Vec<Row>, String), ExportError> {
+    let campaign_id = required(id(params.campaign_id.as_deref(), "campaignId")?, "campaignId")?;
+    let ward_id = id(params.ward_id.as_deref(), "wardId")?;
+    let report = service::coverage::report(&state.db, actor, campaign_id, ward_id, None).await?;
+    let group_ids: Vec<Uuid> = report.groups.iter().map(|g| g.group_id).collect();
+    let ward_ids: Vec<Uuid> = report.wards.iter().map(|(w, _)| *w).collect();
+    let groups = service::group::by_ids(&state.db, actor, &group_ids).await?;
+    let wards = service::ward::by_ids(&state.db, actor, &ward_ids).await?;
+    let ward_name = |id: &Uuid| wards.get(id).map(|w| w.name.clone()).unwrap_or_default();
+    // The sheet reads best by ward, then group code; the GraphQL rows are by coverage instead.
+    let mut figures: Vec<&GroupFigures> = report.groups.iter().collect();
+    figures.sort_by(|a, b| {
+        ward_name(&a.ward_id).cmp(&ward_name(&b.ward_id)).then_with(|| a.sort_key.cmp(&b.sort_key))
+    });
+    let rows = figures
+        .into_iter()
+        .map(|g| Row {
+            ward: ward_name(&g.ward_id),
+            group_code: g.code.clone(),
+            group_name: groups.get(&g.group_id).map(|m| m.name.clone()).unwrap_or_default(),
+            total: g.total_households,
+            signed: g.signed_households,
+            coverage: g.coverage(),
+            fully_covered: g.fully_covered(),
+        })
+        .collect();
+    let scope = match ward_id.and_then(|w| wards.get(&w)) {
+        Some(ward) => ward.name.clone(),
+        None if wards.len() == 1 => wards.values().next().map(|w| w.name.clone()).unwrap_or_default(),
+        None => "Tất cả phường/xã".to_owned(),
+    };
+    Ok((report, rows, scope))
+}
+
+fn totals_row(totals: &Totals) -> Row {
+    Row {
+        ward: "Tổng cộng".to_owned(),
+        group_code: String::new(),
+        group_name: format!("{}/{} tổ đạt 100%", totals.groups_fully_covered, totals.groups_total),
+        total: totals.total_households,
+        signed: totals.signed_households,
+        coverage: totals.coverage(),
+        fully_covered: totals.fully_covered,
+    }
+}
+
+fn percent(coverage: f64) -> String {
+    format!("{:.1}", coverage * 100.0)
+}
+
+fn yes_no(value: bool) -> &'static str {
+    if value { "Có" } else { "Không" }
+}
+
+fn csv_bytes(headers: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>, ExportError> {
+    // The byte-order mark tells Excel the file is UTF-8.
+    let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    writer.write_record(headers).map_err(AppError::internal)?;
+    for row in rows {
+        writer.write_record(&row).map_err(AppError::internal)?;
+    }
+    writer.into_inner().map_err(AppError::internal).map_err(ExportError)
+}
+
+/// `GET /exports/coverage.csv`
+pub(super) async fn coverage_csv(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(params): Query<ExportParams>,
+) -> Result<Response, ExportError> {
+    let actor = caller(&state, &headers).await?;
+    let (report, rows, _) = coverage_rows(&state, &actor, &params).await?;
+    let total = totals_row(&report.totals);
+    let body = csv_bytes(
+        &COVERAGE_HEADERS,
+        rows.iter().chain(std::iter::once(&total)).map(|r| {
+            vec![
+                r.ward.clone(),
+                r.group_code.clone(),
+                r.group_name.clone(),
+                r.total.to_string(),
+                r.signed.to_string(),
+                (r.total - r.signed).to_string(),
+                percent(r.coverage),
+                yes_no(r.fully_covered).to_owned(),
+            ]
+        }),
+    )?;
+    Ok(attachment(body, "text/csv; charset=utf-8", &format!("coverage-{}.csv", report.campaign.year)))
+}
+
+/// `GET /exports/coverage.xlsx`
+pub(super) async fn coverage_xlsx(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(params): Query<ExportParams>,
+) -> Result<Response, ExportError> {
+    use rust_xlsxwriter::{Format, FormatAlign, Workbook};
+    let actor = caller(&state, &headers).await?;
+    let (report, rows, scope) = coverage_rows(&state, &actor, &params).await?;
+    let xlsx = |e: rust_xlsxwriter::XlsxError| ExportError(AppError::internal(e));
+
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name("Kết quả ký cam kết").map_err(xlsx)?;
+    let title = Format::new().set_bold().set_font_size(14).set_align(FormatAlign::Center);
+    let bold = Format::new().set_bold();
+    let header = Format::new().set_bold().set_text_wrap().set_align(FormatAlign::Center);
+    let percent_cell = Format::new().set_num_format("0.0%");
+    let bold_percent = Format::new().set_bold().set_num_format("0.0%");
+    sheet
+        .merge_range(
+            0,
+            0,
+            0,
+            7,
+            &format!("Kết quả ký cam kết: {} — {}", report.campaign.title, scope),
+            &title,
+        )
+        .map_err(xlsx)?;
+    sheet
+        .write(1, 0, format!("Số liệu lúc {} (UTC)", report.as_of.format("%Y-%m-%d %H:%M")))
+        .map_err(xlsx)?;
+    for (col, name) in COVERAGE_HEADERS.iter().enumerate() {
+        sheet.write_with_format(3, col as u16, *name, &header).map_err(xlsx)?;
+    }
+    let total = totals_row(&report.totals);
+    let count = rows.len();
+    for (index, row) in rows.iter().chain(std::iter::once(&total)).enumerate() {
+        let r = 4 + index as u32;
+        let is_total = index == count;
+        let (text, pct) = if is_total { (&bold, &bold_percent) } else { (&Format::new(), &percent_cell) };
+        sheet.write_with_format(r, 0, &row.ward, text).map_err(xlsx)?;
+        sheet.write_with_format(r, 1, &row.group_code, text).map_err(xlsx)?;
+        sheet.write_with_format(r, 2, &row.group_name, text).map_err(xlsx)?;
+        sheet.write_with_format(r, 3, row.total as f64, text).map_err(xlsx)?;
+        sheet.write_with_format(r, 4, row.signed as f64, text).map_err(xlsx)?;
+        sheet.write_with_format(r, 5, (row.total - row.signed) as f64, text).map_err(xlsx)?;
+        sheet.write_with_format(r, 6, row.coverage, pct).map_err(xlsx)?;
+        sheet.write_with_format(r, 7, yes_no(row.fully_covered), text).map_err(xlsx)?;
+    }
+    let widest = |f: fn(&Row) -> usize, header: &str| {
+        rows.iter()
+            .chain(std::iter::once(&total))
+            .map(f)
+            .chain(std::iter::once(header.chars().count()))
+            .max()
+            .unwrap_or(8)
+    };
+    let widths = [
+        widest(|r| r.ward.chars().count(), COVERAGE_HEADERS[0]),
+        widest(|r| r.group_code.chars().count(), COVERAGE_HEADERS[1]),
+        widest(|r| r.group_name.chars().count(), COVERAGE_HEADERS[2]),
+    ];
+    for (col, width) in widths.iter().enumerate() {
+        sheet.set_column_width(col as u16, (*width as f64 + 2.0).min(60.0)).map_err(xlsx)?;
+    }
+    for col in 3..8u16 {
+        sheet.set_column_width(col, 13).map_err(xlsx)?;
+    }
+    let body = workbook.save_to_buffer().map_err(xlsx)?;
+    Ok(attachment(
+        body,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &format!("coverage-{}.xlsx", report.campaign.year),
+    ))
+}
+
+/// `GET /exports/unsigned.csv`: the households of a group still to visit.
+pub(super) async fn unsigned_csv(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(params): Query<ExportParams>,
+) -> Result<Response, ExportError> {
+    let actor = caller(&state, &headers).await?;
+    let campaign_id = required(id(params.campaign_id.as_deref(), "campaignId")?, "campaignId")?;
+    let group_id = required(id(params.group_id.as_deref(), "groupId")?, "groupId")?;
+    let campaign = service::campaign::get(&state.db, &actor, campaign_id).await?;
+    let group = service::group::get(&state.db, &actor, group_id).await?;
+    let mut households = Vec::new();
+    let mut after = None;
+    loop {
+        let request = PageRequest { first: MAX_PAGE_SIZE, after, with_total: false };
+        let page =
+            service::household::unsigned_page(&state.db, &actor, group.id, campaign.id, &request).await?;
+        after = page.items.last().map(service::household::cursor);
+        households.extend(page.items);
+        if !page.has_next_page {
+            break;
+        }
+    }
+    let body = csv_bytes(
+        &["Tổ dân phố", "Mã hộ", "Chủ hộ", "Địa chỉ", "Số nhân khẩu", "Điện thoại"],
+        households.into_iter().map(|h| {
+            vec![
+                group.name.clone(),
+                h.code,
+                h.head_name,
+                h.address,
+                h.member_count.to_string(),
+                h.phone.unwrap_or_default(),
+            ]
+        }),
+    )?;
+    Ok(attachment(body, "text/csv; charset=utf-8", &format!("unsigned-{}-{}.csv", group.code, campaign.year)))
+}
