@@ -1,6 +1,6 @@
 //! The coverage report: which groups have every household signed, and who is still missing.
 
-use async_graphql::{Context, ID, Object, Result};
+use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -10,6 +10,7 @@ use super::{
     context::{parse_id, signed_in},
     group::ResidentialGroup,
     household::Household,
+    scalars::Date,
     ward::Ward,
 };
 use crate::{
@@ -67,6 +68,23 @@ impl CoverageReport {
         self.0.totals.groups_fully_covered
     }
 
+    /// Day by day over the campaign window up to today (Vietnam's date): signatures that day and the
+    /// running coverage, for charts. Counted from the pledges: ask for it only when drawing.
+    async fn daily(&self, ctx: &Context<'_>) -> Result<Vec<DailyProgress>> {
+        let (request_ctx, _) = signed_in(ctx)?;
+        let today = crate::domain::campaign::local_today(request_ctx.auth.clock.now());
+        let days = service::coverage::daily(&request_ctx.db, &self.0, today).await?;
+        Ok(days
+            .into_iter()
+            .map(|d| DailyProgress {
+                date: Date(d.date),
+                signed: d.signed,
+                cumulative_signed: d.cumulative_signed,
+                cumulative_coverage: d.cumulative_coverage,
+            })
+            .collect())
+    }
+
     /// One row per ward, lowest coverage first.
     async fn wards(&self) -> Vec<WardCoverage> {
         self.0
@@ -84,6 +102,19 @@ impl CoverageReport {
             .map(|figures| GroupCoverage { figures: figures.clone(), campaign_id: self.0.campaign.id })
             .collect()
     }
+}
+
+/// Signatures of one day and the running coverage.
+#[derive(SimpleObject)]
+pub struct DailyProgress {
+    /// The day.
+    pub date: Date,
+    /// Signatures dated that day (of households still active, pledges still signed).
+    pub signed: i64,
+    /// Signatures up to and including that day.
+    pub cumulative_signed: i64,
+    /// cumulativeSigned over today's active households, from 0 to 1.
+    pub cumulative_coverage: f64,
 }
 
 /// Coverage of one ward.

@@ -8,6 +8,7 @@ mod connection;
 pub mod context;
 mod coverage;
 mod good_deed;
+mod good_deed_report;
 mod group;
 mod household;
 mod loaders;
@@ -33,6 +34,7 @@ pub struct QueryRoot(
     good_deed::GoodDeedQuery,
     sync::SyncQuery,
     coverage::CoverageQuery,
+    good_deed_report::GoodDeedReportQuery,
 );
 
 /// Everything a client can change.

@@ -154,16 +154,17 @@ pub async fn settled(
     }
 }
 
-/// Reads the whole feed from the start and returns the cursor at its end.
-pub async fn end_of_feed(app: &TestApp, token: &str) -> String {
-    let mut since: Option<String> = None;
-    loop {
-        let page = feed_page(&changes(app, Some(token), since.as_deref(), Some(100)).await);
-        since = Some(page.cursor);
-        if !page.has_more {
-            return since.expect("a cursor");
-        }
-    }
+/// Reads the whole feed from the start, which must be `everything` (in one page of 100), and returns
+/// the cursor at its end.
+pub async fn end_of_feed(app: &TestApp, token: &str, everything: &FeedPage) -> String {
+    let page = settled(app, token, None, Some(100), everything).await;
+    assert_eq!(page.without_cursor(), everything.without_cursor(), "the whole feed");
+    page.cursor
+}
+
+/// What `world_with_one_of_each` leaves in the feed.
+fn one_of_each() -> FeedPage {
+    FeedPage::of(&["H1 v1 ACTIVE", "H2 v1 ACTIVE", "H21 v1 ACTIVE"], &["H1 SIGNED"], &["d1 REPORTED"], false)
 }
 
 /// The deed world of `good_deeds` with an open campaign for ward W1, a pledge of H1 and a deed "d1" of
@@ -256,7 +257,7 @@ async fn changes_since_a_cursor_returns_only_what_was_created_or_changed_after_i
     // Arrange
     let (world, _, pledge_id) = world_with_one_of_each().await;
     let app = &world.app;
-    let cursor = end_of_feed(app, &app.admin_token).await;
+    let cursor = end_of_feed(app, &app.admin_token, &one_of_each()).await;
     let deed_id = crate::good_deeds::Rows::take(app).await.good_deeds[0].id.to_string();
     app.gql_ok(
         "mutation($id: ID!) { updateHousehold(id: $id, expectedVersion: 1, input: { headName: \"Trần Văn Bảy\" }) { id } }",
@@ -294,7 +295,7 @@ async fn a_row_changed_again_after_it_was_received_comes_again_once_with_its_lat
     // Arrange
     let (world, _, _) = world_with_one_of_each().await;
     let app = &world.app;
-    let cursor = end_of_feed(app, &app.admin_token).await;
+    let cursor = end_of_feed(app, &app.admin_token, &one_of_each()).await;
     let update = "mutation($id: ID!, $v: Int!, $n: Int!) {
         updateHousehold(id: $id, expectedVersion: $v, input: { memberCount: $n }) { version }
     }";

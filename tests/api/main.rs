@@ -7,6 +7,7 @@ mod helpers;
 mod audit;
 mod campaigns;
 mod changes;
+mod coverage;
 mod good_deeds;
 mod household_search;
 mod households;

@@ -21,7 +21,7 @@ use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::{changes, end_of_feed, feed_page, open_campaign_for, pledge_input};
+use super::{FeedPage, changes, end_of_feed, feed_page, open_campaign_for, pledge_input};
 use crate::{
     good_deeds::{CATEGORIES, DeedWorld, deed_input, vietnam_today},
     helpers::{TestApp, backend},
@@ -292,7 +292,8 @@ async fn on_postgresql_a_change_committed_after_a_later_transaction_is_still_del
         // SQLite writers hold the database's only write lock in turn: commits cannot come out of order.
         return;
     }
-    let cursor = end_of_feed(app, &app.admin_token).await;
+    let households = ["H1 v1 ACTIVE", "H2 v1 ACTIVE", "H21 v1 ACTIVE"];
+    let cursor = end_of_feed(app, &app.admin_token, &FeedPage::of(&households, &[], &[], false)).await;
     let uuid = |id: &str| Uuid::parse_str(id).expect("uuid");
     // A transaction records a change of H1 and stays open...
     let slow = service::begin_write(&app.db).await.expect("begin");
