@@ -9,6 +9,7 @@ pub mod demo;
 pub mod domain;
 pub mod entities;
 pub mod error;
+pub mod events;
 pub mod graphql;
 pub mod http;
 pub mod service;

@@ -16,6 +16,7 @@ use super::loaders::{
 use crate::{
     auth::{Actor, Auth},
     error::AppError,
+    events::CoverageBus,
 };
 
 /// The outcome of reading the `Authorization` header.
@@ -63,6 +64,8 @@ pub struct RequestContext {
     pub auth: Arc<Auth>,
     /// The client's address (for login throttling).
     pub client_address: IpAddr,
+    /// Live coverage events.
+    pub bus: Arc<CoverageBus>,
     pub(super) wards: DataLoader<WardLoader>,
     pub(super) groups: DataLoader<GroupLoader>,
     pub(super) group_pages: DataLoader<GroupPageLoader>,
@@ -76,7 +79,13 @@ pub struct RequestContext {
 
 impl RequestContext {
     /// A context for `caller`, with fresh dataloaders (they cache per request, scoped to the caller).
-    pub fn new(caller: Caller, db: DatabaseConnection, auth: Arc<Auth>, client_address: IpAddr) -> Self {
+    pub fn new(
+        caller: Caller,
+        db: DatabaseConnection,
+        auth: Arc<Auth>,
+        bus: Arc<CoverageBus>,
+        client_address: IpAddr,
+    ) -> Self {
         let from_token = match &caller {
             Caller::User(actor) => Some(actor.clone()),
             Caller::Anonymous | Caller::InvalidToken => None,
@@ -104,6 +113,7 @@ impl RequestContext {
             db,
             auth,
             client_address,
+            bus,
         }
     }
 

@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::{
     campaign::Campaign,
     connection::{HouseholdConnection, page_request, to_connection},
-    context::{parse_id, signed_in},
+    context::{RequestContext, parse_id, signed_in},
     group::ResidentialGroup,
     household::Household,
     scalars::Date,
@@ -15,6 +15,7 @@ use super::{
 };
 use crate::{
     error::AppError,
+    events::CoverageEvent,
     service::{
         self,
         coverage::{GroupFigures, Report, Totals},
@@ -169,6 +170,13 @@ pub struct GroupCoverage {
     campaign_id: Uuid,
 }
 
+impl GroupCoverage {
+    /// The row of a group for a campaign.
+    pub fn new(figures: GroupFigures, campaign_id: Uuid) -> Self {
+        Self { figures, campaign_id }
+    }
+}
+
 /// Coverage of one residential group, with the households still to visit.
 #[Object]
 impl GroupCoverage {
@@ -242,4 +250,19 @@ impl CoverageQuery {
             service::coverage::report(&request_ctx.db, actor, campaign_id, ward_id, group_id).await?;
         Ok(CoverageReport(report))
     }
+}
+
+/// Tells live dashboards that coverage moved for these (campaign or every campaign, group) pairs.
+pub(super) async fn announce(
+    request_ctx: &RequestContext,
+    moved: impl IntoIterator<Item = (Option<Uuid>, Uuid)>,
+) {
+    let mut events = Vec::new();
+    for (campaign_id, group_id) in moved {
+        match service::group::ward_of(&request_ctx.db, group_id).await {
+            Ok(ward_id) => events.push(CoverageEvent { campaign_id, group_id, ward_id }),
+            Err(err) => tracing::warn!(error = ?err, "could not announce a coverage change"),
+        }
+    }
+    request_ctx.bus.publish(events).await;
 }

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use super::{
     connection::{HouseholdConnection, page_request, to_connection},
     context::{parse_id, signed_in},
+    coverage::announce,
     group::ResidentialGroup,
     loaders::HouseholdPageKey,
     pledge::Pledge,
@@ -226,7 +227,9 @@ impl HouseholdMutation {
             member_count: input.member_count,
             phone: input.phone,
         };
-        Ok(Household(service::household::create(&request_ctx.db, actor, new).await?))
+        let household = service::household::create(&request_ctx.db, actor, new).await?;
+        announce(request_ctx, [(None, household.group_id)]).await;
+        Ok(Household(household))
     }
 
     /// Changes a household if it is still at `expectedVersion`; otherwise `CONFLICT` with
@@ -269,7 +272,9 @@ impl HouseholdMutation {
         let (request_ctx, actor) = signed_in(ctx)?;
         let id = parse_id(&id, "id")?;
         let patch = service::household::HouseholdPatch { status: Some(status.into()), ..Default::default() };
-        let updated = service::household::update(&request_ctx.db, actor, id, expected_version, patch);
-        Ok(Household(updated.await?))
+        let household =
+            service::household::update(&request_ctx.db, actor, id, expected_version, patch).await?;
+        announce(request_ctx, [(None, household.group_id)]).await;
+        Ok(Household(household))
     }
 }

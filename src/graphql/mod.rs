@@ -14,11 +14,13 @@ mod household;
 mod loaders;
 mod pledge;
 mod scalars;
+mod subscription;
 mod sync;
 mod user;
 mod ward;
 
-use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
+use async_graphql::{MergedObject, Schema, SchemaBuilder};
+pub use subscription::SubscriptionRoot;
 
 pub use context::{Caller, RequestContext};
 
@@ -51,11 +53,11 @@ pub struct MutationRoot(
 );
 
 /// The schema type served at `/graphql`.
-pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// The schema without any data attached: enough to export the SDL; `startup` adds the state.
-pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
-    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
+pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
+    Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot)
 }
 
 /// The SDL committed at `schema/schema.graphql`.

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use super::{
     campaign::Campaign,
     context::{parse_id, signed_in},
+    coverage::announce,
     household::Household,
     scalars::Date,
 };
@@ -212,8 +213,9 @@ impl PledgeMutation {
         let today = local_today(request_ctx.auth.clock.now());
         let mut results =
             service::pledge::record_many(&request_ctx.db, actor, &[input.into()], today).await?;
-        let result = results.pop().ok_or_else(|| AppError::internal("no result for the pledge"))?;
-        Ok(Pledge(result?))
+        let pledge = results.pop().ok_or_else(|| AppError::internal("no result for the pledge"))??;
+        announce(request_ctx, [(Some(pledge.campaign_id), pledge.group_id)]).await;
+        Ok(Pledge(pledge))
     }
 
     /// Records up to 500 signatures (a phone back online): one result per input, in input order. A bad
@@ -228,6 +230,8 @@ impl PledgeMutation {
         let ids: Vec<String> = inputs.iter().map(|i| i.client_mutation_id.clone()).collect();
         let items: Vec<PledgeInput> = inputs.into_iter().map(PledgeInput::from).collect();
         let results = service::pledge::record_many(&request_ctx.db, actor, &items, today).await?;
+        let moved = results.iter().flatten().map(|p| (Some(p.campaign_id), p.group_id)).collect::<Vec<_>>();
+        announce(request_ctx, moved).await;
         Ok(ids
             .into_iter()
             .zip(results)
@@ -247,6 +251,8 @@ impl PledgeMutation {
     ) -> Result<Pledge> {
         let (request_ctx, actor) = signed_in(ctx)?;
         let id = parse_id(&id, "id")?;
-        Ok(Pledge(service::pledge::withdraw(&request_ctx.db, actor, id, reason).await?))
+        let pledge = service::pledge::withdraw(&request_ctx.db, actor, id, reason).await?;
+        announce(request_ctx, [(Some(pledge.campaign_id), pledge.group_id)]).await;
+        Ok(Pledge(pledge))
     }
 }

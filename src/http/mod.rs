@@ -9,11 +9,12 @@ use std::{
     time::Duration,
 };
 
+use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
 use async_graphql::http::GraphiQLSource;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
 use axum::{
     Router,
-    extract::{ConnectInfo, State},
+    extract::{ConnectInfo, State, WebSocketUpgrade},
     http::{HeaderMap, StatusCode, header::AUTHORIZATION},
     response::{Html, IntoResponse},
     routing::{get, post},
@@ -25,6 +26,7 @@ use crate::{
     auth::Auth,
     config::{Environment, Settings},
     error::AppError,
+    events::CoverageBus,
     graphql::{AppSchema, Caller, RequestContext},
     service,
 };
@@ -39,6 +41,7 @@ pub struct AppState {
     db: DatabaseConnection,
     schema: AppSchema,
     auth: Arc<Auth>,
+    bus: Arc<CoverageBus>,
     graphiql: bool,
 }
 
@@ -46,7 +49,8 @@ impl AppState {
     /// State for the router.
     pub fn new(db: DatabaseConnection, schema: AppSchema, auth: Arc<Auth>, settings: &Settings) -> Arc<Self> {
         let graphiql = settings.environment == Environment::Development;
-        Arc::new(Self { db, schema, auth, graphiql })
+        let bus = CoverageBus::start(db.clone());
+        Arc::new(Self { db, schema, auth, bus, graphiql })
     }
 }
 
@@ -55,6 +59,7 @@ pub fn router(state: Arc<AppState>) -> Router {
     let graphql_route = if state.graphiql { get(graphiql).post(graphql) } else { post(graphql) };
     Router::new()
         .route("/graphql", graphql_route)
+        .route("/graphql/ws", get(graphql_ws))
         .route("/exports/coverage.csv", get(exports::coverage_csv))
         .route("/exports/coverage.xlsx", get(exports::coverage_xlsx))
         .route("/exports/unsigned.csv", get(exports::unsigned_csv))
@@ -79,7 +84,13 @@ async fn graphql(
             return async_graphql::Response::from_errors(vec![error]).into();
         }
     };
-    let context = RequestContext::new(caller, state.db.clone(), state.auth.clone(), client_address(peer));
+    let context = RequestContext::new(
+        caller,
+        state.db.clone(),
+        state.auth.clone(),
+        state.bus.clone(),
+        client_address(peer),
+    );
     let mut response = state.schema.execute(request.into_inner().data(context)).await;
     for error in &mut response.errors {
         label_document_error(error);
@@ -104,6 +115,49 @@ fn label_document_error(error: &mut async_graphql::ServerError) {
     if let Some(argument) = argument {
         extensions.set("field", argument);
     }
+}
+
+/// graphql-ws (graphql-transport-ws) subscriptions, authenticated by the `connection_init` payload:
+/// `{"Authorization": "Bearer <accessToken>"}`.
+async fn graphql_ws(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    protocol: GraphQLProtocol,
+    upgrade: WebSocketUpgrade,
+) -> axum::response::Response {
+    let schema = state.schema.clone();
+    upgrade.protocols(ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |socket| {
+        GraphQLWebSocket::new(socket, schema, protocol)
+            .on_connection_init(move |payload| async move {
+                let token = ["Authorization", "authorization"]
+                    .iter()
+                    .find_map(|key| payload.get(*key).and_then(|v| v.as_str()))
+                    .map(str::to_owned)
+                    .or_else(|| payload.get("token").and_then(|v| v.as_str()).map(|t| format!("Bearer {t}")));
+                let mut headers = HeaderMap::new();
+                if let Some(value) = token.and_then(|t| axum::http::HeaderValue::from_str(&t).ok()) {
+                    headers.insert(AUTHORIZATION, value);
+                }
+                let caller = authenticate(&state, &headers).await?;
+                if !matches!(caller, Caller::User(_)) {
+                    return Err(AppError::Unauthenticated(
+                        "send {\"Authorization\": \"Bearer <accessToken>\"} in connection_init",
+                    )
+                    .into());
+                }
+                let context = RequestContext::new(
+                    caller,
+                    state.db.clone(),
+                    state.auth.clone(),
+                    state.bus.clone(),
+                    client_address(peer),
+                );
+                let mut data = async_graphql::Data::default();
+                data.insert(context);
+                Ok(data)
+            })
+            .serve()
+    })
 }
 
 fn client_address(peer: SocketAddr) -> IpAddr {

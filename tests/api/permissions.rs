@@ -126,6 +126,28 @@ fn rows() -> Vec<Row> {
         Row(GroupWard, Own, [OK, OK, OK, UNAUTHENTICATED]),
         Row(GroupWard, Neighbour, [OK, OK, NOT_FOUND, UNAUTHENTICATED]),
         Row(GroupWard, Foreign, [OK, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED]),
+        // `Changes` lists households only: it must come before every row that adds or changes one.
+        Row(
+            Changes,
+            Unscoped,
+            [
+                Expected::Sees(&["H11", "H12", "H21"]),
+                Expected::Sees(&["H11", "H12"]),
+                Expected::Sees(&["H11"]),
+                UNAUTHENTICATED,
+            ],
+        ),
+        Row(
+            GoodDeeds,
+            Unscoped,
+            [
+                Expected::Sees(&["Việc tốt của tổ 21", "Việc tốt của tổ 12", "Việc tốt của tổ 11"]),
+                Expected::Sees(&["Việc tốt của tổ 12", "Việc tốt của tổ 11"]),
+                Expected::Sees(&["Việc tốt của tổ 11"]),
+                UNAUTHENTICATED,
+            ],
+        ),
+        Row(AuditEvents, Unscoped, [OK, OK, FORBIDDEN, UNAUTHENTICATED]),
         // Mutations.
         Row(CreateWard, Unscoped, [OK, FORBIDDEN, FORBIDDEN, UNAUTHENTICATED]),
         Row(CreateGroup, Own, [OK, OK, FORBIDDEN, UNAUTHENTICATED]),
@@ -157,6 +179,12 @@ fn rows() -> Vec<Row> {
         Row(Logout, Foreign, [OK, OK, OK, UNAUTHENTICATED]),
         Row(Login, Own, [OK, OK, OK, OK]),
         Row(RefreshSession, Own, [OK, OK, OK, OK]),
+        Row(RecordGoodDeed, Own, [OK, OK, OK, UNAUTHENTICATED]),
+        Row(RecordGoodDeed, Neighbour, [OK, OK, NOT_FOUND, UNAUTHENTICATED]),
+        Row(RecordGoodDeed, Foreign, [OK, NOT_FOUND, NOT_FOUND, UNAUTHENTICATED]),
+        Row(VerifyGoodDeed, Own, [OK, OK, FORBIDDEN, UNAUTHENTICATED]),
+        Row(VerifyGoodDeed, Neighbour, [OK, OK, FORBIDDEN, UNAUTHENTICATED]),
+        Row(VerifyGoodDeed, Foreign, [OK, NOT_FOUND, FORBIDDEN, UNAUTHENTICATED]),
     ]
 }
 

@@ -137,14 +137,14 @@ async fn a_ward_official_reads_only_the_events_of_their_ward() {
     let households = |nodes: &[Value]| -> Vec<String> {
         actions_on(nodes).into_iter().filter(|(a, _)| a == "household.create").map(|(_, t)| t).collect()
     };
-    assert_eq!(households(&w1), [world.other_household_id.clone(), world.household_id.clone()]);
+    assert_eq!(households(&w1), [world.other_household_id.as_str(), world.household_id.as_str()]);
     let h22 = rows.snapshot.households.iter().find(|h| h.code == "H22").expect("H22").id.to_string();
-    assert_eq!(households(&w2), [h22, world.foreign_household_id.clone()]);
+    assert_eq!(households(&w2), [h22.as_str(), world.foreign_household_id.as_str()]);
     let wards = |nodes: &[Value]| -> Vec<String> {
         actions_on(nodes).into_iter().filter(|(a, _)| a == "ward.create").map(|(_, t)| t).collect()
     };
-    assert_eq!(wards(&w1), [world.ward_id.clone()]);
-    assert_eq!(wards(&w2), [world.foreign_ward_id.clone()]);
+    assert_eq!(wards(&w1), [world.ward_id.as_str()]);
+    assert_eq!(wards(&w2), [world.foreign_ward_id.as_str()]);
     assert!(actions_on(&w1).contains(&("good_deed.record".to_owned(), rows.good_deeds[0].id.to_string())));
     assert!(!actions_on(&w2).iter().any(|(a, _)| a.starts_with("good_deed")));
 }
@@ -278,7 +278,7 @@ async fn pages_of_four_walk_the_trail_once_newest_first() {
 async fn bad_filter_or_paging_arguments_are_bad_user_input_naming_the_argument() {
     // Arrange
     let world = busy_world().await;
-    let cases: [(&str, Value, Option<i64>, Option<&str>, &str); 5] = [
+    let cases = [
         ("malformed actor", json!({ "actorId": "root" }), None, None, "filter.actorId"),
         ("malformed target", json!({ "targetId": "H1" }), None, None, "filter.targetId"),
         ("first 101", json!({}), Some(101), None, "first"),

@@ -16,7 +16,7 @@ use proptest::{
 use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 
-use super::{REPORT, drifts};
+use super::{REPORT, coverage, drifts};
 use crate::{
     drive::{VIETNAM_NOON, open_campaign, pledge_input, record_pledge, set_clock},
     helpers::{TestApp, create_household, error_code, spawn_app, unknown_id, ward_with_two_groups},
@@ -251,7 +251,7 @@ impl World {
             .iter()
             .map(|(code, total, signed, unsigned)| {
                 json!({
-                    "code": code, "total": total, "signed": signed, "coverage": ratio(*signed, *total),
+                    "code": code, "total": total, "signed": signed, "coverage": coverage(*signed, *total),
                     "fullyCovered": *total > 0 && signed == total, "unsigned": unsigned, "unsignedCount": unsigned.len(),
                 })
             })
@@ -260,7 +260,7 @@ impl World {
         let fully: Vec<bool> = expected.iter().map(|g| g.1 > 0 && g.1 == g.2).collect();
         let with_households: Vec<bool> = expected.iter().filter(|g| g.1 > 0).map(|g| g.1 == g.2).collect();
         let expected_totals = json!({
-            "totalHouseholds": total, "signedHouseholds": signed, "coverage": ratio(signed, total),
+            "totalHouseholds": total, "signedHouseholds": signed, "coverage": coverage(signed, total),
             "fullyCovered": !with_households.is_empty() && with_households.iter().all(|&f| f),
             "groupsTotal": 2, "groupsFullyCovered": fully.iter().filter(|&&f| f).count(),
         });

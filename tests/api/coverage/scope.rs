@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Fixture, group_codes, report_as, ward_codes};
+use super::{Fixture, coverage, group_codes, report_as, ward_codes};
 use crate::helpers::{error_code, unknown_id};
 
 /// What a call should answer.
@@ -115,7 +115,7 @@ async fn each_role_sees_the_coverage_of_its_own_scope_and_nothing_else() {
             ba_dinh_campaign,
             None,
             None,
-            Rows { groups: &["22", "21"], wards: &["W2"], total: 2, signed: 0 },
+            Rows { groups: &["21", "22"], wards: &["W2"], total: 2, signed: 0 },
         ),
         ("admin, an unknown campaign", admin, &unknown, None, None, Refused("NOT_FOUND", None)),
         (
@@ -197,7 +197,7 @@ async fn a_group_leader_follows_up_only_the_unsigned_households_of_their_group()
     assert_eq!(
         report["wards"],
         json!([{
-            "ward": { "code": "W1" }, "totalHouseholds": 3, "signedHouseholds": 1, "coverage": 1.0 / 3.0,
+            "ward": { "code": "W1" }, "totalHouseholds": 3, "signedHouseholds": 1, "coverage": coverage(1, 3),
             "fullyCovered": false, "groupsTotal": 1, "groupsFullyCovered": 0
         }]),
         "the ward row counts the leader's group alone"

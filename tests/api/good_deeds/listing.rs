@@ -233,7 +233,7 @@ async fn bad_paging_or_filter_arguments_are_bad_user_input_naming_the_argument()
     // Arrange
     let world = DeedWorld::build().await;
     six_deeds(&world).await;
-    let cases: [(&str, Value, Option<i64>, Option<&str>, &str); 6] = [
+    let cases = [
         ("first 101", json!({}), Some(101), None, "first"),
         ("first -1", json!({}), Some(-1), None, "first"),
         ("forged after", json!({}), None, Some("not-a-cursor"), "after"),

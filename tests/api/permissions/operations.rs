@@ -49,10 +49,20 @@ pub enum Operation {
     Logout,
     Login,
     RefreshSession,
+    /// `goodDeeds` for one day of its own, on which a deed of each of groups 11, 12 and 21 happened.
+    GoodDeeds,
+    /// `recordGoodDeed` for the target group and its household.
+    RecordGoodDeed,
+    /// `verifyGoodDeed(approve: true)` on a deed reported in the target group.
+    VerifyGoodDeed,
+    /// `changes` from the start, households only (no matrix row before the mutations adds one).
+    Changes,
+    /// `auditEvents`: the newest 100 events the caller may read.
+    AuditEvents,
 }
 
 impl Operation {
-    pub const ALL: [Self; 25] = [
+    pub const ALL: [Self; 30] = [
         Self::Wards,
         Self::Ward,
         Self::Group,
@@ -78,6 +88,11 @@ impl Operation {
         Self::Logout,
         Self::Login,
         Self::RefreshSession,
+        Self::GoodDeeds,
+        Self::RecordGoodDeed,
+        Self::VerifyGoodDeed,
+        Self::Changes,
+        Self::AuditEvents,
     ];
 
     /// The root field of the schema the operation calls.
@@ -102,6 +117,11 @@ impl Operation {
             Self::Logout => "logout",
             Self::Login => "login",
             Self::RefreshSession => "refreshSession",
+            Self::GoodDeeds => "goodDeeds",
+            Self::RecordGoodDeed => "recordGoodDeed",
+            Self::VerifyGoodDeed => "verifyGoodDeed",
+            Self::Changes => "changes",
+            Self::AuditEvents => "auditEvents",
         }
     }
 
@@ -166,6 +186,19 @@ impl Operation {
             Self::RefreshSession => {
                 "mutation($t: String!) { refreshSession(refreshToken: $t) { accessToken refreshToken user { username } } }"
             }
+            Self::GoodDeeds => {
+                "query($filter: GoodDeedFilterInput) { goodDeeds(filter: $filter) { totalCount edges { node { description } } } }"
+            }
+            Self::RecordGoodDeed => {
+                "mutation($input: RecordGoodDeedInput!) { recordGoodDeed(input: $input) {
+                    description status group { id } household { id }
+                } }"
+            }
+            Self::VerifyGoodDeed => {
+                "mutation($id: ID!) { verifyGoodDeed(id: $id, approve: true) { id status verifiedBy { displayName } } }"
+            }
+            Self::Changes => "{ changes(first: 100) { households { code } hasMore } }",
+            Self::AuditEvents => "{ auditEvents(first: 100) { totalCount edges { node { id } } } }",
         }
     }
 }
@@ -300,6 +333,32 @@ async fn prepare(world: &World, caller: Caller, operation: Operation, scope: Sco
             p.value = world.username(caller).to_owned();
             p.refresh_token = login_session(app, &p.value, TEST_PASSWORD).await.1;
             p.variables = json!({ "t": p.refresh_token });
+        }
+        Changes | AuditEvents => {}
+        GoodDeeds => {
+            // A day of its own, so the list holds exactly the deeds arranged here.
+            let day = good_deed_day(n);
+            for group in [&world.group_11, &world.group_12, &world.group_21] {
+                record_good_deed(app, &group.id, &format!("Việc tốt của tổ {}", group.code), &day).await;
+            }
+            p.variables = json!({ "filter": { "from": day, "to": day } });
+        }
+        RecordGoodDeed => {
+            p.target = id_or_unknown(world.group(scope));
+            p.value = format!("Trả lại của rơi {n}");
+            p.variables = json!({ "input": {
+                "clientMutationId": unknown_id(), "groupId": p.target,
+                "householdId": world.household(scope).map(|h| h.id.clone()),
+                "category": "LOST_PROPERTY_RETURNED", "occurredOn": good_deed_day(n), "description": p.value
+            } });
+        }
+        VerifyGoodDeed => {
+            p.target = match world.group(scope) {
+                Some(group) => {
+                    record_good_deed(app, &group.id, &format!("Cần xác minh {n}"), &good_deed_day(n)).await
+                }
+                None => unknown_id(),
+            };
         }
     }
     if !p.target.is_empty() && p.variables == json!({}) {
@@ -454,7 +513,14 @@ async fn check_success(
                 json!({ "ward": { "code": ward.code, "groups": { "totalCount": codes.len(), "edges": edges } } }),
             )
         }
-        (_, Expected::Sees(_)) | (Wards | Users | WardGroups, _) => {
+        (GoodDeeds, Expected::Sees(descriptions)) => {
+            read(json!({ "goodDeeds": listed("description", descriptions) }))
+        }
+        (Changes, Expected::Sees(codes)) => {
+            let households: Vec<Value> = codes.iter().map(|code| json!({ "code": code })).collect();
+            read(json!({ "changes": { "households": households, "hasMore": false } }))
+        }
+        (_, Expected::Sees(_)) | (Wards | Users | WardGroups | GoodDeeds | Changes, _) => {
             Err("the matrix must list what this operation returns (and only list operations return lists)"
                 .into())
         }
@@ -648,5 +714,92 @@ async fn check_success(
             })?;
             wrote(before, after, actor, &["refresh_token"], |c| c.refresh_tokens += 1)
         }
+        (AuditEvents, _) => {
+            // Administrators read every event, the official ward A's; newest first.
+            let mut readable: Vec<_> = before
+                .audit_events
+                .iter()
+                .filter(|e| {
+                    case.caller == Caller::Admin
+                        || e.ward_id.map(|w| w.to_string()) == Some(world.ward_a.id.clone())
+                })
+                .collect();
+            readable.sort_by_key(|e| std::cmp::Reverse(e.id));
+            let edges: Vec<Value> =
+                readable.iter().take(100).map(|e| json!({ "node": { "id": e.id.to_string() } })).collect();
+            read(json!({ "auditEvents": { "totalCount": readable.len(), "edges": edges } }))
+        }
+        (RecordGoodDeed, _) => {
+            let (group, household) = (place(world.group(scope))?, place(world.household(scope))?);
+            let expected = json!({ "recordGoodDeed": {
+                "description": p.value, "status": "REPORTED", "group": { "id": group.id }, "household": { "id": household.id }
+            } });
+            ensure_json("data", data, &expected)?;
+            wrote(before, after, actor, &["change_log"], |c| c.changes += 1)?;
+            let stored: Vec<_> = stored_good_deeds(world)
+                .await
+                .into_iter()
+                .filter(|d| d.description == p.value)
+                .map(|d| {
+                    (d.group_id.to_string(), d.household_id.map(|h| h.to_string()), d.status, d.recorded_by)
+                })
+                .collect();
+            let recorder = Some(after.user(actor).id);
+            ensure_eq(
+                "stored deed (group, household, status, recorder)",
+                &stored,
+                &vec![(group.id.clone(), Some(household.id.clone()), "REPORTED".to_owned(), recorder)],
+            )
+        }
+        (VerifyGoodDeed, _) => {
+            let verifier = if case.caller == Caller::Admin { "Root" } else { super::world::OFFICIAL_NAME };
+            let expected = json!({ "verifyGoodDeed": {
+                "id": p.target, "status": "VERIFIED", "verifiedBy": { "displayName": verifier }
+            } });
+            ensure_json("data", data, &expected)?;
+            wrote(before, after, actor, &["change_log"], |c| c.changes += 1)?;
+            let stored: Vec<_> = stored_good_deeds(world)
+                .await
+                .into_iter()
+                .filter(|d| d.id.to_string() == p.target)
+                .map(|d| (d.status, d.verified_by))
+                .collect();
+            ensure_eq(
+                "stored (status, verifier)",
+                &stored,
+                &vec![("VERIFIED".to_owned(), Some(after.user(actor).id))],
+            )
+        }
     }
+}
+
+/// The day the `n`th case's good deeds happened on: one of its own, long past.
+fn good_deed_day(n: usize) -> String {
+    let first = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).expect("a date");
+    (first + chrono::Days::new(n as u64)).to_string()
+}
+
+/// Records a good deed of `group_id` as the administrator and returns its id.
+async fn record_good_deed(
+    app: &crate::helpers::TestApp,
+    group_id: &str,
+    description: &str,
+    day: &str,
+) -> String {
+    let data = app
+        .gql_ok(
+            "mutation($input: RecordGoodDeedInput!) { recordGoodDeed(input: $input) { id } }",
+            json!({ "input": {
+                "clientMutationId": unknown_id(), "groupId": group_id, "category": "PATROL",
+                "occurredOn": day, "description": description
+            } }),
+        )
+        .await;
+    data["recordGoodDeed"]["id"].as_str().expect("good deed id").to_owned()
+}
+
+/// Every good deed of the world's database.
+async fn stored_good_deeds(world: &World) -> Vec<pledge_api::entities::good_deed::Model> {
+    use sea_orm::EntityTrait;
+    pledge_api::entities::good_deed::Entity::find().all(&world.app.db).await.expect("good deeds")
 }

@@ -106,12 +106,18 @@ async fn the_same_pledge_sent_eight_times_at_once_is_stored_once_and_answered_id
             assert_eq!(body, &answers[0], "copy {copy} of the pledge of {} on {on}", input["householdId"]);
         }
         let key = input["clientMutationId"].as_str().expect("key");
-        let stored: Vec<_> = after.pledges.iter().filter(|p| p.client_mutation_id.to_string() == key).collect();
+        let stored: Vec<_> =
+            after.pledges.iter().filter(|p| p.client_mutation_id.to_string() == key).collect();
         assert_eq!(stored.len(), 1, "on {on}");
         assert_eq!(pledge["id"], json!(stored[0].id.to_string()));
     }
     assert_eq!(
-        (after.pledges.len(), after.keys.len(), after.audit_events_since(&before).len(), after.changes_since(&before).len()),
+        (
+            after.pledges.len(),
+            after.keys.len(),
+            after.audit_events_since(&before).len(),
+            after.changes_since(&before).len()
+        ),
         (8, 8, 8, 8),
         "(pledges, idempotency keys, audit events, change-log rows) on {on}"
     );

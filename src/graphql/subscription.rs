@@ -1,0 +1,63 @@
+//! Live coverage for dashboards: `coverageUpdated` over graphql-ws (`/graphql/ws`).
+
+use async_graphql::{Context, ID, Result, Subscription, futures_util::Stream};
+use tokio::sync::broadcast::error::RecvError;
+
+use super::{
+    context::{parse_id, signed_in},
+    coverage::GroupCoverage,
+};
+use crate::service;
+
+/// Everything a client can follow live.
+#[derive(Default)]
+pub struct SubscriptionRoot;
+
+#[Subscription]
+impl SubscriptionRoot {
+    /// The row of each group whose coverage of `campaignId` moves (a pledge recorded or withdrawn, a
+    /// household added, moved out or back), in the ward given or in every group the caller may see.
+    /// Authenticate in `connection_init` with `{"Authorization": "Bearer <accessToken>"}`.
+    async fn coverage_updated(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The campaign.")] campaign_id: ID,
+        #[graphql(desc = "Only groups of this ward.")] ward_id: Option<ID>,
+    ) -> Result<impl Stream<Item = GroupCoverage> + use<>> {
+        let (request_ctx, actor) = signed_in(ctx)?;
+        let campaign_id = parse_id(&campaign_id, "campaignId")?;
+        let ward_id = ward_id.as_ref().map(|id| parse_id(id, "wardId")).transpose()?;
+        // Refuse now what the report would refuse (unknown campaign, ward out of scope or not covered).
+        service::coverage::report(&request_ctx.db, actor, campaign_id, ward_id, None).await?;
+        let state = (request_ctx.bus.subscribe(), request_ctx.db.clone(), actor.clone());
+        Ok(async_graphql::futures_util::stream::unfold(state, move |(mut events, db, actor)| async move {
+            loop {
+                let event = match events.recv().await {
+                    Ok(event) => event,
+                    Err(RecvError::Lagged(_)) => continue,
+                    Err(RecvError::Closed) => return None,
+                };
+                if event.campaign_id.is_some_and(|c| c != campaign_id)
+                    || ward_id.is_some_and(|w| w != event.ward_id)
+                {
+                    continue;
+                }
+                // Out of scope, or a ward the campaign does not cover: not this subscriber's business.
+                let Ok(report) = service::coverage::report(
+                    &db,
+                    &actor,
+                    campaign_id,
+                    Some(event.ward_id),
+                    Some(event.group_id),
+                )
+                .await
+                else {
+                    continue;
+                };
+                if let Some(figures) = report.groups.into_iter().next() {
+                    return Some((GroupCoverage::new(figures, campaign_id), (events, db, actor)));
+                }
+            }
+        }))
+    }
+}
