@@ -4,6 +4,7 @@
 //! `main.rs` is a thin CLI over this library; tests drive the same `startup::Application`.
 
 pub mod auth;
+pub mod bench_seed;
 pub mod config;
 pub mod demo;
 pub mod domain;

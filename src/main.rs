@@ -40,6 +40,21 @@ enum Command {
         #[arg(long)]
         repair: bool,
     },
+    /// Load a synthetic province for benchmarks (not in production).
+    SeedBench {
+        /// Wards.
+        #[arg(long, default_value_t = 400)]
+        wards: usize,
+        /// Residential groups per ward.
+        #[arg(long, default_value_t = 50)]
+        groups_per_ward: usize,
+        /// Households per group.
+        #[arg(long, default_value_t = 100)]
+        households_per_group: usize,
+        /// Share of households that signed the benchmark campaign.
+        #[arg(long, default_value_t = 0.7)]
+        signed: f64,
+    },
     /// Write the GraphQL schema (SDL) to schema/schema.graphql, or with --check fail when it is stale.
     ExportSchema {
         /// Compare instead of writing; exit 1 when the file differs from the code.
@@ -99,6 +114,23 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
         Command::Serve { demo } => serve(settings, db, demo).await,
         Command::CreateAdmin { username, display_name } => create_admin(&db, username, display_name).await,
         Command::VerifyCoverage { repair } => verify_coverage(&db, repair).await,
+        Command::SeedBench { wards, groups_per_ward, households_per_group, signed } => {
+            if settings.environment == pledge_api::config::Environment::Production {
+                return Err("seed-bench is refused when PLEDGE_ENV=production".into());
+            }
+            let size =
+                pledge_api::bench_seed::BenchSize { wards, groups_per_ward, households_per_group, signed };
+            let loaded = pledge_api::bench_seed::seed(&db, size).await.map_err(|e| e.message())?;
+            println!(
+                "loaded {} households and {} pledges in {:.1} s ({:.0} rows/s); campaign {}",
+                loaded.households,
+                loaded.pledges,
+                loaded.seconds,
+                (loaded.households + loaded.pledges) as f64 / loaded.seconds,
+                loaded.campaign_id
+            );
+            Ok(())
+        }
         Command::ExportSchema { .. } => unreachable!("handled before the runtime starts"),
     }
 }
