@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::{
     connection::{CampaignConnection, page_request, to_connection},
-    context::{parse_id, signed_in},
+    context::{parse_id, parse_optional_date, signed_in},
     scalars::Date,
     ward::Ward,
 };
@@ -88,10 +88,10 @@ pub struct CreateCampaignInput {
     pub year: i32,
     /// Title (1–200 characters).
     pub title: String,
-    /// First day; default 1 November of the year before.
-    pub starts_on: Option<Date>,
-    /// Last day; default 31 October of the year.
-    pub ends_on: Option<Date>,
+    /// First day, `YYYY-MM-DD`; default 1 November of the year before.
+    pub starts_on: Option<String>,
+    /// Last day, `YYYY-MM-DD`; default 31 October of the year.
+    pub ends_on: Option<String>,
     /// The commitments a household signs, in order: 1 to 20, each 1–500 characters.
     pub pledge_items: Vec<String>,
     /// The ward; omit for a campaign of every ward (administrators only).
@@ -103,10 +103,10 @@ pub struct CreateCampaignInput {
 pub struct UpdateCampaignInput {
     /// New title.
     pub title: Option<String>,
-    /// New first day.
-    pub starts_on: Option<Date>,
-    /// New last day.
-    pub ends_on: Option<Date>,
+    /// New first day, `YYYY-MM-DD`.
+    pub starts_on: Option<String>,
+    /// New last day, `YYYY-MM-DD`.
+    pub ends_on: Option<String>,
     /// New pledge items.
     pub pledge_items: Option<Vec<String>>,
 }
@@ -158,8 +158,8 @@ impl CampaignMutation {
         let new = service::campaign::NewCampaign {
             year: input.year,
             title: input.title,
-            starts_on: input.starts_on.map(|d| d.0),
-            ends_on: input.ends_on.map(|d| d.0),
+            starts_on: parse_optional_date(input.starts_on.as_deref(), "startsOn")?,
+            ends_on: parse_optional_date(input.ends_on.as_deref(), "endsOn")?,
             pledge_items: input.pledge_items,
             ward_id: input.ward_id.as_ref().map(|id| parse_id(id, "wardId")).transpose()?,
         };
@@ -177,8 +177,8 @@ impl CampaignMutation {
         let id = parse_id(&id, "id")?;
         let patch = service::campaign::CampaignPatch {
             title: input.title,
-            starts_on: input.starts_on.map(|d| d.0),
-            ends_on: input.ends_on.map(|d| d.0),
+            starts_on: parse_optional_date(input.starts_on.as_deref(), "startsOn")?,
+            ends_on: parse_optional_date(input.ends_on.as_deref(), "endsOn")?,
             pledge_items: input.pledge_items,
         };
         Ok(Campaign(service::campaign::update(&request_ctx.db, actor, id, patch).await?))

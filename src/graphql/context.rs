@@ -169,6 +169,17 @@ fn root_key(ctx: &Context<'_>) -> String {
     key
 }
 
+/// Parses a date argument (`YYYY-MM-DD`); `field` names it in the error. Dates come in as text so a
+/// malformed one is `BAD_USER_INPUT` naming its field, which a scalar's own error cannot do.
+pub fn parse_date(text: &str, field: &str) -> Result<chrono::NaiveDate, AppError> {
+    crate::domain::campaign::parse_date(text).map_err(|m| AppError::bad_input(field, m))
+}
+
+/// Parses an optional date argument.
+pub fn parse_optional_date(text: Option<&str>, field: &str) -> Result<Option<chrono::NaiveDate>, AppError> {
+    text.map(|t| parse_date(t, field)).transpose()
+}
+
 /// Parses a GraphQL `ID` argument as one of our UUIDs; `field` names the argument in the error.
 pub fn parse_id(id: &ID, field: &str) -> Result<Uuid, AppError> {
     Uuid::parse_str(id.as_str()).map_err(|_| AppError::bad_input(field, format!("{field} is not a valid id")))

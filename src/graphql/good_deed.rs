@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::{
     connection::{GoodDeedConnection, page_request, to_connection},
-    context::{parse_id, signed_in},
+    context::{parse_date, parse_id, parse_optional_date, signed_in},
     group::ResidentialGroup,
     household::Household,
     pledge::Recorder,
@@ -150,8 +150,8 @@ pub struct RecordGoodDeedInput {
     pub household_id: Option<ID>,
     /// What kind.
     pub category: GoodDeedCategory,
-    /// When it happened (not in the future).
-    pub occurred_on: Date,
+    /// When it happened, `YYYY-MM-DD` (not in the future).
+    pub occurred_on: String,
     /// What happened (1–2000 characters).
     pub description: String,
 }
@@ -167,10 +167,10 @@ pub struct GoodDeedFilterInput {
     pub category: Option<GoodDeedCategory>,
     /// In this status.
     pub status: Option<GoodDeedStatus>,
-    /// Happened on or after this day.
-    pub from: Option<Date>,
-    /// Happened on or before this day.
-    pub to: Option<Date>,
+    /// Happened on or after this day, `YYYY-MM-DD`.
+    pub from: Option<String>,
+    /// Happened on or before this day, `YYYY-MM-DD`.
+    pub to: Option<String>,
 }
 
 impl GoodDeedFilterInput {
@@ -185,8 +185,8 @@ impl GoodDeedFilterInput {
                 .transpose()?,
             category: self.category.map(Into::into),
             status: self.status.map(Into::into),
-            from: self.from.map(|d| d.0),
-            to: self.to.map(|d| d.0),
+            from: parse_optional_date(self.from.as_deref(), "filter.from")?,
+            to: parse_optional_date(self.to.as_deref(), "filter.to")?,
         })
     }
 }
@@ -232,7 +232,7 @@ impl GoodDeedMutation {
             group_id: parse_id(&input.group_id, "groupId")?,
             household_id: input.household_id.as_ref().map(|id| parse_id(id, "householdId")).transpose()?,
             category: input.category.into(),
-            occurred_on: input.occurred_on.0,
+            occurred_on: parse_date(&input.occurred_on, "occurredOn")?,
             description: input.description,
         };
         let today = local_today(request_ctx.auth.clock.now());

@@ -3,10 +3,9 @@
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 
 use super::{
-    context::{parse_id, signed_in},
+    context::{parse_id, parse_optional_date, signed_in},
     good_deed::{GoodDeedCategory, GoodDeedStatus},
     group::ResidentialGroup,
-    scalars::Date,
 };
 use crate::{
     domain::campaign::{GoodDeedCategory as DomainCategory, GoodDeedStatus as DomainStatus},
@@ -125,8 +124,8 @@ impl GoodDeedReportQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "Only this ward.")] ward_id: Option<ID>,
         #[graphql(desc = "Only this group.")] group_id: Option<ID>,
-        #[graphql(desc = "Deeds that happened on or after this day.")] from: Option<Date>,
-        #[graphql(desc = "Deeds that happened on or before this day.")] to: Option<Date>,
+        #[graphql(desc = "Deeds that happened on or after this day, `YYYY-MM-DD`.")] from: Option<String>,
+        #[graphql(desc = "Deeds that happened on or before this day, `YYYY-MM-DD`.")] to: Option<String>,
     ) -> Result<GoodDeedReport> {
         let (request_ctx, actor) = signed_in(ctx)?;
         let ward_id = ward_id.as_ref().map(|id| parse_id(id, "wardId")).transpose()?;
@@ -136,8 +135,8 @@ impl GoodDeedReportQuery {
             actor,
             ward_id,
             group_id,
-            from.map(|d| d.0),
-            to.map(|d| d.0),
+            parse_optional_date(from.as_deref(), "from")?,
+            parse_optional_date(to.as_deref(), "to")?,
         )
         .await?;
         Ok(GoodDeedReport(tallies))

@@ -13,7 +13,8 @@ use crate::service;
 #[derive(Default)]
 pub struct SubscriptionRoot;
 
-#[Subscription]
+/// Everything a client can follow live, over graphql-ws at `/graphql/ws`.
+#[Subscription(name = "Subscription")]
 impl SubscriptionRoot {
     /// The row of each group whose coverage of `campaignId` moves (a pledge recorded or withdrawn, a
     /// household added, moved out or back), in the ward given or in every group the caller may see.

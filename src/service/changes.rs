@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use crate::{
     auth::Actor,
-    entities::{change_log, residential_group as group},
+    entities::change_log,
     error::{AppError, AppResult},
 };
 
@@ -185,18 +185,7 @@ pub async fn feed(
     if let Some(horizon) = horizon {
         query = query.filter(change_log::Column::Tx.lt(horizon));
     }
-    if !actor.is_admin() {
-        let official_groups = Query::select()
-            .column(group::Column::Id)
-            .from(group::Entity)
-            .and_where(group::Column::WardId.is_in(actor.official_wards().iter().copied()))
-            .to_owned();
-        query = query.filter(
-            Condition::any()
-                .add(change_log::Column::GroupId.in_subquery(official_groups))
-                .add(change_log::Column::GroupId.is_in(actor.leader_group_ids())),
-        );
-    }
+    let query = super::group::in_visible_groups(query, actor, change_log::Column::GroupId);
     let mut rows = query
         .order_by_asc(change_log::Column::Tx)
         .order_by_asc(change_log::Column::Seq)

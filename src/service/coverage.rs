@@ -213,6 +213,11 @@ pub async fn report(
         if ward_id.is_some_and(|w| w != campaign_ward) {
             return Err(AppError::bad_input("wardId", "the campaign is not for this ward"));
         }
+        if let Some(group_id) = group_id
+            && super::group::ward_of(db, group_id).await? != campaign_ward
+        {
+            return Err(AppError::bad_input("groupId", "the campaign is not for this group's ward"));
+        }
         groups = groups.filter(group::Column::WardId.eq(campaign_ward));
     }
     let mut query = groups.into_query();
@@ -252,7 +257,16 @@ pub async fn report(
     }
     let mut wards: Vec<(Uuid, Totals)> =
         by_ward.into_iter().map(|(ward, groups)| (ward, Totals::of(groups.into_iter()))).collect();
-    wards.sort_by(|a, b| a.1.coverage().total_cmp(&b.1.coverage()).then_with(|| a.0.cmp(&b.0)));
+    let ward_ids: Vec<Uuid> = wards.iter().map(|(id, _)| *id).collect();
+    let codes: std::collections::HashMap<Uuid, String> = crate::entities::ward::Entity::find()
+        .filter(crate::entities::ward::Column::Id.is_in(ward_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|w| (w.id, w.code))
+        .collect();
+    let code = |id: &Uuid| codes.get(id).cloned().unwrap_or_default();
+    wards.sort_by(|a, b| a.1.coverage().total_cmp(&b.1.coverage()).then_with(|| code(&a.0).cmp(&code(&b.0))));
     Ok(Report { as_of: super::now(), totals: Totals::of(rows.iter()), campaign, wards, groups: rows })
 }
 

@@ -5,9 +5,8 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, SqlErr,
-    sea_query::{Expr, Query},
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Select, SqlErr, sea_query::Expr,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -31,20 +30,7 @@ pub const MAX_DESCRIPTION_CHARS: usize = 2000;
 
 /// The good deeds `actor` may see: those of the groups they may see.
 pub(crate) fn visible(actor: &Actor) -> Select<good_deed::Entity> {
-    let query = good_deed::Entity::find();
-    if actor.is_admin() {
-        return query;
-    }
-    let official_groups = Query::select()
-        .column(group::Column::Id)
-        .from(group::Entity)
-        .and_where(group::Column::WardId.is_in(actor.official_wards().iter().copied()))
-        .to_owned();
-    query.filter(
-        Condition::any()
-            .add(good_deed::Column::GroupId.in_subquery(official_groups))
-            .add(good_deed::Column::GroupId.is_in(actor.leader_group_ids())),
-    )
+    super::group::in_visible_groups(good_deed::Entity::find(), actor, good_deed::Column::GroupId)
 }
 
 /// The stored status.

@@ -34,6 +34,28 @@ pub(crate) fn visible(actor: &Actor) -> Select<group::Entity> {
     )
 }
 
+/// Filters `query` to rows whose `group_column` is a group `actor` may see: the one scope rule for
+/// everything that belongs to a group (households, pledges, good deeds, changes). Admins see all.
+pub(crate) fn in_visible_groups<E: EntityTrait>(
+    query: Select<E>,
+    actor: &Actor,
+    group_column: impl ColumnTrait,
+) -> Select<E> {
+    if actor.is_admin() {
+        return query;
+    }
+    let official_groups = sea_orm::sea_query::Query::select()
+        .column(group::Column::Id)
+        .from(group::Entity)
+        .and_where(group::Column::WardId.is_in(actor.official_wards().iter().copied()))
+        .to_owned();
+    query.filter(
+        Condition::any()
+            .add(group_column.in_subquery(official_groups))
+            .add(group_column.is_in(actor.leader_group_ids())),
+    )
+}
+
 const ORDERING: Ordering<group::Column> =
     Ordering { sort_key: group::Column::SortKey, id: group::Column::Id };
 

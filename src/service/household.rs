@@ -5,8 +5,7 @@ use std::collections::HashMap;
 
 use sea_orm::{
     ActiveValue::{NotSet, Set},
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
-    Select,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Select,
     sea_query::{Expr, ExprTrait, LikeExpr, Query},
 };
 use serde_json::{Value, json};
@@ -22,26 +21,13 @@ use crate::{
         phone::Phone,
         text::{escape_like, fold, natural_sort_key},
     },
-    entities::{household, residential_group as group},
+    entities::household,
     error::{AppError, AppResult},
 };
 
 /// The households `actor` may see: those of the groups `group::visible` returns.
 pub(crate) fn visible(actor: &Actor) -> Select<household::Entity> {
-    let query = household::Entity::find();
-    if actor.is_admin() {
-        return query;
-    }
-    let official_groups = Query::select()
-        .column(group::Column::Id)
-        .from(group::Entity)
-        .and_where(group::Column::WardId.is_in(actor.official_wards().iter().copied()))
-        .to_owned();
-    query.filter(
-        Condition::any()
-            .add(household::Column::GroupId.in_subquery(official_groups))
-            .add(household::Column::GroupId.is_in(actor.leader_group_ids())),
-    )
+    super::group::in_visible_groups(household::Entity::find(), actor, household::Column::GroupId)
 }
 
 const ORDERING: Ordering<household::Column> =

@@ -11,8 +11,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select, SqlErr,
-    sea_query::{Expr, Query},
+    QuerySelect, Select, SqlErr, sea_query::Expr,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -42,20 +41,7 @@ const ATTEMPTS: usize = 4;
 
 /// The pledges `actor` may see: those of the households they may see.
 pub(crate) fn visible(actor: &Actor) -> Select<pledge::Entity> {
-    let query = pledge::Entity::find();
-    if actor.is_admin() {
-        return query;
-    }
-    let official_groups = Query::select()
-        .column(group::Column::Id)
-        .from(group::Entity)
-        .and_where(group::Column::WardId.is_in(actor.official_wards().iter().copied()))
-        .to_owned();
-    query.filter(
-        Condition::any()
-            .add(pledge::Column::GroupId.in_subquery(official_groups))
-            .add(pledge::Column::GroupId.is_in(actor.leader_group_ids())),
-    )
+    super::group::in_visible_groups(pledge::Entity::find(), actor, pledge::Column::GroupId)
 }
 
 /// The stored status.

@@ -274,6 +274,11 @@ async fn pages_read_while_six_tasks_write_hold_every_committed_change_in_its_fin
             missing.iter().take(20).cloned().collect::<Vec<_>>().join("\n")
         )
     };
+    eprintln!(
+        "{}\n{}",
+        report("admin", &by_admin, &admin_missing),
+        report("leader", &by_leader, &leader_missing)
+    );
     assert!(admin_missing.is_empty(), "{}", report("admin", &by_admin, &admin_missing));
     assert!(leader_missing.is_empty(), "{}", report("leader", &by_leader, &leader_missing));
     assert!(

@@ -6,8 +6,8 @@ use serde_json::json;
 
 use super::{drifts, group_figures, set_status, sign, withdraw};
 use crate::{
-    drive::{VIETNAM_NOON, open_campaign, set_clock},
-    helpers::{TestApp, create_household, spawn_app, ward_with_two_groups},
+    drive::{VIETNAM_NOON, open_campaign, pledge_input, record_pledge, set_clock},
+    helpers::{TestApp, create_household, error_code, spawn_app, unknown_id, ward_with_two_groups},
 };
 
 /// Ward W1 with groups 1 and 2, and two open campaigns: one for every ward, one for W1.
@@ -32,7 +32,7 @@ impl Counters {
     /// `(total, signed)` of group 1 for the city campaign, for the W1 campaign, and of group 2 for the
     /// city campaign; and asserts the counters agree with the rows.
     async fn figures(&self) -> [(i64, i64); 3] {
-        assert_eq!(super::drifts(&self.app).await, [], "verify finds the counters right");
+        assert_eq!(drifts(&self.app).await, [], "verify finds the counters right");
         [
             group_figures(&self.app, &self.city, &self.group).await,
             group_figures(&self.app, &self.ward_campaign, &self.group).await,
@@ -162,23 +162,13 @@ async fn a_refused_change_moves_no_counter() {
     // Act
     let refusals = [
         app.gql(set_status_mutation, stale).await,
-        crate::drive::record_pledge(
-            app,
-            &app.admin_token,
-            &crate::drive::pledge_input(&crate::helpers::unknown_id(), &h1, &counters.city),
-        )
-        .await,
-        crate::drive::record_pledge(
-            app,
-            &app.admin_token,
-            &crate::drive::pledge_input(&crate::helpers::unknown_id(), &h2, &counters.city),
-        )
-        .await,
+        record_pledge(app, &app.admin_token, &pledge_input(&unknown_id(), &h1, &counters.city)).await,
+        record_pledge(app, &app.admin_token, &pledge_input(&unknown_id(), &h2, &counters.city)).await,
     ];
 
     // Assert
     for body in &refusals {
-        assert_eq!(crate::helpers::error_code(body), "CONFLICT", "{body:#}");
+        assert_eq!(error_code(body), "CONFLICT", "{body:#}");
     }
     assert_eq!(before, [(1, 1), (1, 0), (0, 0)]);
     assert_eq!(counters.figures().await, before);

@@ -17,6 +17,9 @@ enum Expect {
 
 use Expect::{Refused, Rows};
 
+/// (what the case is, the caller's token, campaign, wardId, groupId, what it should answer).
+type Case<'a> = (&'a str, Option<&'a str>, &'a str, Option<&'a str>, Option<&'a str>, Expect);
+
 /// The whole report of the city campaign as the administrator sees it.
 const ALL: Expect =
     Rows { groups: &["4", "10", "22", "2", "3", "1", "21"], wards: &["W1", "W2"], total: 11, signed: 7 };
@@ -67,7 +70,7 @@ async fn each_role_sees_the_coverage_of_its_own_scope_and_nothing_else() {
     let unknown = unknown_id();
     let admin = Some(app.admin_token.as_str());
     let (official, leader) = (Some(official.as_str()), Some(leader.as_str()));
-    let cases: Vec<(&str, Option<&str>, &str, Option<&str>, Option<&str>, Expect)> = vec![
+    let cases: Vec<Case> = vec![
         ("admin, every ward", admin, city, None, None, ALL),
         (
             "admin, ward W2",
