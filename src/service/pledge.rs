@@ -268,6 +268,24 @@ fn decide(item: &Parsed, known: &Known, actor: &Actor, today: NaiveDate) -> Deci
         let existing =
             known.pledges.get(&(household.id, campaign.id)).and_then(|id| known.pledge_rows.get(id));
         let (id, is_new) = match existing {
+            // The same request, committed by a concurrent retry between two of this batch's reads
+            // (each statement sees the latest commits): answer as a replay.
+            Some(existing)
+                if existing.status == PledgeStatus::Signed.as_db()
+                    && existing.client_mutation_id == item.client_mutation_id =>
+            {
+                let same = existing.signer_name == item.signer_name
+                    && existing.signed_on == item.signed_on
+                    && existing.note == item.note;
+                return if same {
+                    Ok(Decision::Answer(Ok(existing.id)))
+                } else {
+                    Err(AppError::Conflict {
+                        message: "this clientMutationId was already used for a different request".into(),
+                        extensions: vec![("field", "clientMutationId".into())],
+                    })
+                };
+            }
             Some(existing) if existing.status == PledgeStatus::Signed.as_db() => {
                 return Err(AppError::Conflict {
                     message: "this household has already signed for the campaign".into(),
@@ -280,8 +298,8 @@ fn decide(item: &Parsed, known: &Known, actor: &Actor, today: NaiveDate) -> Deci
             Some(withdrawn) => (withdrawn.id, false),
             None => (Uuid::now_v7(), true),
         };
-        Ok((
-            pledge::Model {
+        Ok(Decision::Write {
+            pledge: pledge::Model {
                 id,
                 household_id: household.id,
                 campaign_id: campaign.id,
@@ -298,12 +316,9 @@ fn decide(item: &Parsed, known: &Known, actor: &Actor, today: NaiveDate) -> Deci
             },
             is_new,
             ward_id,
-        ))
+        })
     })();
-    match outcome {
-        Ok((pledge, is_new, ward_id)) => Decision::Write { pledge, is_new, ward_id },
-        Err(err) => Decision::Answer(Err(err)),
-    }
+    outcome.unwrap_or_else(|err| Decision::Answer(Err(err)))
 }
 
 /// Why one attempt at a batch stopped.

@@ -6,17 +6,18 @@
 //! on the server, which may belong to another test's database: so a test that expects an exact page asks
 //! again (`settled`) until what it expects arrives or a deadline passes. A skipped change never arrives.
 
+mod arguments;
 mod completeness;
 
 use std::time::{Duration as StdDuration, Instant};
 
-use chrono::{Duration, NaiveDate};
 use serde_json::{Value, json};
-use uuid::Uuid;
 
 use crate::{
-    good_deeds::{DeedWorld, deed_input, recorded_deed, vietnam_today},
-    helpers::{TestApp, create_household, error_code, error_field},
+    good_deeds::{
+        DeedWorld, deed_input, open_campaign, pledge_input, recorded_deed, recorded_pledge, vietnam_today,
+    },
+    helpers::{TestApp, create_household},
 };
 
 /// `changes` with what the tests compare: codes and versions, statuses, descriptions.
@@ -29,51 +30,6 @@ const CHANGES: &str = "query($since: String, $first: Int) { changes(since: $sinc
 
 /// How long a test waits for changes held back by a transaction still running elsewhere.
 const SETTLE: StdDuration = StdDuration::from_secs(20);
-
-/// Creates a campaign for `ward_id` whose window holds the last and the next 30 days, opens it, and
-/// returns its id.
-pub async fn open_campaign(app: &TestApp, ward_id: &str) -> String {
-    open_campaign_for(app, Some(ward_id)).await
-}
-
-/// Like `open_campaign`; `None` makes a campaign for every ward.
-pub async fn open_campaign_for(app: &TestApp, ward_id: Option<&str>) -> String {
-    let today = vietnam_today(app);
-    let data = app
-        .gql_ok(
-            "mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { id } }",
-            json!({ "input": {
-                "year": chrono::Datelike::year(&today), "title": "Toàn dân bảo vệ an ninh Tổ quốc",
-                "startsOn": (today - Duration::days(30)).to_string(), "endsOn": (today + Duration::days(30)).to_string(),
-                "pledgeItems": ["Giữ gìn an ninh trật tự khu dân cư", "Không sử dụng ma túy"], "wardId": ward_id
-            } }),
-        )
-        .await;
-    let id = data["createCampaign"]["id"].as_str().expect("campaign id").to_owned();
-    app.gql_ok("mutation($id: ID!) { openCampaign(id: $id) { status } }", json!({ "id": id })).await;
-    id
-}
-
-/// A valid `RecordPledgeInput` signed `today`, with a fresh `clientMutationId`.
-pub fn pledge_input(household_id: &str, campaign_id: &str, today: NaiveDate) -> Value {
-    json!({
-        "clientMutationId": Uuid::now_v7().to_string(), "householdId": household_id, "campaignId": campaign_id,
-        "signerName": "Nguyễn Văn An", "signedOn": today.to_string()
-    })
-}
-
-/// Records a pledge with `token`, asserting success, and returns it (`id status`).
-pub async fn recorded_pledge(app: &TestApp, token: &str, input: &Value) -> Value {
-    let body = app
-        .gql_with(
-            Some(token),
-            "mutation($input: RecordPledgeInput!) { recordPledge(input: $input) { id status } }",
-            json!({ "input": input }),
-        )
-        .await;
-    assert!(body.get("errors").is_none(), "recordPledge failed: {body:#}");
-    body["data"]["recordPledge"].clone()
-}
 
 /// Sends `changes` with `token` and returns the whole body.
 pub async fn changes(app: &TestApp, token: Option<&str>, since: Option<&str>, first: Option<i64>) -> Value {
@@ -453,59 +409,4 @@ async fn without_first_a_page_holds_20_changes() {
     // Assert
     assert_eq!(page.without_cursor(), expected);
     assert_eq!(rest.without_cursor(), FeedPage::of(&["N17 v1 ACTIVE"], &[], &[], false));
-}
-
-#[tokio::test]
-async fn a_since_that_changes_did_not_return_is_bad_user_input_on_since() {
-    // Arrange
-    let world = DeedWorld::build().await;
-    let app = &world.app;
-    use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-    let list_cursor = URL_SAFE_NO_PAD.encode(format!("c1:{}\n", Uuid::now_v7()));
-    let cases = [
-        ("empty", String::new()),
-        ("not base64", "not a cursor!".to_owned()),
-        ("base64 of nonsense", URL_SAFE_NO_PAD.encode("hello")),
-        ("numbers that are not numbers", URL_SAFE_NO_PAD.encode("f1:abc:1")),
-        ("a goodDeeds cursor", list_cursor),
-    ];
-
-    for (case, since) in cases {
-        // Act
-        let body = changes(app, Some(&app.admin_token), Some(&since), None).await;
-
-        // Assert
-        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{case}: {body:#}");
-        assert_eq!(error_field(&body), "since", "{case}: {body:#}");
-        assert!(body["data"].is_null(), "{case}");
-    }
-}
-
-#[tokio::test]
-async fn first_outside_1_to_100_is_bad_user_input_on_first() {
-    // Arrange
-    let world = DeedWorld::build().await;
-
-    for first in [0, 101, -1] {
-        // Act
-        let body = changes(&world.app, Some(&world.app.admin_token), None, Some(first)).await;
-
-        // Assert
-        assert_eq!(error_code(&body), "BAD_USER_INPUT", "first {first}: {body:#}");
-        assert_eq!(error_field(&body), "first", "first {first}: {body:#}");
-        assert!(body["data"].is_null(), "first {first}");
-    }
-}
-
-#[tokio::test]
-async fn an_anonymous_caller_may_not_read_the_feed() {
-    // Arrange
-    let world = DeedWorld::build().await;
-
-    // Act
-    let body = changes(&world.app, None, None, None).await;
-
-    // Assert
-    assert_eq!(error_code(&body), "UNAUTHENTICATED", "{body:#}");
-    assert!(body["data"].is_null());
 }

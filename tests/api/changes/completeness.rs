@@ -21,9 +21,9 @@ use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::{FeedPage, changes, end_of_feed, feed_page, open_campaign_for, pledge_input};
+use super::{FeedPage, changes, end_of_feed, feed_page};
 use crate::{
-    good_deeds::{CATEGORIES, DeedWorld, deed_input, vietnam_today},
+    good_deeds::{CATEGORIES, DeedWorld, deed_input, open_campaign_for, pledge_input, vietnam_today},
     helpers::{TestApp, backend},
 };
 

@@ -237,7 +237,8 @@ async fn bad_paging_or_filter_arguments_are_bad_user_input_naming_the_argument()
         ("first 101", json!({}), Some(101), None, "first"),
         ("first -1", json!({}), Some(-1), None, "first"),
         ("forged after", json!({}), None, Some("not-a-cursor"), "after"),
-        ("to before from", json!({ "from": "2024-03-10", "to": "2024-03-09" }), None, None, "to"),
+        ("malformed from", json!({ "from": "10/03/2024" }), None, None, "filter.from"),
+        ("malformed to", json!({ "to": "2024-02-30" }), None, None, "filter.to"),
         ("malformed group id", json!({ "groupId": "g1" }), None, None, "filter.groupId"),
         ("malformed household id", json!({ "householdId": "h1" }), None, None, "filter.householdId"),
     ];
@@ -251,4 +252,20 @@ async fn bad_paging_or_filter_arguments_are_bad_user_input_naming_the_argument()
         assert_eq!(error_field(&body), field, "{case}: {body:#}");
         assert!(body["data"].is_null(), "{case}");
     }
+}
+
+#[tokio::test]
+async fn a_to_before_from_is_bad_user_input_naming_filter_to_like_a_malformed_to() {
+    // Arrange
+    let world = DeedWorld::build().await;
+    six_deeds(&world).await;
+    let filter = json!({ "from": "2024-03-10", "to": "2024-03-09" });
+
+    // Act
+    let body = list(&world.app, Some(&world.app.admin_token), filter, None, None).await;
+
+    // Assert: the field is named by its path in the input, as for every other field of the filter.
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body:#}");
+    assert_eq!(error_field(&body), "filter.to", "{body:#}");
+    assert!(body["data"].is_null());
 }

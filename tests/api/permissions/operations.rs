@@ -9,9 +9,14 @@ use super::{
     Caller, Case, Expected, Scope,
     world::{Place, World, id_or_unknown},
 };
-use crate::helpers::{
-    LOGIN, RowCounts, Snapshot, TEST_PASSWORD, create_household, create_user, login_session, unknown_id,
+use crate::{
+    drive::DriveRows,
+    helpers::{
+        LOGIN, RowCounts, Snapshot, TEST_PASSWORD, create_household, create_user, login_session, unknown_id,
+    },
 };
+
+mod pledge_drive;
 
 /// Every query, nested list and mutation the matrix checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,10 +64,28 @@ pub enum Operation {
     Changes,
     /// `auditEvents`: the newest 100 events the caller may read.
     AuditEvents,
+    /// `campaigns`: the world's three campaigns, as far as the caller sees them.
+    Campaigns,
+    /// `campaign(id)` on the world's campaign of the target.
+    Campaign,
+    /// `createCampaign` for the target ward (none for `Unscoped`).
+    CreateCampaign,
+    /// `updateCampaign` on a fresh draft of the target ward.
+    UpdateCampaign,
+    /// `openCampaign` on a fresh draft of the target ward.
+    OpenCampaign,
+    /// `closeCampaign` on a fresh open campaign of the target ward.
+    CloseCampaign,
+    /// `recordPledge` for a fresh household of the target group.
+    RecordPledge,
+    /// `recordPledges` with one item, for a fresh household of the target group.
+    RecordPledges,
+    /// `withdrawPledge` on a fresh pledge of a household of the target group.
+    WithdrawPledge,
 }
 
 impl Operation {
-    pub const ALL: [Self; 30] = [
+    pub const ALL: [Self; 39] = [
         Self::Wards,
         Self::Ward,
         Self::Group,
@@ -93,7 +116,32 @@ impl Operation {
         Self::VerifyGoodDeed,
         Self::Changes,
         Self::AuditEvents,
+        Self::Campaigns,
+        Self::Campaign,
+        Self::CreateCampaign,
+        Self::UpdateCampaign,
+        Self::OpenCampaign,
+        Self::CloseCampaign,
+        Self::RecordPledge,
+        Self::RecordPledges,
+        Self::WithdrawPledge,
     ];
+
+    /// Campaigns and pledges, arranged and checked in `pledge_drive`.
+    fn is_pledge_drive(self) -> bool {
+        matches!(
+            self,
+            Self::Campaigns
+                | Self::Campaign
+                | Self::CreateCampaign
+                | Self::UpdateCampaign
+                | Self::OpenCampaign
+                | Self::CloseCampaign
+                | Self::RecordPledge
+                | Self::RecordPledges
+                | Self::WithdrawPledge
+        )
+    }
 
     /// The root field of the schema the operation calls.
     pub fn root_field(self) -> &'static str {
@@ -122,6 +170,15 @@ impl Operation {
             Self::VerifyGoodDeed => "verifyGoodDeed",
             Self::Changes => "changes",
             Self::AuditEvents => "auditEvents",
+            Self::Campaigns => "campaigns",
+            Self::Campaign => "campaign",
+            Self::CreateCampaign => "createCampaign",
+            Self::UpdateCampaign => "updateCampaign",
+            Self::OpenCampaign => "openCampaign",
+            Self::CloseCampaign => "closeCampaign",
+            Self::RecordPledge => "recordPledge",
+            Self::RecordPledges => "recordPledges",
+            Self::WithdrawPledge => "withdrawPledge",
         }
     }
 
@@ -199,6 +256,15 @@ impl Operation {
             }
             Self::Changes => "{ changes(first: 100) { households { code } hasMore } }",
             Self::AuditEvents => "{ auditEvents(first: 100) { totalCount edges { node { id } } } }",
+            Self::Campaigns
+            | Self::Campaign
+            | Self::CreateCampaign
+            | Self::UpdateCampaign
+            | Self::OpenCampaign
+            | Self::CloseCampaign
+            | Self::RecordPledge
+            | Self::RecordPledges
+            | Self::WithdrawPledge => pledge_drive::query(self),
         }
     }
 }
@@ -335,6 +401,10 @@ async fn prepare(world: &World, caller: Caller, operation: Operation, scope: Sco
             p.variables = json!({ "t": p.refresh_token });
         }
         Changes | AuditEvents => {}
+        Campaigns | Campaign | CreateCampaign | UpdateCampaign | OpenCampaign | CloseCampaign
+        | RecordPledge | RecordPledges | WithdrawPledge => {
+            pledge_drive::prepare(world, operation, scope, n, &mut p).await
+        }
         GoodDeeds => {
             // A day of its own, so the list holds exactly the deeds arranged here.
             let day = good_deed_day(n);
@@ -375,20 +445,28 @@ async fn send(world: &World, operation: Operation, prepared: &Prepared) -> Value
 pub async fn run_case(world: &World, case: &Case) -> Outcome {
     let app = &world.app;
     let prepared = prepare(world, case.caller, case.operation, case.scope).await;
-    let before = Snapshot::take(app).await;
+    let before = DriveRows::take(app).await;
     let body = send(world, case.operation, &prepared).await;
-    let after = Snapshot::take(app).await;
+    let after = DriveRows::take(app).await;
     match case.expected {
         Expected::Refused(code) => {
             refused(&body, code)?;
-            unchanged(&before, &after)?;
+            pledge_drive::untouched(&before, &after)?;
             if code == "NOT_FOUND" {
                 // Out of scope must be indistinguishable from missing: same message, same extensions.
-                let missing = prepare(world, case.caller, case.operation, Scope::Missing).await;
-                let before = Snapshot::take(app).await;
-                let missing_body = send(world, case.operation, &missing).await;
-                unchanged(&before, &Snapshot::take(app).await)?;
+                let missing_body = missing_answer(world, case).await?;
                 ensure_json("the answer compared with a missing target", &body, &missing_body)?;
+            }
+            Ok(())
+        }
+        Expected::ItemRefused(code) => {
+            let error = pledge_drive::item_error(&body)?;
+            ensure_json("the item's error code", &error["code"], &json!(code))?;
+            pledge_drive::untouched(&before, &after)?;
+            if code == "NOT_FOUND" {
+                let missing_body = missing_answer(world, case).await?;
+                let missing_error = pledge_drive::item_error(&missing_body)?;
+                ensure_json("the item's error compared with a missing target", error, missing_error)?;
             }
             Ok(())
         }
@@ -396,9 +474,28 @@ pub async fn run_case(world: &World, case: &Case) -> Outcome {
             if body.get("errors").is_some() {
                 return Err(format!("unexpected errors: {body}"));
             }
-            check_success(world, case, &prepared, &body["data"], &before, &after).await
+            if case.operation.is_pledge_drive() {
+                return pledge_drive::check(world, case, &prepared, &body["data"], &before, &after);
+            }
+            // Idempotency keys are shared with good deeds; campaigns and pledges are the drive's alone.
+            let drive_tables: Vec<_> = before
+                .changed_tables(&after)
+                .into_iter()
+                .filter(|t| ["campaign", "pledge"].contains(t))
+                .collect();
+            ensure(drive_tables.is_empty(), || format!("campaigns or pledges changed: {drive_tables:?}"))?;
+            check_success(world, case, &prepared, &body["data"], &before.base, &after.base).await
         }
     }
+}
+
+/// The answer to the same operation on a target that does not exist, asserting it wrote nothing.
+async fn missing_answer(world: &World, case: &Case) -> Result<Value, String> {
+    let missing = prepare(world, case.caller, case.operation, Scope::Missing).await;
+    let before = DriveRows::take(&world.app).await;
+    let body = send(world, case.operation, &missing).await;
+    pledge_drive::untouched(&before, &DriveRows::take(&world.app).await)?;
+    Ok(body)
 }
 
 fn ensure(condition: bool, what: impl FnOnce() -> String) -> Outcome {
@@ -524,6 +621,11 @@ async fn check_success(
             Err("the matrix must list what this operation returns (and only list operations return lists)"
                 .into())
         }
+        (
+            Campaigns | Campaign | CreateCampaign | UpdateCampaign | OpenCampaign | CloseCampaign
+            | RecordPledge | RecordPledges | WithdrawPledge,
+            _,
+        ) => Err("the pledge drive's operations are checked by `pledge_drive::check`".into()),
         (Ward, _) => {
             let ward = place(world.ward(scope))?;
             read(

@@ -18,7 +18,8 @@ pub struct Place {
 
 /// Ward A ("WA", groups 11 and 12) and ward B ("WB", group 21), one household per group; `official.a`
 /// is WARD_OFFICIAL of ward A, `leader.11` is GROUP_LEADER of group 11. `official.b` and `leader.21`
-/// hold the same roles in ward B, so lists have someone to leave out.
+/// hold the same roles in ward B, so lists have someone to leave out. Three open campaigns whose window
+/// holds today: one for every ward, one for ward A, one for ward B (the place's name is the title).
 pub struct World {
     pub app: TestApp,
     pub ward_a: Place,
@@ -29,6 +30,9 @@ pub struct World {
     pub household_11: Place,
     pub household_12: Place,
     pub household_21: Place,
+    pub campaign_all: Place,
+    pub campaign_a: Place,
+    pub campaign_b: Place,
     official_token: String,
     leader_token: String,
     counter: AtomicUsize,
@@ -36,6 +40,28 @@ pub struct World {
 
 pub const OFFICIAL_NAME: &str = "Cán bộ phường Lam Sơn";
 pub const LEADER_NAME: &str = "Tổ trưởng tổ 11";
+pub const CAMPAIGN_ALL: &str = "Chiến dịch toàn thành phố";
+pub const CAMPAIGN_A: &str = "Chiến dịch phường Lam Sơn";
+pub const CAMPAIGN_B: &str = "Chiến dịch phường Ba Đình";
+
+/// Today in Vietnam by the server's clock.
+pub fn today(app: &TestApp) -> chrono::NaiveDate {
+    use pledge_api::auth::clock::Clock;
+    pledge_api::domain::campaign::local_today(app.clock.now())
+}
+
+/// An open campaign whose window holds today (60 days either side), made by the administrator.
+pub async fn open_campaign(app: &TestApp, title: &str, ward_id: Option<&str>) -> String {
+    let today = today(app);
+    let mut input = crate::drive::campaign_input(title, ward_id);
+    input["year"] = json!(chrono::Datelike::year(&today));
+    input["startsOn"] = json!((today - chrono::Days::new(60)).to_string());
+    input["endsOn"] = json!((today + chrono::Days::new(60)).to_string());
+    let data = app.gql_ok(&crate::drive::create_campaign_mutation(), json!({ "input": input })).await;
+    let id = data["createCampaign"]["id"].as_str().expect("campaign id").to_owned();
+    crate::drive::transition(app, "openCampaign", &id).await;
+    id
+}
 
 async fn household(
     app: &TestApp,
@@ -107,6 +133,10 @@ impl World {
         .await;
         let official_token = app.login("official.a", TEST_PASSWORD).await;
         let leader_token = app.login("leader.11", TEST_PASSWORD).await;
+        let campaign = |id: String, code, name| Place { id, code, name };
+        let campaign_all = campaign(open_campaign(&app, CAMPAIGN_ALL, None).await, "ALL", CAMPAIGN_ALL);
+        let campaign_a = campaign(open_campaign(&app, CAMPAIGN_A, Some(&ward_a.id)).await, "A", CAMPAIGN_A);
+        let campaign_b = campaign(open_campaign(&app, CAMPAIGN_B, Some(&ward_b.id)).await, "B", CAMPAIGN_B);
         Self {
             app,
             ward_a,
@@ -117,6 +147,9 @@ impl World {
             household_11,
             household_12,
             household_21,
+            campaign_all,
+            campaign_a,
+            campaign_b,
             official_token,
             leader_token,
             counter: AtomicUsize::new(0),
@@ -188,6 +221,27 @@ impl World {
             Scope::Foreign => Some(&self.household_21),
             Scope::Missing => None,
             Scope::Unscoped => panic!("no household is {scope:?}"),
+        }
+    }
+
+    /// The campaign a campaign operation targets: the one for every ward (`Unscoped`), ward A's
+    /// (`Own`) or ward B's (`Foreign`).
+    pub fn campaign(&self, scope: Scope) -> Option<&Place> {
+        match scope {
+            Scope::Unscoped => Some(&self.campaign_all),
+            Scope::Own => Some(&self.campaign_a),
+            Scope::Foreign => Some(&self.campaign_b),
+            Scope::Missing => None,
+            Scope::Neighbour => panic!("no campaign is {scope:?}"),
+        }
+    }
+
+    /// The ward of the campaigns a campaign operation on `scope` targets; none for every ward.
+    pub fn campaign_ward(&self, scope: Scope) -> Option<&Place> {
+        match scope {
+            Scope::Own => Some(&self.ward_a),
+            Scope::Foreign => Some(&self.ward_b),
+            _ => None,
         }
     }
 
