@@ -248,6 +248,9 @@ pub async fn update(
         .transpose()
         .map_err(|m| AppError::bad_input("title", m))?;
     let items = patch.pledge_items.as_deref().map(parse_items).transpose()?;
+    if !actor.is_official_anywhere() {
+        return Err(AppError::Forbidden("only ward officials and administrators manage campaigns"));
+    }
     let txn = super::begin_write(db).await?;
     let current = get(&txn, actor, id).await?;
     check_manage(actor, current.ward_id)?;
@@ -295,6 +298,9 @@ async fn transition(
     id: Uuid,
     to: CampaignStatus,
 ) -> AppResult<campaign::Model> {
+    if !actor.is_official_anywhere() {
+        return Err(AppError::Forbidden("only ward officials and administrators manage campaigns"));
+    }
     let txn = super::begin_write(db).await?;
     let current = get(&txn, actor, id).await?;
     check_manage(actor, current.ward_id)?;

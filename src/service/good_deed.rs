@@ -330,7 +330,7 @@ pub async fn list(
     if let Some(from) = filter.from
         && filter.to.is_some_and(|to| to < from)
     {
-        return Err(AppError::bad_input("to", "`to` must not be before `from`"));
+        return Err(AppError::bad_input("filter.to", "`to` must not be before `from`"));
     }
     let query = filter.apply(visible(actor));
     let total_count = if request.with_total { Some(query.clone().count(db).await?) } else { None };
