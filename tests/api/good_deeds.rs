@@ -4,6 +4,7 @@
 
 mod idempotency;
 mod listing;
+mod report;
 mod verification;
 mod world;
 
