@@ -13,7 +13,7 @@ use crate::{
     helpers::{create_household, unknown_id},
 };
 
-/// Sends each `(case, input)` as the leader and asserts the refusal and that nothing was written.
+/// Sends each `(case, input, code, field)` as `token` and asserts the refusal and that nothing was written.
 async fn assert_each_refused(drive: &Drive, token: &str, cases: Vec<(&str, Value, &str, Option<&str>)>) {
     let before = DriveRows::take(&drive.app).await;
     for (case, input, code, field) in cases {
