@@ -3,7 +3,15 @@
 //! Every variable is parsed here once; a bad value stops the program with one line naming the variable.
 //! Secrets are wrapped so that `Debug` never prints them.
 
-use std::{fmt, net::SocketAddr};
+use std::{
+    fmt,
+    net::{IpAddr, SocketAddr},
+    num::NonZeroU32,
+    path::PathBuf,
+    time::Duration,
+};
+
+use crate::graphql::limits::Limits;
 
 /// Where the service runs: development enables GraphiQL and the demo data, production refuses both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +59,186 @@ pub struct Settings {
     pub jwt_secret: Secret,
     /// The secret was made at start because none was set (development only): sessions end at restart.
     pub jwt_secret_generated: bool,
+    /// How `/graphql` and the other routes treat requests.
+    pub http: HttpSettings,
+    /// `PLEDGE_COVERAGE_CHECK_HOURS`: how often the server recomputes the coverage counters and repairs
+    /// any drift (0 = never; default 24).
+    pub coverage_check_interval: Option<Duration>,
+}
+
+/// Requests per second and burst allowed to one key (a client address or a token).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    /// Sustained requests per second.
+    pub per_second: NonZeroU32,
+    /// Requests allowed at once before the rate applies.
+    pub burst: NonZeroU32,
+}
+
+/// What the HTTP surface allows; every limit has a safe default (DESIGN.md §7).
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    /// `PLEDGE_MAX_DEPTH`, `PLEDGE_MAX_COMPLEXITY`, `PLEDGE_MAX_ALIASES`, `PLEDGE_MAX_ROOT_FIELDS`.
+    pub limits: Limits,
+    /// `PLEDGE_MAX_BATCH`: operations in one batched POST.
+    pub max_batch: usize,
+    /// `PLEDGE_MAX_BODY_BYTES`: largest request body.
+    pub max_body_bytes: usize,
+    /// `PLEDGE_REQUEST_TIMEOUT_SECS`: longest a request may run.
+    pub request_timeout: Duration,
+    /// `PLEDGE_INTROSPECTION`: schema introspection (default on in development only).
+    pub introspection: bool,
+    /// `PLEDGE_GRAPHIQL`: the GraphiQL page on `GET /graphql` (default on in development only).
+    pub graphiql: bool,
+    /// `PLEDGE_SUGGESTIONS`: "did you mean" hints in errors (default on in development only).
+    pub suggestions: bool,
+    /// `PLEDGE_OPERATIONS_DIR`: the registered (persisted) operations.
+    pub operations_dir: PathBuf,
+    /// `PLEDGE_LEADERS_PERSISTED_ONLY`: group leaders may run registered operations only.
+    pub leaders_persisted_only: bool,
+    /// `PLEDGE_RATE_LIMIT_ADDRESS` (`per_second/burst`, `off` to disable): requests per client address.
+    pub rate_limit_per_address: Option<RateLimit>,
+    /// `PLEDGE_RATE_LIMIT_TOKEN`: requests per bearer token.
+    pub rate_limit_per_token: Option<RateLimit>,
+    /// `PLEDGE_CORS_ORIGINS`: browser origins allowed to call the API (comma-separated; none by default).
+    pub cors_origins: Vec<String>,
+    /// `PLEDGE_TRUSTED_PROXIES`: reverse proxies whose `X-Forwarded-For` names the client (comma-separated).
+    pub trusted_proxies: Vec<IpAddr>,
+    /// `PLEDGE_LOG_FORMAT`: `json` (default in production) or `text`.
+    pub json_logs: bool,
+}
+
+impl HttpSettings {
+    /// The defaults of `environment`.
+    pub fn defaults(environment: Environment) -> Self {
+        let development = environment == Environment::Development;
+        let rate = |per_second: u32, burst: u32| {
+            Some(RateLimit {
+                per_second: NonZeroU32::new(per_second).unwrap_or(NonZeroU32::MIN),
+                burst: NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN),
+            })
+        };
+        Self {
+            limits: Limits::default(),
+            max_batch: 10,
+            max_body_bytes: 1024 * 1024,
+            request_timeout: Duration::from_secs(10),
+            introspection: development,
+            graphiql: development,
+            suggestions: development,
+            operations_dir: PathBuf::from("schema/operations"),
+            leaders_persisted_only: false,
+            rate_limit_per_address: rate(100, 200),
+            rate_limit_per_token: rate(20, 60),
+            cors_origins: Vec::new(),
+            trusted_proxies: Vec::new(),
+            json_logs: !development,
+        }
+    }
+
+    fn from_lookup(
+        environment: Environment,
+        get: &impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, SettingsError> {
+        let mut http = Self::defaults(environment);
+        let number =
+            |name: &'static str, range: std::ops::RangeInclusive<usize>, default: usize| match get(name) {
+                None => Ok(default),
+                Some(value) => {
+                    value.parse().ok().filter(|n| range.contains(n)).ok_or_else(|| SettingsError {
+                        variable: name,
+                        reason: format!(
+                            "expected a whole number from {} to {}, got `{value}`",
+                            range.start(),
+                            range.end()
+                        ),
+                    })
+                }
+            };
+        let flag = |name: &'static str, default: bool| match get(name).as_deref() {
+            None => Ok(default),
+            Some("true" | "1" | "on" | "yes") => Ok(true),
+            Some("false" | "0" | "off" | "no") => Ok(false),
+            Some(other) => Err(SettingsError {
+                variable: name,
+                reason: format!("expected true or false, got `{other}`"),
+            }),
+        };
+        let rate = |name: &'static str, default: Option<RateLimit>| match get(name).as_deref() {
+            None => Ok(default),
+            Some("off" | "0") => Ok(None),
+            Some(value) => {
+                let parsed = value.split_once('/').and_then(|(rate, burst)| {
+                    Some(RateLimit {
+                        per_second: rate.trim().parse().ok()?,
+                        burst: burst.trim().parse().ok()?,
+                    })
+                });
+                parsed.map(Some).ok_or_else(|| SettingsError {
+                    variable: name,
+                    reason: format!("expected `per_second/burst` such as `20/60`, or `off`; got `{value}`"),
+                })
+            }
+        };
+        let defaults = Limits::default();
+        http.limits = Limits {
+            max_depth: number("PLEDGE_MAX_DEPTH", 1..=100, defaults.max_depth)?,
+            max_complexity: number("PLEDGE_MAX_COMPLEXITY", 1..=10_000_000, defaults.max_complexity)?,
+            max_aliases: number("PLEDGE_MAX_ALIASES", 0..=1000, defaults.max_aliases)?,
+            max_root_fields: number("PLEDGE_MAX_ROOT_FIELDS", 1..=1000, defaults.max_root_fields)?,
+        };
+        http.max_batch = number("PLEDGE_MAX_BATCH", 1..=1000, http.max_batch)?;
+        http.max_body_bytes = number("PLEDGE_MAX_BODY_BYTES", 1024..=64 * 1024 * 1024, http.max_body_bytes)?;
+        let timeout =
+            number("PLEDGE_REQUEST_TIMEOUT_SECS", 1..=600, http.request_timeout.as_secs() as usize)?;
+        http.request_timeout = Duration::from_secs(timeout as u64);
+        http.introspection = flag("PLEDGE_INTROSPECTION", http.introspection)?;
+        http.graphiql = flag("PLEDGE_GRAPHIQL", http.graphiql)?;
+        http.suggestions = flag("PLEDGE_SUGGESTIONS", http.suggestions)?;
+        if let Some(dir) = get("PLEDGE_OPERATIONS_DIR") {
+            http.operations_dir = PathBuf::from(dir);
+        }
+        http.leaders_persisted_only = flag("PLEDGE_LEADERS_PERSISTED_ONLY", http.leaders_persisted_only)?;
+        http.rate_limit_per_address = rate("PLEDGE_RATE_LIMIT_ADDRESS", http.rate_limit_per_address)?;
+        http.rate_limit_per_token = rate("PLEDGE_RATE_LIMIT_TOKEN", http.rate_limit_per_token)?;
+        let list = |name: &str| -> Vec<String> {
+            get(name)
+                .map(|v| v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect())
+                .unwrap_or_default()
+        };
+        http.cors_origins = list("PLEDGE_CORS_ORIGINS");
+        if let Some(bad) = http
+            .cors_origins
+            .iter()
+            .find(|o| !(o.starts_with("https://") || o.starts_with("http://")) || o.ends_with('/'))
+        {
+            return Err(SettingsError {
+                variable: "PLEDGE_CORS_ORIGINS",
+                reason: format!("expected origins such as https://app.example.vn (no path), got `{bad}`"),
+            });
+        }
+        http.trusted_proxies = list("PLEDGE_TRUSTED_PROXIES")
+            .iter()
+            .map(|ip| {
+                ip.parse().map_err(|_| SettingsError {
+                    variable: "PLEDGE_TRUSTED_PROXIES",
+                    reason: format!("expected IP addresses separated by commas, got `{ip}`"),
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        http.json_logs = match get("PLEDGE_LOG_FORMAT").as_deref() {
+            None => http.json_logs,
+            Some("json") => true,
+            Some("text") => false,
+            Some(other) => {
+                return Err(SettingsError {
+                    variable: "PLEDGE_LOG_FORMAT",
+                    reason: format!("expected `json` or `text`, got `{other}`"),
+                });
+            }
+        };
+        Ok(http)
+    }
 }
 
 /// Shortest accepted JWT secret, in bytes.
@@ -151,7 +339,23 @@ impl Settings {
             None => (random_secret(), true),
         };
 
+        let http = HttpSettings::from_lookup(environment, &get)?;
+        let coverage_check_interval = match get("PLEDGE_COVERAGE_CHECK_HOURS") {
+            None => Some(Duration::from_secs(24 * 3600)),
+            Some(value) => match value.parse::<u64>() {
+                Ok(0) => None,
+                Ok(hours) if hours <= 24 * 365 => Some(Duration::from_secs(hours * 3600)),
+                _ => {
+                    return Err(SettingsError {
+                        variable: "PLEDGE_COVERAGE_CHECK_HOURS",
+                        reason: format!("expected a whole number of hours (0 = never), got `{value}`"),
+                    });
+                }
+            },
+        };
         Ok(Self {
+            http,
+            coverage_check_interval,
             database_url: Secret::new(database_url),
             bind,
             environment,
@@ -208,6 +412,48 @@ mod tests {
         assert!(a.jwt_secret_generated);
         assert!(a.jwt_secret.expose().len() >= MIN_JWT_SECRET_BYTES);
         assert_ne!(a.jwt_secret, b.jwt_secret);
+    }
+
+    #[test]
+    fn http_limits_have_safe_defaults_and_can_be_set() {
+        let s = settings(&[]).expect("defaults");
+        assert_eq!(
+            s.http.limits,
+            Limits { max_depth: 12, max_complexity: 100_000, max_aliases: 30, max_root_fields: 20 }
+        );
+        assert_eq!((s.http.max_batch, s.http.max_body_bytes), (10, 1024 * 1024));
+        assert_eq!(s.http.request_timeout, Duration::from_secs(10));
+        assert!(s.http.introspection && s.http.graphiql && !s.http.json_logs);
+        assert!(s.http.cors_origins.is_empty());
+        let strong = "s".repeat(MIN_JWT_SECRET_BYTES);
+        let prod = settings(&[("PLEDGE_ENV", "production"), ("PLEDGE_JWT_SECRET", &strong)]).expect("prod");
+        assert!(
+            !prod.http.introspection && !prod.http.graphiql && !prod.http.suggestions && prod.http.json_logs
+        );
+        let tuned = settings(&[
+            ("PLEDGE_MAX_DEPTH", "8"),
+            ("PLEDGE_RATE_LIMIT_TOKEN", "5/10"),
+            ("PLEDGE_RATE_LIMIT_ADDRESS", "off"),
+            ("PLEDGE_CORS_ORIGINS", "https://a.example.vn, https://b.example.vn"),
+        ])
+        .expect("tuned");
+        assert_eq!(tuned.http.limits.max_depth, 8);
+        assert_eq!(
+            tuned.http.rate_limit_per_token.map(|r| (r.per_second.get(), r.burst.get())),
+            Some((5, 10))
+        );
+        assert_eq!(tuned.http.rate_limit_per_address, None);
+        assert_eq!(tuned.http.cors_origins.len(), 2);
+        for (variable, value) in [
+            ("PLEDGE_MAX_DEPTH", "0"),
+            ("PLEDGE_MAX_BATCH", "many"),
+            ("PLEDGE_RATE_LIMIT_TOKEN", "fast"),
+            ("PLEDGE_CORS_ORIGINS", "*"),
+            ("PLEDGE_TRUSTED_PROXIES", "proxy.local"),
+            ("PLEDGE_INTROSPECTION", "maybe"),
+        ] {
+            assert_eq!(settings(&[(variable, value)]).expect_err("invalid").variable, variable);
+        }
     }
 
     #[test]

@@ -78,7 +78,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    init_tracing();
+    init_tracing(settings.http.json_logs);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(err) => {
@@ -95,10 +95,17 @@ fn main() -> ExitCode {
     }
 }
 
-fn init_tracing() {
+/// Logs go to standard output: one JSON object per line in production (for the log collector), text
+/// in development.
+fn init_tracing(json: bool) {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn"));
-    tracing_subscriber::fmt().with_env_filter(filter).init();
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if json {
+        builder.json().with_current_span(true).with_span_list(false).init();
+    } else {
+        builder.init();
+    }
 }
 
 async fn run(command: Command, settings: Settings) -> Result<(), String> {
@@ -167,6 +174,9 @@ async fn serve(settings: Settings, db: sea_orm::DatabaseConnection, demo: bool) 
             "PLEDGE_JWT_SECRET is not set: using a random secret, so sessions end when the service restarts"
         );
     }
+    if let Some(interval) = settings.coverage_check_interval {
+        tokio::spawn(check_coverage_periodically(db.clone(), interval));
+    }
     let app = startup::Application::build(&settings, db)
         .await
         .map_err(|e| format!("cannot listen on {} (PLEDGE_BIND): {e}", settings.bind))?;
@@ -225,6 +235,21 @@ async fn create_admin(
     let user = create(db, &Passwords::new(), &Actor::system(), new).await.map_err(|e| e.message())?;
     println!("administrator {} created", user.username);
     Ok(())
+}
+
+/// Recomputes the coverage counters every `interval` and repairs drift (counted in `/metrics` as
+/// `pledge_coverage_counter_repairs_total`, audited as `coverage.repair`). Drift means a bug: it is
+/// logged as an error.
+async fn check_coverage_periodically(db: sea_orm::DatabaseConnection, interval: std::time::Duration) {
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
+    loop {
+        tick.tick().await;
+        match pledge_api::service::coverage::verify(&db, true).await {
+            Ok(drifts) if drifts.is_empty() => tracing::info!("coverage counters verified"),
+            Ok(drifts) => tracing::error!(repaired = drifts.len(), "coverage counters had drifted; repaired"),
+            Err(err) => tracing::warn!(code = err.code(), "coverage check failed; will retry"),
+        }
+    }
 }
 
 async fn verify_coverage(db: &sea_orm::DatabaseConnection, repair: bool) -> Result<(), String> {

@@ -15,7 +15,7 @@ use crate::{
         clock::{Clock, SystemClock},
     },
     config::Settings,
-    graphql, http,
+    http,
 };
 
 /// Opens the database pool for `url`, creating the folder of a SQLite file first.
@@ -80,8 +80,7 @@ impl Application {
         clock: Arc<dyn Clock>,
     ) -> std::io::Result<Self> {
         let auth = Arc::new(Auth::new(&settings.jwt_secret, clock));
-        let schema = graphql::schema_builder().finish();
-        let state = http::AppState::new(db, schema, auth.clone(), settings);
+        let state = http::AppState::new(db, auth.clone(), settings)?;
         let router = http::router(state);
         let listener = TcpListener::bind(settings.bind).await?;
         Ok(Self { listener, router, auth })

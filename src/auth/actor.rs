@@ -77,6 +77,12 @@ impl Actor {
         self.admin || !self.official_wards.is_empty()
     }
 
+    /// Leads groups and holds no other role: the app's users, whom a setting may hold to the
+    /// registered operations.
+    pub fn is_group_leader_only(&self) -> bool {
+        !self.is_official_anywhere() && !self.leader_groups.is_empty()
+    }
+
     /// Wards the actor is an official of (empty for admins, who see all).
     pub fn official_wards(&self) -> &[Uuid] {
         &self.official_wards

@@ -20,7 +20,7 @@ use crate::{
 };
 
 /// The outcome of reading the `Authorization` header.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Caller {
     /// No header: only `login` and `refreshSession` are open.
     Anonymous,
@@ -115,6 +115,11 @@ impl RequestContext {
             client_address,
             bus,
         }
+    }
+
+    /// Who sent the request, as the bearer token says.
+    pub fn caller(&self) -> &Caller {
+        &self.caller
     }
 
     /// Makes `actor` the caller inside the payload of the field at `ctx` (`login`, `refreshSession`).

@@ -18,7 +18,7 @@ use crate::{
     events::CoverageEvent,
     service::{
         self,
-        coverage::{GroupFigures, Report, Totals},
+        coverage::{Detail, GroupFigures, Report, Totals},
     },
 };
 
@@ -181,9 +181,8 @@ impl GroupCoverage {
 #[Object]
 impl GroupCoverage {
     /// The group.
-    async fn group(&self, ctx: &Context<'_>) -> Result<ResidentialGroup> {
-        let group = signed_in(ctx)?.0.groups.load_one(self.figures.group_id).await?;
-        Ok(ResidentialGroup(group.ok_or(AppError::NotFound("residential group"))?))
+    async fn group(&self) -> ResidentialGroup {
+        ResidentialGroup(self.figures.group())
     }
 
     /// ACTIVE households of the group.
@@ -246,8 +245,10 @@ impl CoverageQuery {
         let campaign_id = parse_id(&campaign_id, "campaignId")?;
         let ward_id = ward_id.as_ref().map(|id| parse_id(id, "wardId")).transpose()?;
         let group_id = group_id.as_ref().map(|id| parse_id(id, "groupId")).transpose()?;
+        // Group rows cost one row per group; a province-wide report asked per ward reads one per ward.
+        let detail = if ctx.look_ahead().field("groups").exists() { Detail::Groups } else { Detail::Wards };
         let report =
-            service::coverage::report(&request_ctx.db, actor, campaign_id, ward_id, group_id).await?;
+            service::coverage::report(&request_ctx.db, actor, campaign_id, ward_id, group_id, detail).await?;
         Ok(CoverageReport(report))
     }
 }

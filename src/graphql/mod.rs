@@ -10,8 +10,11 @@ mod coverage;
 mod good_deed;
 mod good_deed_report;
 mod group;
+pub mod guard;
 mod household;
+pub mod limits;
 mod loaders;
+pub mod persisted;
 mod pledge;
 mod scalars;
 mod subscription;
@@ -58,6 +61,12 @@ pub type AppSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 /// The schema without any data attached: enough to export the SDL; `startup` adds the state.
 pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
     Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot)
+}
+
+/// The schema served: the roots, the request guard, and "did you mean" hints only when allowed.
+pub fn schema(guard: guard::Guard, suggestions: bool) -> AppSchema {
+    let builder = schema_builder().extension(guard);
+    if suggestions { builder.finish() } else { builder.disable_suggestions().finish() }
 }
 
 /// The SDL committed at `schema/schema.graphql`.

@@ -29,7 +29,15 @@ impl SubscriptionRoot {
         let campaign_id = parse_id(&campaign_id, "campaignId")?;
         let ward_id = ward_id.as_ref().map(|id| parse_id(id, "wardId")).transpose()?;
         // Refuse now what the report would refuse (unknown campaign, ward out of scope or not covered).
-        service::coverage::report(&request_ctx.db, actor, campaign_id, ward_id, None).await?;
+        service::coverage::report(
+            &request_ctx.db,
+            actor,
+            campaign_id,
+            ward_id,
+            None,
+            service::coverage::Detail::Wards,
+        )
+        .await?;
         let state = (request_ctx.bus.subscribe(), request_ctx.db.clone(), actor.clone());
         Ok(async_graphql::futures_util::stream::unfold(state, move |(mut events, db, actor)| async move {
             loop {
@@ -50,6 +58,7 @@ impl SubscriptionRoot {
                     campaign_id,
                     Some(event.ward_id),
                     Some(event.group_id),
+                    service::coverage::Detail::Groups,
                 )
                 .await
                 else {

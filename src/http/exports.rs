@@ -22,7 +22,7 @@ use crate::{
     graphql::Caller,
     service::{
         self,
-        coverage::{GroupFigures, Report, Totals},
+        coverage::{Detail, GroupFigures, Report, Totals},
         page::{MAX_PAGE_SIZE, PageRequest},
     },
 };
@@ -133,7 +133,8 @@ async fn coverage_rows(
 ) -> Result<(Report, Vec<Row>, String), ExportError> {
     let campaign_id = required(id(params.campaign_id.as_deref(), "campaignId")?, "campaignId")?;
     let ward_id = id(params.ward_id.as_deref(), "wardId")?;
-    let report = service::coverage::report(&state.db, actor, campaign_id, ward_id, None).await?;
+    let report =
+        service::coverage::report(&state.db, actor, campaign_id, ward_id, None, Detail::Groups).await?;
     let group_ids: Vec<Uuid> = report.groups.iter().map(|g| g.group_id).collect();
     let ward_ids: Vec<Uuid> = report.wards.iter().map(|(w, _)| *w).collect();
     let groups = service::group::by_ids(&state.db, actor, &group_ids).await?;

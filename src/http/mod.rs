@@ -1,7 +1,11 @@
-//! The HTTP surface: `/graphql` (POST, and GraphiQL on GET in development), `/exports/…`, `/healthz`,
-//! `/readyz`.
+//! The HTTP surface: `/graphql` (GraphQL over HTTP, and GraphiQL in development), `/graphql/ws`,
+//! `/exports/…`, `/healthz`, `/readyz` and `/metrics`, with the cross-cutting layers: request ids,
+//! tracing, timeouts, rate limits, CORS and security headers.
 
 mod exports;
+mod graphql;
+mod rate_limit;
+mod reply;
 
 use std::{
     net::{IpAddr, SocketAddr},
@@ -9,32 +13,50 @@ use std::{
     time::Duration,
 };
 
-use async_graphql::http::ALL_WEBSOCKET_PROTOCOLS;
-use async_graphql::http::GraphiQLSource;
-use async_graphql_axum::{GraphQLProtocol, GraphQLRequest, GraphQLResponse, GraphQLWebSocket};
+use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource};
+use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
 use axum::{
     Router,
-    extract::{ConnectInfo, State, WebSocketUpgrade},
-    http::{HeaderMap, StatusCode, header::AUTHORIZATION},
-    response::{Html, IntoResponse},
-    routing::{get, post},
+    extract::{ConnectInfo, DefaultBodyLimit, Request, State, WebSocketUpgrade},
+    http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header, header::AUTHORIZATION},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+    routing::get,
 };
+use metrics_exporter_prometheus::PrometheusHandle;
 use sea_orm::DatabaseConnection;
-use tower_http::{limit::RequestBodyLimitLayer, timeout::TimeoutLayer, trace::TraceLayer};
+use tower_http::{
+    cors::{AllowOrigin, CorsLayer},
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    set_header::SetResponseHeaderLayer,
+    trace::TraceLayer,
+};
 
 use crate::{
     auth::Auth,
-    config::{Environment, Settings},
+    config::{HttpSettings, Settings},
     error::AppError,
     events::CoverageBus,
-    graphql::{AppSchema, Caller, RequestContext},
+    graphql::{AppSchema, Caller, RequestContext, guard::Guard, persisted::PersistedOperations},
     service,
 };
 
-/// Largest request body accepted.
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
-/// Longest a request may run before it is answered 408.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// The header carrying the request id, set by the client or made here, and echoed in the answer.
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The client address of a request: the peer, or behind a trusted proxy, the address it forwarded.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddress(pub IpAddr);
+
+/// What `/graphql` allows, from the settings.
+struct GraphqlOptions {
+    limits: crate::graphql::limits::Limits,
+    max_batch: usize,
+    max_body_bytes: usize,
+    introspection: bool,
+    graphiql: bool,
+    persisted: Arc<PersistedOperations>,
+}
 
 /// Shared state of the HTTP handlers.
 pub struct AppState {
@@ -42,60 +64,155 @@ pub struct AppState {
     schema: AppSchema,
     auth: Arc<Auth>,
     bus: Arc<CoverageBus>,
-    graphiql: bool,
+    graphql: GraphqlOptions,
+    metrics: PrometheusHandle,
+    http: HttpSettings,
 }
 
 impl AppState {
-    /// State for the router.
-    pub fn new(db: DatabaseConnection, schema: AppSchema, auth: Arc<Auth>, settings: &Settings) -> Arc<Self> {
-        let graphiql = settings.environment == Environment::Development;
+    /// State for the router; reads the registered operations from `settings.http.operations_dir`.
+    pub fn new(db: DatabaseConnection, auth: Arc<Auth>, settings: &Settings) -> std::io::Result<Arc<Self>> {
+        let http = settings.http.clone();
+        let persisted = Arc::new(PersistedOperations::load(&http.operations_dir)?);
+        if http.leaders_persisted_only && persisted.is_empty() {
+            return Err(std::io::Error::other(format!(
+                "PLEDGE_LEADERS_PERSISTED_ONLY is on but {} holds no operation",
+                http.operations_dir.display()
+            )));
+        }
+        let guard = Guard {
+            limits: http.limits,
+            persisted: persisted.clone(),
+            leaders_persisted_only: http.leaders_persisted_only,
+        };
+        let schema = crate::graphql::schema(guard, http.suggestions);
         let bus = CoverageBus::start(db.clone());
-        Arc::new(Self { db, schema, auth, bus, graphiql })
+        let graphql = GraphqlOptions {
+            limits: http.limits,
+            max_batch: http.max_batch,
+            max_body_bytes: http.max_body_bytes,
+            introspection: http.introspection,
+            graphiql: http.graphiql,
+            persisted,
+        };
+        Ok(Arc::new(Self { db, schema, auth, bus, graphql, metrics: crate::metrics::install(), http }))
     }
 }
 
 /// The router with every route and the cross-cutting layers.
 pub fn router(state: Arc<AppState>) -> Router {
-    let graphql_route = if state.graphiql { get(graphiql).post(graphql) } else { post(graphql) };
-    Router::new()
-        .route("/graphql", graphql_route)
+    let limiter =
+        rate_limit::RateLimiter::start(state.http.rate_limit_per_address, state.http.rate_limit_per_token);
+    let limited = Router::new()
+        .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/graphql/ws", get(graphql_ws))
         .route("/exports/coverage.csv", get(exports::coverage_csv))
         .route("/exports/coverage.xlsx", get(exports::coverage_xlsx))
         .route("/exports/unsigned.csv", get(exports::unsigned_csv))
+        .layer(middleware::from_fn_with_state(limiter, rate_limit::enforce));
+    let timeout = state.http.request_timeout;
+    let router = Router::new()
+        .merge(limited)
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
-        .layer(TraceLayer::new_for_http())
+        .route("/metrics", get(metrics))
+        .layer(DefaultBodyLimit::max(state.http.max_body_bytes))
+        .layer(middleware::from_fn(move |request, next| with_timeout(timeout, request, next)))
+        .layer(middleware::from_fn_with_state(state.clone(), client_address))
+        .layer(cors(&state.http.cors_origins));
+    with_security_headers(router, state.http.graphiql)
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
+            let id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or_default();
+            // The path only: a GET query string may hold variables with personal data.
+            tracing::info_span!(
+                "request",
+                request_id = %id,
+                method = %request.method(),
+                path = %request.uri().path(),
+                operation = tracing::field::Empty,
+            )
+        }))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .with_state(state)
 }
 
-async fn graphql(
+/// Security headers on every answer. GraphiQL (development) loads its scripts from a CDN, so the
+/// strict content policy is left off when it is served.
+fn with_security_headers(router: Router<Arc<AppState>>, graphiql: bool) -> Router<Arc<AppState>> {
+    let fixed = [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::CACHE_CONTROL, "no-store"),
+    ];
+    let mut router = router;
+    for (name, value) in fixed {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
+    }
+    if !graphiql {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        ));
+    }
+    router
+}
+
+/// CORS for the listed origins only; with none, browsers on other origins are not let in.
+fn cors(origins: &[String]) -> CorsLayer {
+    let origins: Vec<HeaderValue> = origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT, REQUEST_ID])
+        .expose_headers([REQUEST_ID, header::RETRY_AFTER])
+        .max_age(Duration::from_secs(600))
+}
+
+/// Answers `TIMEOUT` (504) when a request runs longer than the limit; its work is dropped, so an
+/// unfinished write rolls back.
+async fn with_timeout(limit: Duration, request: Request, next: Next) -> Response {
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            crate::metrics::refused("timeout");
+            reply::error(
+                StatusCode::GATEWAY_TIMEOUT,
+                "TIMEOUT",
+                format!("the request took longer than {} s and was stopped", limit.as_secs()),
+                Default::default(),
+            )
+        }
+    }
+}
+
+/// Resolves the client address: the peer, or the last address a trusted proxy appended to
+/// `X-Forwarded-For`.
+async fn client_address(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    request: GraphQLRequest,
-) -> GraphQLResponse {
-    let caller = match authenticate(&state, &headers).await {
-        Ok(caller) => caller,
-        Err(err) => {
-            let error = async_graphql::Error::from(err).into_server_error(async_graphql::Pos::default());
-            return async_graphql::Response::from_errors(vec![error]).into();
-        }
-    };
-    let context = RequestContext::new(
-        caller,
-        state.db.clone(),
-        state.auth.clone(),
-        state.bus.clone(),
-        client_address(peer),
-    );
-    let mut response = state.schema.execute(request.into_inner().data(context)).await;
-    for error in &mut response.errors {
-        label_document_error(error);
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let address = forwarded_client(peer.ip(), request.headers(), &state.http.trusted_proxies);
+    request.extensions_mut().insert(ClientAddress(address));
+    next.run(request).await
+}
+
+/// The client behind `peer`: walks `X-Forwarded-For` from the right while the hop is a trusted proxy.
+fn forwarded_client(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
     }
-    response.into()
+    let hops: Vec<IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|hop| hop.trim().parse().ok())
+        .collect();
+    hops.into_iter().rev().find(|hop| !trusted.contains(hop)).unwrap_or(peer)
 }
 
 /// Errors async-graphql raises itself (syntax, unknown fields, wrong or missing input values) carry no
@@ -121,7 +238,7 @@ fn label_document_error(error: &mut async_graphql::ServerError) {
 /// `{"Authorization": "Bearer <accessToken>"}`.
 async fn graphql_ws(
     State(state): State<Arc<AppState>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    axum::Extension(client): axum::Extension<ClientAddress>,
     protocol: GraphQLProtocol,
     upgrade: WebSocketUpgrade,
 ) -> axum::response::Response {
@@ -150,7 +267,7 @@ async fn graphql_ws(
                     state.db.clone(),
                     state.auth.clone(),
                     state.bus.clone(),
-                    client_address(peer),
+                    client.0,
                 );
                 let mut data = async_graphql::Data::default();
                 data.insert(context);
@@ -158,10 +275,6 @@ async fn graphql_ws(
             })
             .serve()
     })
-}
-
-fn client_address(peer: SocketAddr) -> IpAddr {
-    peer.ip()
 }
 
 /// Reads `Authorization: Bearer <token>`: no header is anonymous; a header that fails any check
@@ -183,12 +296,21 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Caller, A
     })
 }
 
-async fn graphiql() -> impl IntoResponse {
-    Html(GraphiQLSource::build().endpoint("/graphql").title("pledge-api").finish())
+fn graphiql_page() -> String {
+    GraphiQLSource::build()
+        .endpoint("/graphql")
+        .subscription_endpoint("/graphql/ws")
+        .title("pledge-api")
+        .finish()
 }
 
 async fn healthz() -> &'static str {
     "ok"
+}
+
+async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {
+    let body = crate::metrics::render(&state.metrics, &state.db);
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], body)
 }
 
 async fn readyz(State(state): State<Arc<AppState>>) -> impl IntoResponse {

@@ -19,7 +19,7 @@ use crate::{
     domain::campaign::PledgeStatus,
     entities::{
         campaign, campaign_group_coverage as signed, group_coverage as active, pledge,
-        residential_group as group,
+        residential_group as group, ward,
     },
     error::{AppError, AppResult},
 };
@@ -102,6 +102,14 @@ pub struct GroupFigures {
     pub code: String,
     /// Natural order of the code.
     pub sort_key: String,
+    /// The group's name.
+    pub name: String,
+    /// When the group was created.
+    pub created_at: DateTime<Utc>,
+    /// When the group last changed.
+    pub updated_at: DateTime<Utc>,
+    /// Its ward's code (wards sort by it).
+    pub ward_code: String,
     /// ACTIVE households.
     pub total_households: i64,
     /// ACTIVE households that signed.
@@ -109,6 +117,19 @@ pub struct GroupFigures {
 }
 
 impl GroupFigures {
+    /// The group row itself, so the report needs no second query for it.
+    pub fn group(&self) -> group::Model {
+        group::Model {
+            id: self.group_id,
+            ward_id: self.ward_id,
+            code: self.code.clone(),
+            sort_key: self.sort_key.clone(),
+            name: self.name.clone(),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+
     /// Signed share, 0 when the group has no active household.
     pub fn coverage(&self) -> f64 {
         ratio(self.signed_households, self.total_households)
@@ -169,6 +190,30 @@ impl Totals {
     pub fn coverage(&self) -> f64 {
         ratio(self.signed_households, self.total_households)
     }
+
+    /// The totals of several disjoint scopes (wards) together.
+    fn sum<'a>(parts: impl IntoIterator<Item = &'a Totals>) -> Self {
+        let mut totals = Self {
+            total_households: 0,
+            signed_households: 0,
+            groups_total: 0,
+            groups_fully_covered: 0,
+            fully_covered: true,
+        };
+        let mut any_households = false;
+        for part in parts {
+            totals.total_households += part.total_households;
+            totals.signed_households += part.signed_households;
+            totals.groups_total += part.groups_total;
+            totals.groups_fully_covered += part.groups_fully_covered;
+            if part.total_households > 0 {
+                any_households = true;
+                totals.fully_covered &= part.fully_covered;
+            }
+        }
+        totals.fully_covered &= any_households;
+        totals
+    }
 }
 
 /// A coverage report.
@@ -182,8 +227,28 @@ pub struct Report {
     pub totals: Totals,
     /// Per ward, by coverage ascending then ward code.
     pub wards: Vec<(Uuid, Totals)>,
-    /// Per group, by coverage ascending then natural code order.
+    /// Per group, by coverage ascending then natural code order (empty when only wards were asked).
     pub groups: Vec<GroupFigures>,
+}
+
+/// How much of the report to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Totals and ward rows only: one aggregated row per ward comes back from the database.
+    Wards,
+    /// Group rows too.
+    Groups,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct WardRow {
+    ward_id: Uuid,
+    ward_code: String,
+    total_households: i64,
+    signed_households: i64,
+    groups_total: i64,
+    groups_fully_covered: i64,
+    groups_with_households: i64,
 }
 
 /// The report of `campaign_id` for a group, a ward, or (neither) every ward the actor may see that the
@@ -195,6 +260,7 @@ pub async fn report(
     campaign_id: Uuid,
     ward_id: Option<Uuid>,
     group_id: Option<Uuid>,
+    detail: Detail,
 ) -> AppResult<Report> {
     let campaign = super::campaign::get(db, actor, campaign_id).await?;
     let mut groups = super::group::visible(actor);
@@ -223,17 +289,10 @@ pub async fn report(
     let mut query = groups.into_query();
     query
         .clear_selects()
-        .expr_as(Expr::col((group::Entity, group::Column::Id)), Alias::new("group_id"))
-        .expr_as(Expr::col((group::Entity, group::Column::WardId)), Alias::new("ward_id"))
-        .expr_as(Expr::col((group::Entity, group::Column::Code)), Alias::new("code"))
-        .expr_as(Expr::col((group::Entity, group::Column::SortKey)), Alias::new("sort_key"))
-        .expr_as(
-            Expr::cust("CAST(COALESCE(group_coverage.active_households, 0) AS BIGINT)"),
-            Alias::new("total_households"),
-        )
-        .expr_as(
-            Expr::cust("CAST(COALESCE(campaign_group_coverage.signed_households, 0) AS BIGINT)"),
-            Alias::new("signed_households"),
+        .join(
+            JoinType::InnerJoin,
+            ward::Entity,
+            Expr::col((ward::Entity, ward::Column::Id)).equals((group::Entity, group::Column::WardId)),
         )
         .join(
             JoinType::LeftJoin,
@@ -247,26 +306,72 @@ pub async fn report(
                 .equals((group::Entity, group::Column::Id))
                 .and(Expr::col((signed::Entity, signed::Column::CampaignId)).eq(campaign.id)),
         );
-    let statement = db.get_database_backend().build(&query);
-    let mut rows = GroupFigures::find_by_statement(statement).all(db).await?;
+    let backend = db.get_database_backend();
+    const TOTAL: &str = "COALESCE(group_coverage.active_households, 0)";
+    const SIGNED: &str = "COALESCE(campaign_group_coverage.signed_households, 0)";
+    if detail == Detail::Wards {
+        query
+            .expr_as(Expr::col((group::Entity, group::Column::WardId)), Alias::new("ward_id"))
+            .expr_as(Expr::col((ward::Entity, ward::Column::Code)), Alias::new("ward_code"))
+            .expr_as(Expr::cust(format!("CAST(SUM({TOTAL}) AS BIGINT)")), Alias::new("total_households"))
+            .expr_as(Expr::cust(format!("CAST(SUM({SIGNED}) AS BIGINT)")), Alias::new("signed_households"))
+            .expr_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), Alias::new("groups_total"))
+            .expr_as(
+                Expr::cust(format!(
+                    "CAST(SUM(CASE WHEN {TOTAL} > 0 AND {SIGNED} = {TOTAL} THEN 1 ELSE 0 END) AS BIGINT)"
+                )),
+                Alias::new("groups_fully_covered"),
+            )
+            .expr_as(
+                Expr::cust(format!("CAST(SUM(CASE WHEN {TOTAL} > 0 THEN 1 ELSE 0 END) AS BIGINT)")),
+                Alias::new("groups_with_households"),
+            )
+            .group_by_col((group::Entity, group::Column::WardId))
+            .group_by_col((ward::Entity, ward::Column::Code));
+        let rows = WardRow::find_by_statement(backend.build(&query)).all(db).await?;
+        let mut wards: Vec<(Uuid, String, Totals)> = rows
+            .into_iter()
+            .map(|row| {
+                let totals = Totals {
+                    total_households: row.total_households,
+                    signed_households: row.signed_households,
+                    groups_total: row.groups_total,
+                    groups_fully_covered: row.groups_fully_covered,
+                    fully_covered: row.groups_with_households > 0
+                        && row.groups_fully_covered == row.groups_with_households,
+                };
+                (row.ward_id, row.ward_code, totals)
+            })
+            .collect();
+        wards.sort_by(|a, b| a.2.coverage().total_cmp(&b.2.coverage()).then_with(|| a.1.cmp(&b.1)));
+        let totals = Totals::sum(wards.iter().map(|(_, _, totals)| totals));
+        let wards = wards.into_iter().map(|(id, _, totals)| (id, totals)).collect();
+        return Ok(Report { as_of: super::now(), totals, campaign, wards, groups: Vec::new() });
+    }
+    query
+        .expr_as(Expr::col((group::Entity, group::Column::Id)), Alias::new("group_id"))
+        .expr_as(Expr::col((group::Entity, group::Column::WardId)), Alias::new("ward_id"))
+        .expr_as(Expr::col((group::Entity, group::Column::Code)), Alias::new("code"))
+        .expr_as(Expr::col((group::Entity, group::Column::SortKey)), Alias::new("sort_key"))
+        .expr_as(Expr::col((group::Entity, group::Column::Name)), Alias::new("name"))
+        .expr_as(Expr::col((group::Entity, group::Column::CreatedAt)), Alias::new("created_at"))
+        .expr_as(Expr::col((group::Entity, group::Column::UpdatedAt)), Alias::new("updated_at"))
+        .expr_as(Expr::col((ward::Entity, ward::Column::Code)), Alias::new("ward_code"))
+        .expr_as(Expr::cust(format!("CAST({TOTAL} AS BIGINT)")), Alias::new("total_households"))
+        .expr_as(Expr::cust(format!("CAST({SIGNED} AS BIGINT)")), Alias::new("signed_households"));
+    let mut rows = GroupFigures::find_by_statement(backend.build(&query)).all(db).await?;
     rows.sort_by(|a, b| a.coverage().total_cmp(&b.coverage()).then_with(|| a.sort_key.cmp(&b.sort_key)));
 
     let mut by_ward: BTreeMap<Uuid, Vec<&GroupFigures>> = BTreeMap::new();
     for row in &rows {
         by_ward.entry(row.ward_id).or_default().push(row);
     }
-    let mut wards: Vec<(Uuid, Totals)> =
-        by_ward.into_iter().map(|(ward, groups)| (ward, Totals::of(groups.into_iter()))).collect();
-    let ward_ids: Vec<Uuid> = wards.iter().map(|(id, _)| *id).collect();
-    let codes: std::collections::HashMap<Uuid, String> = crate::entities::ward::Entity::find()
-        .filter(crate::entities::ward::Column::Id.is_in(ward_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|w| (w.id, w.code))
+    let mut wards: Vec<(Uuid, &str, Totals)> = by_ward
+        .into_values()
+        .map(|groups| (groups[0].ward_id, groups[0].ward_code.as_str(), Totals::of(groups.into_iter())))
         .collect();
-    let code = |id: &Uuid| codes.get(id).cloned().unwrap_or_default();
-    wards.sort_by(|a, b| a.1.coverage().total_cmp(&b.1.coverage()).then_with(|| code(&a.0).cmp(&code(&b.0))));
+    wards.sort_by(|a, b| a.2.coverage().total_cmp(&b.2.coverage()).then_with(|| a.1.cmp(b.1)));
+    let wards = wards.into_iter().map(|(id, _, totals)| (id, totals)).collect();
     Ok(Report { as_of: super::now(), totals: Totals::of(rows.iter()), campaign, wards, groups: rows })
 }
 
@@ -338,6 +443,7 @@ pub async fn verify(db: &sea_orm::DatabaseConnection, repair: bool) -> AppResult
             }
         }
         if !drifts.is_empty() {
+            crate::metrics::coverage_repaired(drifts.len());
             let entry = super::audit::AuditEntry {
                 action: "coverage.repair",
                 target_type: "coverage",

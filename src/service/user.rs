@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
-    Select,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
+    QuerySelect, Select,
     sea_query::{Expr, ExprTrait, Query},
 };
 use serde_json::{Value, json};
@@ -43,13 +43,56 @@ pub async fn load_actor(
     user_id: Uuid,
     token_version: i32,
 ) -> AppResult<Option<Actor>> {
-    let user = app_user::Entity::find_by_id(user_id).one(db).await?;
-    match user {
-        Some(user) if user.active && user.token_version == token_version => {
-            Ok(Some(actor_of(db, &user).await?))
-        }
-        _ => Ok(None),
+    // One query per request, whatever the roles: the user, each assignment, and a led group's ward.
+    let query = Query::select()
+        .column((app_user::Entity, app_user::Column::Active))
+        .column((app_user::Entity, app_user::Column::TokenVersion))
+        .column((role_assignment::Entity, role_assignment::Column::Role))
+        .column((role_assignment::Entity, role_assignment::Column::WardId))
+        .column((role_assignment::Entity, role_assignment::Column::GroupId))
+        .expr_as(
+            Expr::col((group::Entity, group::Column::WardId)),
+            sea_orm::sea_query::Alias::new("group_ward_id"),
+        )
+        .from(app_user::Entity)
+        .left_join(
+            role_assignment::Entity,
+            Expr::col((role_assignment::Entity, role_assignment::Column::UserId))
+                .equals((app_user::Entity, app_user::Column::Id)),
+        )
+        .left_join(
+            group::Entity,
+            Expr::col((group::Entity, group::Column::Id))
+                .equals((role_assignment::Entity, role_assignment::Column::GroupId)),
+        )
+        .and_where(Expr::col((app_user::Entity, app_user::Column::Id)).eq(user_id))
+        .to_owned();
+    let rows = ActorRow::find_by_statement(db.get_database_backend().build(&query)).all(db).await?;
+    let Some(first) = rows.first() else { return Ok(None) };
+    if !first.active || first.token_version != token_version {
+        return Ok(None);
     }
+    let (mut admin, mut official_wards, mut leader_groups) = (false, Vec::new(), Vec::new());
+    for row in &rows {
+        match row.role.as_deref().map(Role::from_db) {
+            None => {}
+            Some(Some(Role::Admin)) => admin = true,
+            Some(Some(Role::WardOfficial)) => official_wards.extend(row.ward_id),
+            Some(Some(Role::GroupLeader)) => leader_groups.extend(row.group_id.zip(row.group_ward_id)),
+            Some(None) => return Err(AppError::internal(format!("user {user_id} has an unknown role"))),
+        }
+    }
+    Ok(Some(Actor::new(user_id, admin, official_wards, leader_groups)))
+}
+
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct ActorRow {
+    active: bool,
+    token_version: i32,
+    role: Option<String>,
+    ward_id: Option<Uuid>,
+    group_id: Option<Uuid>,
+    group_ward_id: Option<Uuid>,
 }
 
 /// The actor for `user`, from their role assignments.

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use pledge_api::{
     auth::{Actor, Auth, Role, clock::OffsetClock},
-    config::{Environment, Secret, Settings},
+    config::{Environment, HttpSettings, Secret, Settings},
     service::{
         self,
         user::{NewAssignment, NewUser},
@@ -145,6 +145,16 @@ pub struct TestApp {
 /// The password of every user the tests create.
 pub const TEST_PASSWORD: &str = "test-password-123";
 
+/// Development settings without rate limits (the tests send hundreds of requests from one address;
+/// the rate-limit tests set their own).
+pub fn test_http_settings() -> HttpSettings {
+    HttpSettings {
+        rate_limit_per_address: None,
+        rate_limit_per_token: None,
+        ..HttpSettings::defaults(Environment::Development)
+    }
+}
+
 /// Starts the service on a fresh, migrated database and a free port.
 pub async fn spawn_app() -> TestApp {
     let database = TestDatabase::create().await;
@@ -155,6 +165,8 @@ pub async fn spawn_app() -> TestApp {
         db_max_connections: 8,
         jwt_secret: Secret::new("test-secret-that-is-long-enough-for-hs256!"),
         jwt_secret_generated: false,
+        http: test_http_settings(),
+        coverage_check_interval: None,
     };
     let db = startup::connect(&database.url, settings.db_max_connections).await.expect("connect");
     startup::migrate(&db).await.expect("migrate");

@@ -292,6 +292,8 @@ async fn on_postgresql_a_pledge_recorded_through_one_server_reaches_a_subscriber
         db_max_connections: 4,
         jwt_secret: Secret::new("test-secret-that-is-long-enough-for-hs256!"),
         jwt_secret_generated: false,
+        http: crate::helpers::test_http_settings(),
+        coverage_check_interval: None,
     };
     let db = startup::connect(&app.database.url, settings.db_max_connections).await.expect("connect");
     let other = Application::build_with_clock(&settings, db.clone(), app.clock.clone())

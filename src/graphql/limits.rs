@@ -1,0 +1,351 @@
+//! Structural limits checked on the parsed document before authentication or any resolver runs
+//! (DESIGN.md §7): depth, aliases, root fields and complexity.
+//!
+//! Complexity counts one per field; a field that pages (it has a `first` argument, or selects `edges` or
+//! `nodes`) multiplies the cost of what it selects by its page size, so `wards(first: 100) { groups(first:
+//! 100) { … } }` costs what it would read. Fragments are analysed once each and reused, so a document of
+//! fragments that spread each other many times costs linear time here, never exponential.
+
+use std::collections::HashMap;
+
+use async_graphql::{
+    Name, Positioned, Variables,
+    parser::types::{ExecutableDocument, OperationDefinition, Selection, SelectionSet},
+};
+use async_graphql_value::{ConstValue, Value};
+
+use crate::service::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+
+/// The limits of one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Deepest field nesting (`{ a { b } }` is 2).
+    pub max_depth: usize,
+    /// Highest complexity (see the module documentation).
+    pub max_complexity: usize,
+    /// Most aliased fields in one operation, fragments included.
+    pub max_aliases: usize,
+    /// Most fields at the root of one operation.
+    pub max_root_fields: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { max_depth: 12, max_complexity: 100_000, max_aliases: 30, max_root_fields: 20 }
+    }
+}
+
+/// A limit the document goes over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exceeded {
+    /// Which limit, as named in `extensions.limit`: `depth`, `complexity`, `aliases` or `rootFields`.
+    pub limit: &'static str,
+    /// The limit.
+    pub max: usize,
+    /// What the document asks for.
+    pub actual: usize,
+}
+
+impl Exceeded {
+    /// The sentence shown to the client.
+    pub fn message(&self) -> String {
+        let what = match self.limit {
+            "depth" => "is nested too deeply",
+            "complexity" => "asks for too much at once (page sizes multiply)",
+            "aliases" => "uses too many aliases",
+            "nesting" => "nests brackets too deeply",
+            _ => "asks for too many root fields",
+        };
+        format!("the query {what}: {} where at most {} is allowed", self.actual, self.max)
+    }
+}
+
+/// What a selection set costs.
+#[derive(Debug, Clone, Copy, Default)]
+struct Cost {
+    depth: usize,
+    complexity: usize,
+    aliases: usize,
+}
+
+struct Analyser<'a> {
+    document: &'a ExecutableDocument,
+    variables: &'a Variables,
+    operation: &'a OperationDefinition,
+    fragments: HashMap<&'a str, Cost>,
+    fragment_roots: HashMap<&'a str, usize>,
+    visiting: Vec<&'a str>,
+}
+
+/// Checks every operation of `document`; the first limit exceeded is returned.
+pub fn check(document: &ExecutableDocument, variables: &Variables, limits: &Limits) -> Result<(), Exceeded> {
+    for (_, operation) in document.operations.iter() {
+        let mut analyser = Analyser {
+            document,
+            variables,
+            operation: &operation.node,
+            fragments: HashMap::new(),
+            fragment_roots: HashMap::new(),
+            visiting: Vec::new(),
+        };
+        let root_fields = analyser.root_fields(&operation.node.selection_set.node);
+        let cost = analyser.selection_set(&operation.node.selection_set.node);
+        let checks = [
+            ("rootFields", limits.max_root_fields, root_fields),
+            ("aliases", limits.max_aliases, cost.aliases),
+            ("depth", limits.max_depth, cost.depth),
+            ("complexity", limits.max_complexity, cost.complexity),
+        ];
+        if let Some((limit, max, actual)) = checks.into_iter().find(|(_, max, actual)| actual > max) {
+            return Err(Exceeded { limit, max, actual });
+        }
+    }
+    Ok(())
+}
+
+/// Deepest nesting of brackets the parser is given: it recurses on each, so a document of a million `[`
+/// would exhaust the stack before any other check could see it.
+pub const MAX_TEXT_NESTING: usize = 64;
+
+/// Checks the raw text before parsing: brackets (`{`, `[`, `(`) outside strings and comments nest at
+/// most `MAX_TEXT_NESTING` deep.
+pub fn check_text(query: &str, _limits: &Limits) -> Result<(), Exceeded> {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut chars = query.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '#' => {
+                for c in chars.by_ref() {
+                    if c == '\n' || c == '\r' {
+                        break;
+                    }
+                }
+            }
+            '"' => {
+                // Block strings hold no escapes; other strings may escape a quote.
+                let mut escaped = false;
+                for c in chars.by_ref() {
+                    match c {
+                        '\\' if !escaped => escaped = true,
+                        '"' if !escaped => break,
+                        _ => escaped = false,
+                    }
+                }
+            }
+            '{' | '[' | '(' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            '}' | ']' | ')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    if deepest > MAX_TEXT_NESTING {
+        return Err(Exceeded { limit: "nesting", max: MAX_TEXT_NESTING, actual: deepest });
+    }
+    Ok(())
+}
+
+/// The GraphQL error of an exceeded limit: `LIMIT_EXCEEDED` with `limit`, `max` and `actual`.
+pub fn error(exceeded: &Exceeded) -> async_graphql::ServerError {
+    let mut error = async_graphql::ServerError::new(exceeded.message(), None);
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    extensions.set("code", "LIMIT_EXCEEDED");
+    extensions.set("limit", exceeded.limit);
+    extensions.set("max", exceeded.max as u64);
+    extensions.set("actual", exceeded.actual as u64);
+    error
+}
+
+impl<'a> Analyser<'a> {
+    fn root_fields(&mut self, set: &'a SelectionSet) -> usize {
+        set.items
+            .iter()
+            .map(|item| match &item.node {
+                Selection::Field(_) => 1,
+                Selection::InlineFragment(inline) => self.root_fields(&inline.node.selection_set.node),
+                Selection::FragmentSpread(spread) => {
+                    let name = spread.node.fragment_name.node.as_str();
+                    if let Some(count) = self.fragment_roots.get(name) {
+                        return *count;
+                    }
+                    if self.visiting.contains(&name) {
+                        return 0;
+                    }
+                    let Some(fragment) = self.document.fragments.get(&spread.node.fragment_name.node) else {
+                        return 0;
+                    };
+                    self.visiting.push(name);
+                    let count = self.root_fields(&fragment.node.selection_set.node);
+                    self.visiting.pop();
+                    self.fragment_roots.insert(name, count);
+                    count
+                }
+            })
+            .fold(0, usize::saturating_add)
+    }
+
+    fn selection_set(&mut self, set: &'a SelectionSet) -> Cost {
+        let mut total = Cost::default();
+        for item in &set.items {
+            let cost = match &item.node {
+                Selection::Field(field) => {
+                    let field = &field.node;
+                    // Introspection is switched off in production; in development GraphiQL's own
+                    // introspection query is deeper than any real one.
+                    if field.name.node.starts_with("__") && field.name.node != "__typename" {
+                        continue;
+                    }
+                    let children = self.selection_set(&field.selection_set.node);
+                    let multiplier = self.page_size(&field.arguments, &field.selection_set.node);
+                    Cost {
+                        depth: children.depth.saturating_add(1),
+                        complexity: children.complexity.saturating_mul(multiplier).saturating_add(1),
+                        aliases: children.aliases.saturating_add(usize::from(field.alias.is_some())),
+                    }
+                }
+                Selection::InlineFragment(inline) => self.selection_set(&inline.node.selection_set.node),
+                Selection::FragmentSpread(spread) => self.fragment(&spread.node.fragment_name.node),
+            };
+            total.depth = total.depth.max(cost.depth);
+            total.complexity = total.complexity.saturating_add(cost.complexity);
+            total.aliases = total.aliases.saturating_add(cost.aliases);
+        }
+        total
+    }
+
+    fn fragment(&mut self, name: &'a Name) -> Cost {
+        if let Some(cost) = self.fragments.get(name.as_str()) {
+            return *cost;
+        }
+        // A cycle is refused by validation later; here it only must not loop.
+        if self.visiting.contains(&name.as_str()) {
+            return Cost::default();
+        }
+        let Some(fragment) = self.document.fragments.get(name) else { return Cost::default() };
+        self.visiting.push(name.as_str());
+        let cost = self.selection_set(&fragment.node.selection_set.node);
+        self.visiting.pop();
+        self.fragments.insert(name.as_str(), cost);
+        cost
+    }
+
+    /// How many items a field returns per parent: its `first`, the default page for a connection
+    /// without one, and 1 for anything else.
+    fn page_size(&self, arguments: &[(Positioned<Name>, Positioned<Value>)], set: &SelectionSet) -> usize {
+        let first = arguments.iter().find(|(name, _)| name.node == "first").map(|(_, value)| &value.node);
+        let pages = set.items.iter().any(|item| {
+            matches!(&item.node, Selection::Field(f) if f.node.name.node == "edges" || f.node.name.node == "nodes")
+        });
+        let requested = match first {
+            Some(Value::Variable(variable)) => self.variable(variable),
+            Some(value) => integer(value),
+            None if pages => Some(DEFAULT_PAGE_SIZE),
+            None => return 1,
+        };
+        // An out-of-range `first` is refused by the resolver; here it counts as the largest page.
+        requested.unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE) as usize
+    }
+
+    fn variable(&self, name: &Name) -> Option<u64> {
+        if let Some(value) = self.variables.get(name) {
+            return const_integer(value);
+        }
+        let definition = self.operation.variable_definitions.iter().find(|d| d.node.name.node == *name)?;
+        let default = definition.node.default_value.as_ref()?;
+        const_integer(&default.node)
+    }
+}
+
+fn integer(value: &Value) -> Option<u64> {
+    match value {
+        Value::Number(number) => number.as_i64().map(i64::unsigned_abs).or(Some(MAX_PAGE_SIZE)),
+        Value::Null => None,
+        _ => Some(MAX_PAGE_SIZE),
+    }
+}
+
+fn const_integer(value: &ConstValue) -> Option<u64> {
+    match value {
+        ConstValue::Number(number) => number.as_i64().map(i64::unsigned_abs).or(Some(MAX_PAGE_SIZE)),
+        ConstValue::Null => None,
+        _ => Some(MAX_PAGE_SIZE),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn analyse(query: &str, variables: serde_json::Value) -> Result<(), Exceeded> {
+        let document = async_graphql::parser::parse_query(query).expect("parses");
+        check(&document, &Variables::from_json(variables), &Limits::default())
+    }
+
+    fn refused(query: &str) -> Exceeded {
+        analyse(query, serde_json::json!({})).expect_err("over a limit")
+    }
+
+    #[test]
+    fn depth_counts_fields_through_fragments() {
+        let nested = |n: usize| format!("{}{}", "{ a ".repeat(n), "}".repeat(n));
+        assert!(analyse(&nested(12), serde_json::json!({})).is_ok());
+        assert_eq!(refused(&nested(13)), Exceeded { limit: "depth", max: 12, actual: 13 });
+        let through_fragment = format!("{{ a {{ ...F }} }} fragment F on T {}", nested(12));
+        assert_eq!(refused(&through_fragment).actual, 13);
+    }
+
+    #[test]
+    fn page_sizes_multiply() {
+        let query = |first: u32| {
+            format!(
+                "{{ wards(first: 100) {{ edges {{ node {{ groups(first: {first}) {{ edges {{ node {{ households {{ edges {{ node {{ id }} }} }} }} }} }} }} }} }} }}"
+            )
+        };
+        // 100 wards × 5 groups × 20 households (the default page) is about 100 × 5 × 63.
+        assert!(analyse(&query(5), serde_json::json!({})).is_ok());
+        let error = refused(&query(100));
+        assert_eq!(error.limit, "complexity");
+        assert!(error.actual > 100_000);
+        // Three nested lists at their default page size pass.
+        assert!(analyse("{ wards { edges { node { groups { edges { node { households { edges { node { id code } } } } } } } } } }", serde_json::json!({})).is_ok());
+        let by_variable = "query($n: Int) { wards(first: $n) { edges { node { groups(first: 100) { edges { node { households(first: 100) { edges { node { id } } } } } } } } } }";
+        assert!(analyse(by_variable, serde_json::json!({"n": 1})).is_ok());
+        assert_eq!(analyse(by_variable, serde_json::json!({"n": 100})).expect_err("big").limit, "complexity");
+    }
+
+    #[test]
+    fn aliases_and_root_fields_are_counted_per_operation() {
+        let aliased = |n: usize| {
+            format!("{{ me {{ {} }} }}", (0..n).map(|i| format!("a{i}: id")).collect::<Vec<_>>().join(" "))
+        };
+        assert!(analyse(&aliased(30), serde_json::json!({})).is_ok());
+        assert_eq!(refused(&aliased(31)), Exceeded { limit: "aliases", max: 30, actual: 31 });
+        let roots = |n: usize| {
+            format!("{{ {} }}", (0..n).map(|i| format!("a{i}: __typename")).collect::<Vec<_>>().join(" "))
+        };
+        assert_eq!(refused(&roots(21)).limit, "rootFields");
+    }
+
+    #[test]
+    fn fragment_fan_out_is_analysed_in_linear_time() {
+        // Each fragment spreads the next twice: 2^40 fields if expanded naively.
+        let mut query = String::from("{ ...F0 }");
+        for i in 0..40 {
+            query
+                .push_str(&format!(" fragment F{i} on Query {{ a: __typename ...F{n} ...F{n} }}", n = i + 1));
+        }
+        query.push_str(" fragment F40 on Query { __typename }");
+        let error = refused(&query);
+        assert!(matches!(error.limit, "aliases" | "rootFields" | "complexity"));
+    }
+
+    #[test]
+    fn a_fragment_cycle_does_not_loop() {
+        let result = analyse(
+            "{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }",
+            serde_json::json!({}),
+        );
+        assert!(result.is_ok(), "validation refuses the cycle later");
+    }
+}

@@ -1,0 +1,433 @@
+//! `/graphql` over HTTP, after the GraphQL-over-HTTP specification: POST with `application/json`, GET
+//! for queries only, `application/graphql-response+json` when the client accepts it (then request errors
+//! answer 4xx), batches of a bounded size, and Apollo's `persistedQuery` extension.
+//!
+//! Everything that can be refused without the database is refused before authentication: media types,
+//! malformed bodies, unknown persisted hashes, syntax errors and the structural limits.
+
+use std::{collections::HashMap, sync::Arc, time::Instant};
+
+use async_graphql::{ServerError, Variables};
+use axum::{
+    body::Bytes,
+    extract::{Query, State, rejection::BytesRejection},
+    http::{HeaderMap, HeaderValue, Method, StatusCode, header},
+    response::{Html, IntoResponse, Response},
+};
+use serde_json::{Map, Value};
+
+use super::{AppState, ClientAddress, authenticate, reply};
+use crate::{
+    error::AppError,
+    graphql::{RequestContext, limits, persisted::sha256_hex},
+    metrics,
+};
+
+/// The media type the client gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MediaType {
+    /// `application/graphql-response+json`: request errors answer 4xx.
+    GraphqlResponse,
+    /// `application/json`: every well-formed request answers 200 (the legacy behaviour clients expect).
+    Json,
+}
+
+impl MediaType {
+    fn header(self) -> HeaderValue {
+        HeaderValue::from_static(match self {
+            Self::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+            Self::Json => "application/json; charset=utf-8",
+        })
+    }
+}
+
+/// Picks the response media type from `Accept`; `None` when the client accepts neither.
+fn negotiate(headers: &HeaderMap) -> Option<MediaType> {
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return Some(MediaType::Json);
+    };
+    let accepted: Vec<String> = accept
+        .split(',')
+        .filter(|range| !range.split(';').skip(1).any(|p| p.trim().replace(' ', "") == "q=0"))
+        .map(|range| range.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
+        .collect();
+    if accepted.iter().any(|m| m == "application/graphql-response+json") {
+        Some(MediaType::GraphqlResponse)
+    } else if accepted.iter().any(|m| matches!(m.as_str(), "application/json" | "application/*" | "*/*")) {
+        Some(MediaType::Json)
+    } else {
+        None
+    }
+}
+
+/// One operation of the request, before execution.
+struct Operation {
+    request: async_graphql::Request,
+    /// The operation's name for metrics and logs (bounded, see `metrics::operation_label`).
+    label: String,
+    /// Answered without running (parse error, limit, unknown hash).
+    refused: Option<ServerError>,
+}
+
+fn graphql_error(code: &str, message: impl Into<String>, extra: &[(&str, Value)]) -> ServerError {
+    let mut error = ServerError::new(message, None);
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    extensions.set("code", code);
+    for (key, value) in extra {
+        if let Ok(value) = async_graphql::Value::from_json(value.clone()) {
+            extensions.set(*key, value);
+        }
+    }
+    error
+}
+
+/// Reads one request object (`query`, `operationName`, `variables`, `extensions`).
+fn read_params(object: &Map<String, Value>, state: &AppState) -> Result<Operation, String> {
+    let text = |key: &str| match object.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(format!("`{key}` must be a string")),
+    };
+    let query = text("query")?;
+    let operation_name = text("operationName")?;
+    let variables = match object.get("variables") {
+        None | Some(Value::Null) => Variables::default(),
+        Some(value @ Value::Object(_)) => Variables::from_json(value.clone()),
+        Some(_) => return Err("`variables` must be an object".into()),
+    };
+    let hash = match object.get("extensions") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(extensions)) => match extensions.get("persistedQuery") {
+            None | Some(Value::Null) => None,
+            Some(Value::Object(persisted)) => match persisted.get("sha256Hash") {
+                Some(Value::String(hash)) => Some(hash.to_ascii_lowercase()),
+                _ => return Err("`extensions.persistedQuery.sha256Hash` must be a string".into()),
+            },
+            Some(_) => return Err("`extensions.persistedQuery` must be an object".into()),
+        },
+        Some(_) => return Err("`extensions` must be an object".into()),
+    };
+    let mut refused = None;
+    let query = match (query, hash) {
+        (Some(query), Some(hash)) if sha256_hex(&query) != hash => {
+            return Err("`extensions.persistedQuery.sha256Hash` is not the SHA-256 of `query`".into());
+        }
+        (Some(query), _) => query,
+        (None, Some(hash)) => match state.graphql.persisted.get(&hash) {
+            Some(operation) => operation.document.to_string(),
+            None => {
+                refused = Some(graphql_error(
+                    "PERSISTED_QUERY_NOT_FOUND",
+                    "no operation is registered under this sha256Hash",
+                    &[],
+                ));
+                String::new()
+            }
+        },
+        (None, None) => return Err("the request has no `query`".into()),
+    };
+    let mut request = async_graphql::Request::new(query).variables(variables);
+    if let Some(name) = operation_name {
+        request = request.operation_name(name);
+    }
+    Ok(Operation { request, refused, label: metrics::operation_label(None) })
+}
+
+/// Parses and checks an operation, all without the database. A GET may only read.
+fn prepare(operation: &mut Operation, state: &AppState, method: &Method) -> Result<(), Box<Response>> {
+    if operation.refused.is_some() {
+        return Ok(());
+    }
+    let limits = state.graphql.limits;
+    if let Err(exceeded) = limits::check_text(&operation.request.query, &limits) {
+        metrics::refused(exceeded.limit);
+        operation.refused = Some(limits::error(&exceeded));
+        return Ok(());
+    }
+    let variables = operation.request.variables.clone();
+    let operation_name = operation.request.operation_name.clone();
+    let document = match operation.request.parsed_query() {
+        Ok(document) => document,
+        Err(mut error) => {
+            error.extensions.get_or_insert_with(Default::default).set("code", "BAD_USER_INPUT");
+            operation.refused = Some(error);
+            return Ok(());
+        }
+    };
+    let named = operation_name.clone().or_else(|| match document.operations.iter().collect::<Vec<_>>()[..] {
+        [(Some(name), _)] => Some(name.to_string()),
+        _ => None,
+    });
+    operation.label = metrics::operation_label(named.as_deref());
+    if method == Method::GET {
+        let selected = document.operations.iter().find(|(name, _)| match &operation_name {
+            Some(wanted) => name.is_some_and(|n| n.as_str() == wanted),
+            None => true,
+        });
+        if let Some((_, selected)) = selected
+            && selected.node.ty != async_graphql::parser::types::OperationType::Query
+        {
+            metrics::refused("mutation_over_get");
+            let mut response = reply::error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "BAD_USER_INPUT",
+                "only queries may be sent with GET; send mutations with POST",
+                Map::new(),
+            );
+            response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
+            return Err(Box::new(response));
+        }
+    }
+    if let Err(exceeded) = limits::check(document, &variables, &limits) {
+        metrics::refused(exceeded.limit);
+        operation.refused = Some(limits::error(&exceeded));
+    }
+    Ok(())
+}
+
+/// `POST /graphql`.
+pub async fn post(
+    State(state): State<Arc<AppState>>,
+    axum::Extension(client): axum::Extension<ClientAddress>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let Some(media) = negotiate(&headers) else { return not_acceptable() };
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            metrics::refused("bodyBytes");
+            let max = state.graphql.max_body_bytes;
+            return reply::limit_exceeded(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "bodyBytes",
+                max,
+                None,
+                format!("the request body is larger than {max} bytes"),
+            );
+        }
+        Err(_) => return malformed("the request body could not be read"),
+    };
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let mut parts = content_type.split(';').map(|p| p.trim().to_ascii_lowercase());
+    let charset_ok = parts.clone().skip(1).all(|p| !p.starts_with("charset=") || p == "charset=utf-8");
+    if parts.next().as_deref() != Some("application/json") || !charset_ok {
+        metrics::refused("media_type");
+        return reply::bad_request(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "send the request as `Content-Type: application/json` (UTF-8)",
+        );
+    }
+    let Ok(text) = std::str::from_utf8(&body) else {
+        return malformed("the request body is not valid UTF-8");
+    };
+    let json: Value = match serde_json::from_str(text) {
+        Ok(json) => json,
+        Err(err) => return malformed(&format!("the request body is not valid JSON ({err})")),
+    };
+    let (objects, batch) = match json {
+        Value::Object(object) => (vec![object], false),
+        Value::Array(items) => {
+            let max = state.graphql.max_batch;
+            if items.len() > max {
+                metrics::refused("batch");
+                return reply::limit_exceeded(
+                    StatusCode::BAD_REQUEST,
+                    "batch",
+                    max,
+                    Some(items.len()),
+                    format!("a batch may hold at most {max} operations, this one has {}", items.len()),
+                );
+            }
+            let objects: Option<Vec<_>> = items
+                .into_iter()
+                .map(|item| match item {
+                    Value::Object(object) => Some(object),
+                    _ => None,
+                })
+                .collect();
+            match objects {
+                Some(objects) if !objects.is_empty() => (objects, true),
+                _ => return malformed("a batch must be a non-empty array of request objects"),
+            }
+        }
+        _ => return malformed("the request body must be a JSON object"),
+    };
+    let mut operations = Vec::with_capacity(objects.len());
+    for object in &objects {
+        match read_params(object, &state) {
+            Ok(operation) => operations.push(operation),
+            Err(message) => return malformed(&message),
+        }
+    }
+    run(&state, client, &headers, &Method::POST, operations, batch, media).await
+}
+
+/// `GET /graphql`: a query in the URL, or GraphiQL for a browser in development.
+pub async fn get(
+    State(state): State<Arc<AppState>>,
+    axum::Extension(client): axum::Extension<ClientAddress>,
+    headers: HeaderMap,
+    params: Result<Query<HashMap<String, String>>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Ok(Query(params)) = params else { return malformed("the URL's query string is not valid") };
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    if params.is_empty() && wants_html && state.graphql.graphiql {
+        return Html(super::graphiql_page()).into_response();
+    }
+    let Some(media) = negotiate(&headers) else { return not_acceptable() };
+    let mut object = Map::new();
+    for key in ["query", "operationName"] {
+        if let Some(value) = params.get(key) {
+            object.insert(key.into(), Value::String(value.clone()));
+        }
+    }
+    for key in ["variables", "extensions"] {
+        if let Some(value) = params.get(key) {
+            match serde_json::from_str(value) {
+                Ok(value) => object.insert(key.into(), value),
+                Err(_) => return malformed(&format!("`{key}` must be JSON")),
+            };
+        }
+    }
+    let operation = match read_params(&object, &state) {
+        Ok(operation) => operation,
+        Err(message) => return malformed(&message),
+    };
+    run(&state, client, &headers, &Method::GET, vec![operation], false, media).await
+}
+
+async fn run(
+    state: &AppState,
+    client: ClientAddress,
+    headers: &HeaderMap,
+    method: &Method,
+    mut operations: Vec<Operation>,
+    batch: bool,
+    media: MediaType,
+) -> Response {
+    let started = Instant::now();
+    for operation in &mut operations {
+        if let Err(response) = prepare(operation, state, method) {
+            return *response;
+        }
+    }
+    let needs_caller = operations.iter().any(|op| op.refused.is_none());
+    let caller = if needs_caller { Some(authenticate(state, headers).await) } else { None };
+    let mut responses = Vec::with_capacity(operations.len());
+    for operation in operations {
+        let label = operation.label;
+        let response = match (operation.refused, &caller) {
+            (Some(error), _) => async_graphql::Response::from_errors(vec![error]),
+            (None, Some(Err(err))) => {
+                let error = async_graphql::Error::from(err.clone()).into_server_error(Default::default());
+                async_graphql::Response::from_errors(vec![error])
+            }
+            (None, Some(Ok(caller))) => {
+                let context = RequestContext::new(
+                    caller.clone(),
+                    state.db.clone(),
+                    state.auth.clone(),
+                    state.bus.clone(),
+                    client.0,
+                );
+                let mut request = operation.request.data(context);
+                if !state.graphql.introspection {
+                    request = request.disable_introspection();
+                }
+                let mut response = state.schema.execute(request).await;
+                for error in &mut response.errors {
+                    super::label_document_error(error);
+                }
+                response
+            }
+            (None, None) => unreachable_without_caller(),
+        };
+        let outcome = response
+            .errors
+            .first()
+            .and_then(|e| e.extensions.as_ref())
+            .and_then(|e| e.get("code"))
+            .and_then(|code| match code {
+                async_graphql::Value::String(code) => Some(code.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| "ok".into());
+        tracing::Span::current().record("operation", label.as_str());
+        metrics::request(&label, &outcome, started.elapsed().as_secs_f64());
+        tracing::info!(operation = %label, outcome = %outcome, "graphql operation answered");
+        responses.push(response);
+    }
+    respond(responses, batch, media)
+}
+
+/// An operation reaches execution only after authentication; kept total so a refactor cannot panic.
+fn unreachable_without_caller() -> async_graphql::Response {
+    let error = async_graphql::Error::from(AppError::internal("operation ran without a caller"));
+    async_graphql::Response::from_errors(vec![error.into_server_error(Default::default())])
+}
+
+/// The code of a response that is a request error (no data, errors without a path), if it is one.
+fn request_error_code(response: &async_graphql::Response) -> Option<String> {
+    if !matches!(response.data, async_graphql::Value::Null) || response.errors.is_empty() {
+        return None;
+    }
+    if response.errors.iter().any(|e| !e.path.is_empty()) {
+        return None;
+    }
+    let code = response.errors[0].extensions.as_ref().and_then(|e| e.get("code"));
+    Some(match code {
+        Some(async_graphql::Value::String(code)) => code.clone(),
+        _ => "BAD_USER_INPUT".into(),
+    })
+}
+
+fn status_of(response: &async_graphql::Response, media: MediaType) -> StatusCode {
+    let Some(code) = request_error_code(response) else { return StatusCode::OK };
+    match (code.as_str(), media) {
+        ("SERVICE_UNAVAILABLE", _) => StatusCode::SERVICE_UNAVAILABLE,
+        (_, MediaType::Json) => StatusCode::OK,
+        ("UNAUTHENTICATED", _) => StatusCode::UNAUTHORIZED,
+        ("FORBIDDEN" | "PERSISTED_QUERY_REQUIRED", _) => StatusCode::FORBIDDEN,
+        ("PERSISTED_QUERY_NOT_FOUND", _) => StatusCode::NOT_FOUND,
+        ("INTERNAL_SERVER_ERROR", _) => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::BAD_REQUEST,
+    }
+}
+
+fn respond(responses: Vec<async_graphql::Response>, batch: bool, media: MediaType) -> Response {
+    let (status, body) = if batch {
+        let status = if responses.iter().any(|r| status_of(r, media) == StatusCode::SERVICE_UNAVAILABLE) {
+            StatusCode::SERVICE_UNAVAILABLE
+        } else {
+            StatusCode::OK
+        };
+        (status, serde_json::to_string(&responses))
+    } else {
+        let response = responses.into_iter().next().unwrap_or_default();
+        (status_of(&response, media), serde_json::to_string(&response))
+    };
+    let body = body.unwrap_or_else(|_| {
+        r#"{"errors":[{"message":"the answer could not be written","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}"#
+            .into()
+    });
+    let mut response = (status, body).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, media.header());
+    response
+}
+
+fn malformed(message: &str) -> Response {
+    metrics::refused("malformed");
+    reply::bad_request(StatusCode::BAD_REQUEST, message)
+}
+
+fn not_acceptable() -> Response {
+    metrics::refused("not_acceptable");
+    reply::bad_request(
+        StatusCode::NOT_ACCEPTABLE,
+        "accept `application/graphql-response+json` or `application/json`",
+    )
+}
