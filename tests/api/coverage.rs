@@ -61,8 +61,29 @@ pub async fn report(
 ) -> Value {
     let body = report_as(app, Some(&app.admin_token), campaign_id, ward_id, group_id).await;
     assert!(body.get("errors").is_none(), "coverageReport failed: {body:#}");
-    body["data"]["coverageReport"].clone()
+    let report = body["data"]["coverageReport"].clone();
+    // Without `groups` the report is aggregated per ward in the database: it must say the same.
+    let variables = json!({ "campaignId": campaign_id, "wardId": ward_id, "groupId": group_id });
+    let wards_only = app.gql_ok(WARDS_ONLY, variables).await["coverageReport"].clone();
+    let mut with_groups = report.clone();
+    if let Some(object) = with_groups.as_object_mut() {
+        object.remove("groups");
+        object.remove("campaign");
+    }
+    assert_eq!(wards_only, with_groups, "the per-ward aggregate differs from the per-group rows");
+    report
 }
+
+/// The report without group rows (aggregated per ward by the database).
+const WARDS_ONLY: &str = "query($campaignId: ID!, $wardId: ID, $groupId: ID) {
+    coverageReport(campaignId: $campaignId, wardId: $wardId, groupId: $groupId) {
+        totalHouseholds signedHouseholds coverage fullyCovered groupsTotal groupsFullyCovered
+        wards {
+            ward { code }
+            totalHouseholds signedHouseholds coverage fullyCovered groupsTotal groupsFullyCovered
+        }
+    }
+}";
 
 /// `(totalHouseholds, signedHouseholds)` of one group for a campaign, read through `coverageReport`.
 pub async fn group_figures(app: &TestApp, campaign_id: &str, group_id: &str) -> (i64, i64) {
