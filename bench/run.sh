@@ -15,6 +15,8 @@ export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB"
 export PLEDGE_BIND="127.0.0.1:$PORT" PLEDGE_ENV=development PLEDGE_DB_MAX_CONNECTIONS="${BENCH_POOL:-32}"
 export PLEDGE_JWT_SECRET="benchmark-secret-that-is-long-enough-0123456789" RUST_LOG=warn
 export PLEDGE_ADMIN_PASSWORD="bench-password-123"
+# The load comes from one address and one token: the rate limits would refuse it.
+export PLEDGE_RATE_LIMIT_ADDRESS=off PLEDGE_RATE_LIMIT_TOKEN=off PLEDGE_COVERAGE_CHECK_HOURS=0
 
 command -v oha >/dev/null || cargo install oha --locked
 pg_isready -h 127.0.0.1 -p 5432 -q || pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start

@@ -85,14 +85,36 @@ pub async fn by_ids(
 }
 
 /// The ward of a group (unscoped: for callers that already hold something of the group).
+///
+/// A group never changes ward and is never deleted, so the answer is remembered for the process
+/// (bounded: the memory is cleared when it holds `WARD_OF_CACHE` groups); every write announces its
+/// group's ward, and this spares each one a query.
 pub(crate) async fn ward_of(db: &impl ConnectionTrait, group_id: Uuid) -> AppResult<Uuid> {
-    group::Entity::find_by_id(group_id)
+    if let Some(ward_id) = known_wards().get(&group_id) {
+        return Ok(*ward_id);
+    }
+    let ward_id: Uuid = group::Entity::find_by_id(group_id)
         .select_only()
         .column(group::Column::WardId)
         .into_tuple()
         .one(db)
         .await?
-        .ok_or(AppError::NotFound("residential group"))
+        .ok_or(AppError::NotFound("residential group"))?;
+    let mut known = known_wards();
+    if known.len() >= WARD_OF_CACHE {
+        known.clear();
+    }
+    known.insert(group_id, ward_id);
+    Ok(ward_id)
+}
+
+/// Groups whose ward `ward_of` remembers.
+const WARD_OF_CACHE: usize = 100_000;
+
+fn known_wards() -> std::sync::MutexGuard<'static, std::collections::HashMap<Uuid, Uuid>> {
+    static KNOWN: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<Uuid, Uuid>>> =
+        std::sync::LazyLock::new(Default::default);
+    KNOWN.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// For each ward, one page of its groups that the actor may see, in natural code order.

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select, SqlErr, sea_query::Expr,
+    Select, SqlErr, sea_query::Expr,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -28,7 +28,7 @@ use crate::{
         fields::Name,
         household::HouseholdStatus,
     },
-    entities::{campaign, client_mutation, household, pledge, residential_group as group},
+    entities::{campaign, client_mutation, household, pledge},
     error::{AppError, AppResult},
 };
 
@@ -178,17 +178,12 @@ async fn load_known(db: &impl ConnectionTrait, actor: &Actor, items: &[&Parsed])
         .into_iter()
         .map(|h| (h.id, h))
         .collect();
-    let group_ids: Vec<Uuid> = households.values().map(|h| h.group_id).collect();
-    let ward_of_group: HashMap<Uuid, Uuid> = group::Entity::find()
-        .select_only()
-        .column(group::Column::Id)
-        .column(group::Column::WardId)
-        .filter(group::Column::Id.is_in(group_ids))
-        .into_tuple::<(Uuid, Uuid)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
+    let mut ward_of_group: HashMap<Uuid, Uuid> = HashMap::new();
+    for group_id in households.values().map(|h| h.group_id) {
+        if let std::collections::hash_map::Entry::Vacant(entry) = ward_of_group.entry(group_id) {
+            entry.insert(super::group::ward_of(db, group_id).await?);
+        }
+    }
     let campaigns = super::campaign::by_ids(db, actor, &campaign_ids).await?;
     let replayed: Vec<Uuid> = keys.values().map(|k| k.target_id).collect();
     let rows = visible(actor)
