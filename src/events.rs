@@ -46,6 +46,10 @@ impl CoverageBus {
     /// catches up with the next, or by asking `coverageReport`.
     pub async fn publish(&self, events: impl IntoIterator<Item = CoverageEvent>) {
         let mut events: Vec<CoverageEvent> = events.into_iter().collect();
+        // Before the writer's answer goes out: a report asked after it must not come from before it.
+        if !events.is_empty() {
+            crate::service::coverage::moved();
+        }
         events.sort_by_key(|e| (e.campaign_id, e.group_id));
         events.dedup();
         for event in events {
@@ -88,10 +92,13 @@ async fn forward(
 ) -> Result<std::convert::Infallible, sea_orm::sqlx::Error> {
     let mut listener = sea_orm::sqlx::postgres::PgListener::connect_with(pool).await?;
     listener.listen(CHANNEL).await?;
+    // Changes made while the listener was away were not heard: cached figures may be stale.
+    crate::service::coverage::moved();
     loop {
         let notification = listener.recv().await?;
         match serde_json::from_str::<CoverageEvent>(notification.payload()) {
             Ok(event) => {
+                crate::service::coverage::moved();
                 let _ = sender.send(event);
             }
             Err(err) => tracing::warn!(error = %err, "unreadable coverage notification"),

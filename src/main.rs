@@ -55,6 +55,12 @@ enum Command {
         #[arg(long, default_value_t = 0.7)]
         signed: f64,
     },
+    /// List the registered (persisted) operations with the SHA-256 the app sends for each.
+    Operations {
+        /// Where the operations live (PLEDGE_OPERATIONS_DIR in the server).
+        #[arg(long, default_value = "schema/operations")]
+        path: std::path::PathBuf,
+    },
     /// Write the GraphQL schema (SDL) to schema/schema.graphql, or with --check fail when it is stale.
     ExportSchema {
         /// Compare instead of writing; exit 1 when the file differs from the code.
@@ -70,6 +76,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Command::ExportSchema { check, path } = &cli.command {
         return export_schema(*check, path);
+    }
+    if let Command::Operations { path } = &cli.command {
+        return list_operations(path);
     }
     let settings = match Settings::from_env() {
         Ok(settings) => settings,
@@ -138,7 +147,9 @@ async fn run(command: Command, settings: Settings) -> Result<(), String> {
             );
             Ok(())
         }
-        Command::ExportSchema { .. } => unreachable!("handled before the runtime starts"),
+        Command::ExportSchema { .. } | Command::Operations { .. } => {
+            unreachable!("handled before the runtime starts")
+        }
     }
 }
 
@@ -271,6 +282,25 @@ async fn verify_coverage(db: &sea_orm::DatabaseConnection, repair: bool) -> Resu
             Ok(())
         }
         (n, false) => Err(format!("{n} coverage counters differ; run verify-coverage --repair to fix them")),
+    }
+}
+
+fn list_operations(path: &std::path::Path) -> ExitCode {
+    match graphql::persisted::PersistedOperations::load(path) {
+        Ok(operations) if operations.is_empty() => {
+            eprintln!("pledge-api: no *.graphql file in {}", path.display());
+            ExitCode::FAILURE
+        }
+        Ok(operations) => {
+            for operation in operations.iter() {
+                println!("{}  {}", operation.sha256, operation.name);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("pledge-api: cannot read {}: {err}", path.display());
+            ExitCode::FAILURE
+        }
     }
 }
 

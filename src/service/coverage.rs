@@ -286,68 +286,26 @@ pub async fn report(
         }
         groups = groups.filter(group::Column::WardId.eq(campaign_ward));
     }
-    let mut query = groups.into_query();
-    query
-        .clear_selects()
-        .join(
-            JoinType::InnerJoin,
-            ward::Entity,
-            Expr::col((ward::Entity, ward::Column::Id)).equals((group::Entity, group::Column::WardId)),
-        )
-        .join(
-            JoinType::LeftJoin,
-            active::Entity,
-            Expr::col((active::Entity, active::Column::GroupId)).equals((group::Entity, group::Column::Id)),
-        )
-        .join(
-            JoinType::LeftJoin,
-            signed::Entity,
-            Expr::col((signed::Entity, signed::Column::GroupId))
-                .equals((group::Entity, group::Column::Id))
-                .and(Expr::col((signed::Entity, signed::Column::CampaignId)).eq(campaign.id)),
-        );
-    let backend = db.get_database_backend();
-    const TOTAL: &str = "COALESCE(group_coverage.active_households, 0)";
-    const SIGNED: &str = "COALESCE(campaign_group_coverage.signed_households, 0)";
+    if detail == Detail::Wards && ward_id.is_none() && group_id.is_none() && whole_wards(actor) {
+        let figures = super::ward_figures::get(campaign.id, || async {
+            aggregate_wards(db, joined(group::Entity::find(), campaign.id)).await
+        })
+        .await?;
+        let wanted = |ward: &Uuid| {
+            (actor.is_admin() || actor.official_wards().contains(ward))
+                && campaign.ward_id.is_none_or(|w| w == *ward)
+        };
+        let wards: Vec<(Uuid, Totals)> = figures.wards.iter().filter(|(w, _)| wanted(w)).cloned().collect();
+        let totals = Totals::sum(wards.iter().map(|(_, totals)| totals));
+        return Ok(Report { as_of: figures.as_of, totals, campaign, wards, groups: Vec::new() });
+    }
+    let mut query = joined(groups, campaign.id);
     if detail == Detail::Wards {
-        query
-            .expr_as(Expr::col((group::Entity, group::Column::WardId)), Alias::new("ward_id"))
-            .expr_as(Expr::col((ward::Entity, ward::Column::Code)), Alias::new("ward_code"))
-            .expr_as(Expr::cust(format!("CAST(SUM({TOTAL}) AS BIGINT)")), Alias::new("total_households"))
-            .expr_as(Expr::cust(format!("CAST(SUM({SIGNED}) AS BIGINT)")), Alias::new("signed_households"))
-            .expr_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), Alias::new("groups_total"))
-            .expr_as(
-                Expr::cust(format!(
-                    "CAST(SUM(CASE WHEN {TOTAL} > 0 AND {SIGNED} = {TOTAL} THEN 1 ELSE 0 END) AS BIGINT)"
-                )),
-                Alias::new("groups_fully_covered"),
-            )
-            .expr_as(
-                Expr::cust(format!("CAST(SUM(CASE WHEN {TOTAL} > 0 THEN 1 ELSE 0 END) AS BIGINT)")),
-                Alias::new("groups_with_households"),
-            )
-            .group_by_col((group::Entity, group::Column::WardId))
-            .group_by_col((ward::Entity, ward::Column::Code));
-        let rows = WardRow::find_by_statement(backend.build(&query)).all(db).await?;
-        let mut wards: Vec<(Uuid, String, Totals)> = rows
-            .into_iter()
-            .map(|row| {
-                let totals = Totals {
-                    total_households: row.total_households,
-                    signed_households: row.signed_households,
-                    groups_total: row.groups_total,
-                    groups_fully_covered: row.groups_fully_covered,
-                    fully_covered: row.groups_with_households > 0
-                        && row.groups_fully_covered == row.groups_with_households,
-                };
-                (row.ward_id, row.ward_code, totals)
-            })
-            .collect();
-        wards.sort_by(|a, b| a.2.coverage().total_cmp(&b.2.coverage()).then_with(|| a.1.cmp(&b.1)));
-        let totals = Totals::sum(wards.iter().map(|(_, _, totals)| totals));
-        let wards = wards.into_iter().map(|(id, _, totals)| (id, totals)).collect();
+        let wards = aggregate_wards(db, query).await?;
+        let totals = Totals::sum(wards.iter().map(|(_, totals)| totals));
         return Ok(Report { as_of: super::now(), totals, campaign, wards, groups: Vec::new() });
     }
+    let backend = db.get_database_backend();
     query
         .expr_as(Expr::col((group::Entity, group::Column::Id)), Alias::new("group_id"))
         .expr_as(Expr::col((group::Entity, group::Column::WardId)), Alias::new("ward_id"))
@@ -373,6 +331,87 @@ pub async fn report(
     wards.sort_by(|a, b| a.2.coverage().total_cmp(&b.2.coverage()).then_with(|| a.1.cmp(b.1)));
     let wards = wards.into_iter().map(|(id, _, totals)| (id, totals)).collect();
     Ok(Report { as_of: super::now(), totals: Totals::of(rows.iter()), campaign, wards, groups: rows })
+}
+
+/// The caller's scope is made of whole wards (an administrator, or an official who leads no group
+/// elsewhere), so the shared per-ward figures of every ward, filtered, are exactly their report.
+fn whole_wards(actor: &Actor) -> bool {
+    actor.is_admin() || (actor.is_official_anywhere() && actor.leader_group_ids().next().is_none())
+}
+
+const TOTAL: &str = "COALESCE(group_coverage.active_households, 0)";
+const SIGNED: &str = "COALESCE(campaign_group_coverage.signed_households, 0)";
+
+/// `groups` with their ward and both counters of `campaign_id` joined, nothing selected yet.
+fn joined(groups: sea_orm::Select<group::Entity>, campaign_id: Uuid) -> sea_orm::sea_query::SelectStatement {
+    let mut query = groups.into_query();
+    query
+        .clear_selects()
+        .join(
+            JoinType::InnerJoin,
+            ward::Entity,
+            Expr::col((ward::Entity, ward::Column::Id)).equals((group::Entity, group::Column::WardId)),
+        )
+        .join(
+            JoinType::LeftJoin,
+            active::Entity,
+            Expr::col((active::Entity, active::Column::GroupId)).equals((group::Entity, group::Column::Id)),
+        )
+        .join(
+            JoinType::LeftJoin,
+            signed::Entity,
+            Expr::col((signed::Entity, signed::Column::GroupId))
+                .equals((group::Entity, group::Column::Id))
+                .and(Expr::col((signed::Entity, signed::Column::CampaignId)).eq(campaign_id)),
+        );
+    query.to_owned()
+}
+
+/// One aggregated row per ward of `query` (from `joined`), by coverage ascending then ward code.
+async fn aggregate_wards(
+    db: &impl ConnectionTrait,
+    mut query: sea_orm::sea_query::SelectStatement,
+) -> AppResult<Vec<(Uuid, Totals)>> {
+    query
+        .expr_as(Expr::col((group::Entity, group::Column::WardId)), Alias::new("ward_id"))
+        .expr_as(Expr::col((ward::Entity, ward::Column::Code)), Alias::new("ward_code"))
+        .expr_as(Expr::cust(format!("CAST(SUM({TOTAL}) AS BIGINT)")), Alias::new("total_households"))
+        .expr_as(Expr::cust(format!("CAST(SUM({SIGNED}) AS BIGINT)")), Alias::new("signed_households"))
+        .expr_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), Alias::new("groups_total"))
+        .expr_as(
+            Expr::cust(format!(
+                "CAST(SUM(CASE WHEN {TOTAL} > 0 AND {SIGNED} = {TOTAL} THEN 1 ELSE 0 END) AS BIGINT)"
+            )),
+            Alias::new("groups_fully_covered"),
+        )
+        .expr_as(
+            Expr::cust(format!("CAST(SUM(CASE WHEN {TOTAL} > 0 THEN 1 ELSE 0 END) AS BIGINT)")),
+            Alias::new("groups_with_households"),
+        )
+        .group_by_col((group::Entity, group::Column::WardId))
+        .group_by_col((ward::Entity, ward::Column::Code));
+    let rows = WardRow::find_by_statement(db.get_database_backend().build(&query)).all(db).await?;
+    let mut wards: Vec<(Uuid, String, Totals)> = rows
+        .into_iter()
+        .map(|row| {
+            let totals = Totals {
+                total_households: row.total_households,
+                signed_households: row.signed_households,
+                groups_total: row.groups_total,
+                groups_fully_covered: row.groups_fully_covered,
+                fully_covered: row.groups_with_households > 0
+                    && row.groups_fully_covered == row.groups_with_households,
+            };
+            (row.ward_id, row.ward_code, totals)
+        })
+        .collect();
+    wards.sort_by(|a, b| a.2.coverage().total_cmp(&b.2.coverage()).then_with(|| a.1.cmp(&b.1)));
+    Ok(wards.into_iter().map(|(id, _, totals)| (id, totals)).collect())
+}
+
+/// Coverage moved: shared per-ward figures read before now are stale (see `ward_figures`).
+pub fn moved() {
+    super::ward_figures::moved();
 }
 
 /// A counter that differs from the raw rows.
@@ -454,6 +493,7 @@ pub async fn verify(db: &sea_orm::DatabaseConnection, repair: bool) -> AppResult
             super::audit::record(&txn, None, entry).await?;
         }
         txn.commit().await?;
+        moved();
     }
     Ok(drifts)
 }

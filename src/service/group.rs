@@ -182,6 +182,8 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewGroup) -> 
     };
     super::audit::record(&txn, Some(actor.user_id), entry).await?;
     txn.commit().await?;
+    // A new group counts in groupsTotal of every report of its ward.
+    super::coverage::moved();
     Ok(group)
 }
 

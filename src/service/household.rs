@@ -170,6 +170,7 @@ pub async fn create(
     super::changes::record(&txn, EntityType::Household, household.id, group.id, group.ward_id).await?;
     super::coverage::adjust_active(&txn, group.id, 1).await?;
     txn.commit().await?;
+    super::coverage::moved();
     Ok(household)
 }
 
@@ -313,6 +314,7 @@ pub async fn update(
         .await?;
     }
     txn.commit().await?;
+    super::coverage::moved();
     Ok(household)
 }
 

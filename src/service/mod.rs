@@ -13,6 +13,7 @@ pub mod pledge;
 pub mod session;
 pub mod user;
 pub mod ward;
+pub mod ward_figures;
 
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::{

@@ -464,6 +464,7 @@ async fn attempt(
         super::coverage::adjust_signed(&txn, campaign_id, group_id, delta).await?;
     }
     txn.commit().await?;
+    super::coverage::moved();
 
     Ok(answers
         .into_iter()
@@ -527,5 +528,6 @@ pub async fn withdraw(
         super::coverage::adjust_signed(&txn, pledge.campaign_id, pledge.group_id, -1).await?;
     }
     txn.commit().await?;
+    super::coverage::moved();
     Ok(pledge)
 }
