@@ -2,10 +2,11 @@
 //!
 //! `AppError` deliberately does not implement `Display`: async-graphql converts any `Display` type into an
 //! error without extensions, so leaving it out makes our own `From<AppError>` the only way through `?`.
-//! Database and internal errors are logged here and reach the client as a bare `INTERNAL_SERVER_ERROR`.
+//! Database and internal errors are logged here and reach the client as a bare `INTERNAL_SERVER_ERROR`,
+//! except a database that cannot be reached, which is `SERVICE_UNAVAILABLE` (retry shortly; HTTP 503).
 
 use async_graphql::{ErrorExtensionValues, Value};
-use sea_orm::{DbErr, SqlErr};
+use sea_orm::{DbErr, RuntimeErr, SqlErr, sqlx};
 
 /// Everything that can go wrong in a request, by what the client should do about it.
 #[derive(Debug, Clone)]
@@ -35,6 +36,9 @@ pub enum AppError {
         /// Seconds until the next attempt may succeed.
         retry_after_seconds: u64,
     },
+    /// `SERVICE_UNAVAILABLE`: the database cannot be reached (down, refusing connections, pool timed out).
+    /// The client may retry; the detail is logged, never sent.
+    Unavailable(String),
     /// `INTERNAL_SERVER_ERROR`: anything else. The detail is logged, never sent.
     Internal(String),
 }
@@ -64,6 +68,7 @@ impl AppError {
             Self::BadUserInput { .. } => "BAD_USER_INPUT",
             Self::Conflict { .. } => "CONFLICT",
             Self::RateLimited { .. } => "RATE_LIMITED",
+            Self::Unavailable(_) => "SERVICE_UNAVAILABLE",
             Self::Internal(_) => "INTERNAL_SERVER_ERROR",
         }
     }
@@ -77,6 +82,7 @@ impl AppError {
             Self::RateLimited { retry_after_seconds } => {
                 format!("too many attempts; try again in {retry_after_seconds} seconds")
             }
+            Self::Unavailable(_) => "the database is not reachable; try again shortly".to_owned(),
             Self::Internal(_) => "internal server error".to_owned(),
         }
     }
@@ -84,8 +90,10 @@ impl AppError {
 
 impl From<AppError> for async_graphql::Error {
     fn from(err: AppError) -> Self {
-        if let AppError::Internal(detail) = &err {
-            tracing::error!(error = %detail, "internal error");
+        match &err {
+            AppError::Internal(detail) => tracing::error!(error = %detail, "internal error"),
+            AppError::Unavailable(detail) => tracing::warn!(error = %detail, "database unavailable"),
+            _ => {}
         }
         let mut extensions = ErrorExtensionValues::default();
         extensions.set("code", err.code());
@@ -144,6 +152,9 @@ const UNIQUE_CONSTRAINTS: &[UniqueConstraint] = &[
 
 impl From<DbErr> for AppError {
     fn from(err: DbErr) -> Self {
+        if is_unavailable(&err) {
+            return AppError::Unavailable(err.to_string());
+        }
         match err.sql_err() {
             Some(SqlErr::UniqueConstraintViolation(detail)) => {
                 match UNIQUE_CONSTRAINTS.iter().find(|c| {
@@ -165,5 +176,87 @@ impl From<DbErr> for AppError {
     }
 }
 
+/// Whether `err` says the database cannot be reached, rather than that this statement failed: no
+/// connection within the acquire timeout, a closed pool, a broken socket, or PostgreSQL refusing
+/// connections or shutting down. Retrying later can succeed, so the client is told so.
+fn is_unavailable(err: &DbErr) -> bool {
+    match err {
+        DbErr::ConnectionAcquire(_) => true,
+        // sea-orm's own word for a connection that was closed.
+        DbErr::Conn(RuntimeErr::Internal(message)) => message == "Disconnected",
+        DbErr::Conn(RuntimeErr::SqlxError(e))
+        | DbErr::Exec(RuntimeErr::SqlxError(e))
+        | DbErr::Query(RuntimeErr::SqlxError(e)) => is_unreachable(e),
+        _ => false,
+    }
+}
+
+/// The sqlx errors that mean the database is out of reach, whatever statement was running.
+fn is_unreachable(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => {
+            true
+        }
+        // SQLSTATE class 08 (connection exception), 57P01–57P03 (shutting down, crash recovery, cannot
+        // connect now) and 53300 (too many connections).
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            code.starts_with("08") || matches!(code.as_ref(), "57P01" | "57P02" | "57P03" | "53300")
+        }),
+        _ => false,
+    }
+}
+
 /// The result type of services.
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use sea_orm::ConnAcquireErr;
+
+    use super::*;
+
+    fn code_of(err: DbErr) -> &'static str {
+        AppError::from(err).code()
+    }
+
+    #[test]
+    fn a_pool_timeout_is_service_unavailable_without_the_detail() {
+        let err = AppError::from(DbErr::ConnectionAcquire(ConnAcquireErr::Timeout));
+        assert_eq!(err.code(), "SERVICE_UNAVAILABLE");
+        let graphql = async_graphql::Error::from(err);
+        assert_eq!(graphql.message, "the database is not reachable; try again shortly");
+        let code = graphql.extensions.as_ref().and_then(|e| e.get("code")).cloned();
+        assert_eq!(code, Some(Value::from("SERVICE_UNAVAILABLE")));
+    }
+
+    #[test]
+    fn lost_connections_and_closed_pools_are_service_unavailable() {
+        let sqlx_err = |e: sqlx::Error| RuntimeErr::SqlxError(Arc::new(e));
+        let reset = || sqlx::Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionReset));
+        for err in [
+            DbErr::ConnectionAcquire(ConnAcquireErr::ConnectionClosed),
+            DbErr::Conn(sqlx_err(sqlx::Error::PoolTimedOut)),
+            DbErr::Conn(sqlx_err(sqlx::Error::PoolClosed)),
+            DbErr::Conn(RuntimeErr::Internal("Disconnected".into())),
+            DbErr::Query(sqlx_err(reset())),
+            DbErr::Exec(sqlx_err(reset())),
+        ] {
+            assert_eq!(code_of(err.clone()), "SERVICE_UNAVAILABLE", "{err:?}");
+        }
+    }
+
+    #[test]
+    fn other_database_errors_stay_internal() {
+        let sqlx_err = |e: sqlx::Error| RuntimeErr::SqlxError(Arc::new(e));
+        for err in [
+            DbErr::Custom("boom".into()),
+            DbErr::Query(sqlx_err(sqlx::Error::RowNotFound)),
+            DbErr::Exec(sqlx_err(sqlx::Error::Protocol("unexpected message".into()))),
+            DbErr::Conn(RuntimeErr::Internal("Dropping a locked Transaction".into())),
+        ] {
+            assert_eq!(code_of(err.clone()), "INTERNAL_SERVER_ERROR", "{err:?}");
+        }
+    }
+}

@@ -18,6 +18,12 @@ use crate::{
     http,
 };
 
+/// How long a request waits for a database connection before it answers `SERVICE_UNAVAILABLE`. Short, so
+/// that while the database is away requests fail fast instead of piling up until the request timeout;
+/// sqlx keeps retrying a refused connection within it, so a database that is just restarting still
+/// gets through.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
+
 /// Opens the database pool for `url`, creating the folder of a SQLite file first.
 pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
     let in_memory = url.contains(":memory:") || url.contains("mode=memory");
@@ -25,10 +31,7 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
         create_sqlite_folder(url)?;
     }
     let mut options = ConnectOptions::new(url.to_owned());
-    options
-        .sqlx_logging(false)
-        .connect_timeout(Duration::from_secs(5))
-        .acquire_timeout(Duration::from_secs(5));
+    options.sqlx_logging(false).connect_timeout(ACQUIRE_TIMEOUT).acquire_timeout(ACQUIRE_TIMEOUT);
     if in_memory {
         // Every connection to an in-memory SQLite database is a database of its own: keep exactly one.
         options.max_connections(1).min_connections(1).idle_timeout(None).max_lifetime(None);

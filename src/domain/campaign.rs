@@ -90,7 +90,7 @@ stored_as!(GoodDeedCategory {
 /// The default window of a year's campaign: 1 November of the year before to 31 October, the
 /// residential-area evaluation period of Circular 124/2021/TT-BCA.
 pub fn default_window(year: i32) -> Option<(NaiveDate, NaiveDate)> {
-    Some((NaiveDate::from_ymd_opt(year - 1, 11, 1)?, NaiveDate::from_ymd_opt(year, 10, 31)?))
+    Some((NaiveDate::from_ymd_opt(year.checked_sub(1)?, 11, 1)?, NaiveDate::from_ymd_opt(year, 10, 31)?))
 }
 
 /// Today's date in Vietnam (Asia/Ho_Chi_Minh is UTC+7 all year, without daylight saving).
@@ -135,5 +135,127 @@ mod tests {
         assert!(parse_date("28/02/2023").is_err());
         assert_eq!(CampaignStatus::from_db("OPEN"), Some(CampaignStatus::Open));
         assert_eq!(GoodDeedCategory::Patrol.as_db(), "PATROL");
+    }
+}
+
+/// Properties over hostile input: date parsing never panics and gives back a canonical ISO date that
+/// parses to itself; the default window is a year long for every year; stored names round-trip and
+/// nothing else reads as a status or category.
+#[cfg(test)]
+mod properties {
+    use chrono::{Duration, TimeZone};
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::domain::strategies::{hostile_text, padding};
+
+    const CATEGORIES: [GoodDeedCategory; 9] = [
+        GoodDeedCategory::CrimeReport,
+        GoodDeedCategory::FirePrevention,
+        GoodDeedCategory::LostPropertyReturned,
+        GoodDeedCategory::DisputeMediation,
+        GoodDeedCategory::ReintegrationSupport,
+        GoodDeedCategory::TrafficSafety,
+        GoodDeedCategory::Patrol,
+        GoodDeedCategory::DrugPrevention,
+        GoodDeedCategory::Other,
+    ];
+
+    /// Text that looks like a date, or nearly.
+    fn date_like() -> impl Strategy<Value = String> {
+        prop_oneof![
+            hostile_text(),
+            "[+-]?[0-9]{1,6}-[0-9]{1,3}-[0-9]{1,3}",
+            (any::<i32>(), any::<u32>(), any::<u32>()).prop_map(|(y, m, d)| format!("{y}-{m}-{d}")),
+            "[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9:]{0,8}Z?",
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn a_parsed_date_is_in_range_and_parses_to_itself(input in date_like()) {
+            match parse_date(&input) {
+                Ok(date) => {
+                    prop_assert!((1900..=2200).contains(&date.year()), "{:?} gave {}", input, date);
+                    let canonical = date.to_string();
+                    prop_assert_eq!(canonical.len(), 10);
+                    prop_assert_eq!(parse_date(&canonical), Ok(date), "idempotent");
+                }
+                Err(message) => prop_assert!(message.contains("YYYY-MM-DD")),
+            }
+        }
+
+        #[test]
+        fn every_real_date_from_1900_to_2200_is_accepted(
+            days in 0..(NaiveDate::from_ymd_opt(2200, 12, 31).expect("date") - NaiveDate::from_ymd_opt(1900, 1, 1).expect("date")).num_days(),
+            before in padding(),
+            after in padding(),
+        ) {
+            let date = NaiveDate::from_ymd_opt(1900, 1, 1).expect("date") + Duration::days(days);
+            prop_assert_eq!(parse_date(&format!("{before}{date}{after}")), Ok(date));
+        }
+
+        #[test]
+        fn dates_outside_1900_to_2200_or_the_calendar_are_refused(year in prop_oneof![0..1900i32, 2201..10_000i32], month in 13..100u32, day in 32..100u32) {
+            for text in [format!("{year:04}-06-15"), format!("2023-{month:02}-01"), format!("2023-01-{day:02}")] {
+                prop_assert!(parse_date(&text).is_err(), "{}", text);
+            }
+        }
+
+        #[test]
+        fn the_default_window_never_panics_and_runs_a_year_to_31_october(
+            year in prop_oneof![any::<i32>(), Just(i32::MIN), Just(i32::MAX), -300_000..300_000i32],
+        ) {
+            if let Some((start, end)) = default_window(year) {
+                prop_assert_eq!((start.year(), start.month(), start.day()), (year - 1, 11, 1));
+                prop_assert_eq!((end.year(), end.month(), end.day()), (year, 10, 31));
+                prop_assert!(matches!((end - start).num_days(), 364 | 365));
+            } else {
+                prop_assert!(
+                    NaiveDate::from_ymd_opt(year, 10, 31).is_none()
+                        || year.checked_sub(1).and_then(|y| NaiveDate::from_ymd_opt(y, 11, 1)).is_none()
+                );
+            }
+        }
+
+        #[test]
+        fn vietnam_is_seven_hours_ahead_of_utc(seconds in -8_000_000_000i64..8_000_000_000i64) {
+            let now = Utc.timestamp_opt(seconds, 0).single().expect("time");
+            prop_assert_eq!(local_today(now), (now + Duration::hours(7)).date_naive());
+        }
+
+        #[test]
+        fn stored_names_round_trip_and_nothing_else_reads_as_one(input in hostile_text()) {
+            for category in CATEGORIES {
+                prop_assert_eq!(GoodDeedCategory::from_db(category.as_db()), Some(category));
+            }
+            for status in [CampaignStatus::Draft, CampaignStatus::Open, CampaignStatus::Closed] {
+                prop_assert_eq!(CampaignStatus::from_db(status.as_db()), Some(status));
+            }
+            for status in [PledgeStatus::Signed, PledgeStatus::Withdrawn] {
+                prop_assert_eq!(PledgeStatus::from_db(status.as_db()), Some(status));
+            }
+            for status in [GoodDeedStatus::Reported, GoodDeedStatus::Verified, GoodDeedStatus::Rejected] {
+                prop_assert_eq!(GoodDeedStatus::from_db(status.as_db()), Some(status));
+            }
+            let known = CATEGORIES.iter().any(|c| c.as_db() == input);
+            prop_assert_eq!(GoodDeedCategory::from_db(&input).is_some(), known);
+            // Case and padding matter: the names are exact.
+            prop_assert!(GoodDeedCategory::from_db(&input.to_lowercase()).is_none());
+            let padded = format!(" {input}");
+            prop_assert!(CampaignStatus::from_db(&padded).is_none());
+            prop_assert_eq!(PledgeStatus::from_db(&input).is_some(), input == "SIGNED" || input == "WITHDRAWN");
+            prop_assert_eq!(
+                GoodDeedStatus::from_db(&input).is_some(),
+                ["REPORTED", "VERIFIED", "REJECTED"].contains(&input.as_str())
+            );
+        }
+
+        #[test]
+        fn every_category_name_is_screaming_case(index in 0..9usize) {
+            let name = CATEGORIES[index].as_db();
+            prop_assert!(name.chars().all(|c| c.is_ascii_uppercase() || c == '_'));
+            prop_assert!(GoodDeedCategory::from_db(&name.to_lowercase()).is_none());
+        }
     }
 }

@@ -31,3 +31,25 @@ impl HouseholdStatus {
         }
     }
 }
+
+/// Properties: the stored names round-trip, and no other text reads as a status.
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::domain::strategies::hostile_text;
+
+    proptest! {
+        #[test]
+        fn only_the_three_stored_names_read_as_a_status(input in hostile_text()) {
+            for status in [HouseholdStatus::Active, HouseholdStatus::MovedOut, HouseholdStatus::Dissolved] {
+                prop_assert_eq!(HouseholdStatus::from_db(status.as_db()), Some(status));
+            }
+            let known = ["ACTIVE", "MOVED_OUT", "DISSOLVED"].contains(&input.as_str());
+            prop_assert_eq!(HouseholdStatus::from_db(&input).is_some(), known);
+            let padded = format!("{input} ");
+            prop_assert!(HouseholdStatus::from_db(&padded).is_none());
+        }
+    }
+}

@@ -6,3 +6,6 @@ pub mod fields;
 pub mod household;
 pub mod phone;
 pub mod text;
+
+#[cfg(test)]
+mod strategies;

@@ -102,3 +102,89 @@ mod tests {
         assert_eq!(escape_like("50%_a\\"), "50\\%\\_a\\\\");
     }
 }
+
+/// Properties over hostile input: folding never panics, is idempotent and yields a canonical key (no
+/// combining marks, single inner spaces, no `đ`); natural keys order numbers by value; LIKE escaping
+/// round-trips.
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::domain::strategies::{hostile_text, visible_text};
+
+    /// Undoes `escape_like`.
+    fn unescape_like(escaped: &str) -> Option<String> {
+        let mut text = String::with_capacity(escaped.len());
+        let mut chars = escaped.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                let next = chars.next()?;
+                if !matches!(next, '%' | '_' | '\\') {
+                    return None;
+                }
+                text.push(next);
+            } else if matches!(c, '%' | '_') {
+                return None;
+            } else {
+                text.push(c);
+            }
+        }
+        Some(text)
+    }
+
+    proptest! {
+        #[test]
+        fn folding_is_idempotent_and_canonical(input in hostile_text()) {
+            let folded = fold(&input);
+            prop_assert_eq!(fold(&folded), folded.clone(), "fold(fold(x)) == fold(x) for {:?}", input);
+            prop_assert!(!folded.starts_with(' ') && !folded.ends_with(' '));
+            prop_assert!(!folded.contains("  "));
+            prop_assert!(!folded.chars().any(|c| c.is_whitespace() && c != ' '), "{:?}", folded);
+            prop_assert!(!folded.chars().any(unicode_normalization::char::is_combining_mark), "{:?}", folded);
+            prop_assert!(!folded.contains(['đ', 'Đ']));
+        }
+
+        #[test]
+        fn folding_ignores_the_unicode_normal_form(input in hostile_text()) {
+            let composed: String = input.nfc().collect();
+            let decomposed: String = input.nfd().collect();
+            prop_assert_eq!(fold(&composed), fold(&decomposed));
+        }
+
+        #[test]
+        fn folding_ascii_is_lower_casing_and_collapsing_spaces(input in "[ -~\t\n]{0,60}") {
+            let expected = input.split_whitespace().collect::<Vec<_>>().join(" ").to_ascii_lowercase();
+            prop_assert_eq!(fold(&input), expected);
+        }
+
+        #[test]
+        fn natural_keys_are_idempotent_and_order_numbers_by_value(
+            input in hostile_text(),
+            a in 0..999_999_999_999u64,
+            b in 0..999_999_999_999u64,
+            prefix in "[a-zA-Z]{0,3}",
+        ) {
+            let key = natural_sort_key(&input);
+            prop_assert_eq!(natural_sort_key(&key), key);
+            let (ka, kb) = (natural_sort_key(&format!("{prefix}{a}")), natural_sort_key(&format!("{prefix}{b}")));
+            prop_assert_eq!(ka.cmp(&kb), a.cmp(&b), "{}{} vs {}{}", prefix, a, prefix, b);
+            // Leading zeros and case do not matter.
+            prop_assert_eq!(natural_sort_key(&format!("{}00{a}", prefix.to_uppercase())), ka);
+        }
+
+        #[test]
+        fn a_code_sorts_before_its_own_extensions(code in visible_text(1, 20, false), suffix in "[a-z]{1,3}") {
+            let extended = format!("{code}{suffix}");
+            prop_assert!(natural_sort_key(&code) < natural_sort_key(&extended), "{:?}", extended);
+        }
+
+        #[test]
+        fn like_escaping_round_trips_and_leaves_no_bare_wildcard(input in hostile_text()) {
+            let escaped = escape_like(&input);
+            prop_assert_eq!(unescape_like(&escaped), Some(input.clone()));
+            let specials = input.chars().filter(|c| matches!(c, '%' | '_' | '\\')).count();
+            prop_assert_eq!(escaped.chars().count(), input.chars().count() + specials);
+        }
+    }
+}

@@ -1,14 +1,15 @@
 //! A schema extension that holds every operation, over HTTP and over WebSocket alike, to the request
-//! limits and, when the setting is on, holds group leaders to the registered (persisted) operations.
+//! limits, refuses introspection when it is switched off, and, when the setting is on, holds group
+//! leaders to the registered (persisted) operations.
 //! The HTTP handler runs the same limit checks earlier, before authentication; subscriptions arrive
 //! only through here.
 
-use std::sync::Arc;
+use std::{collections::HashSet, sync::Arc};
 
 use async_graphql::{
-    ServerError, ServerResult, Variables,
+    Name, ServerError, ServerResult, Variables,
     extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery},
-    parser::types::ExecutableDocument,
+    parser::types::{ExecutableDocument, Selection, SelectionSet},
 };
 
 use super::{RequestContext, limits, persisted::PersistedOperations};
@@ -23,6 +24,9 @@ pub struct Guard {
     pub persisted: Arc<PersistedOperations>,
     /// Group leaders may run registered operations only.
     pub leaders_persisted_only: bool,
+    /// `__schema` and `__type` are answered. When off they are refused with an error: async-graphql's
+    /// own switch only answers them with `null`, and is set per HTTP request, not for WebSocket ones.
+    pub introspection: bool,
 }
 
 impl ExtensionFactory for Guard {
@@ -61,6 +65,91 @@ impl Extension for Guard {
         limits::check_text(query, &self.limits).map_err(|exceeded| limits::error(&exceeded))?;
         let document = next.run(ctx, query, variables).await?;
         limits::check(&document, variables, &self.limits).map_err(|exceeded| limits::error(&exceeded))?;
+        if let Some(name) = text_with_nul(&document, variables) {
+            metrics::refused("nul_character");
+            let mut error = ServerError::new("text may not contain the NUL character (U+0000)", None);
+            let extensions = error.extensions.get_or_insert_with(Default::default);
+            extensions.set("code", "BAD_USER_INPUT");
+            extensions.set("field", name);
+            return Err(error);
+        }
+        if !self.introspection && introspects(&document) {
+            metrics::refused("introspection");
+            let mut error = ServerError::new("introspection is switched off on this server", None);
+            error.extensions.get_or_insert_with(Default::default).set("code", "BAD_USER_INPUT");
+            return Err(error);
+        }
         Ok(document)
     }
+}
+
+/// The variable or argument whose text holds U+0000, which no field accepts and PostgreSQL cannot store.
+fn text_with_nul(document: &ExecutableDocument, variables: &Variables) -> Option<String> {
+    fn const_has_nul(value: &async_graphql::Value) -> bool {
+        match value {
+            async_graphql::Value::String(text) => text.contains('\0'),
+            async_graphql::Value::List(items) => items.iter().any(const_has_nul),
+            async_graphql::Value::Object(fields) => {
+                fields.iter().any(|(key, value)| key.contains('\0') || const_has_nul(value))
+            }
+            _ => false,
+        }
+    }
+    fn has_nul(value: &async_graphql_value::Value) -> bool {
+        use async_graphql_value::Value;
+        match value {
+            Value::String(text) => text.contains('\0'),
+            Value::List(items) => items.iter().any(has_nul),
+            Value::Object(fields) => fields.values().any(has_nul),
+            _ => false,
+        }
+    }
+    fn in_set(set: &SelectionSet) -> Option<String> {
+        set.items.iter().find_map(|item| match &item.node {
+            Selection::Field(field) => field
+                .node
+                .arguments
+                .iter()
+                .find(|(_, value)| has_nul(&value.node))
+                .map(|(name, _)| name.node.to_string())
+                .or_else(|| in_set(&field.node.selection_set.node)),
+            Selection::InlineFragment(inline) => in_set(&inline.node.selection_set.node),
+            Selection::FragmentSpread(_) => None,
+        })
+    }
+    if let Some((name, _)) = variables.iter().find(|(_, value)| const_has_nul(value)) {
+        return Some(name.to_string());
+    }
+    document.operations.iter().find_map(|(_, operation)| in_set(&operation.node.selection_set.node)).or_else(
+        || document.fragments.values().find_map(|fragment| in_set(&fragment.node.selection_set.node)),
+    )
+}
+
+/// Whether `document` asks for the schema (`__schema` or `__type`; `__typename` is no introspection).
+/// Each fragment is read once; recursion is bounded by the bracket nesting `limits::check_text` allows.
+fn introspects(document: &ExecutableDocument) -> bool {
+    fn selects(document: &ExecutableDocument, set: &SelectionSet, seen: &mut HashSet<Name>) -> bool {
+        set.items.iter().any(|item| match &item.node {
+            Selection::Field(field) => {
+                let name = field.node.name.node.as_str();
+                name == "__schema"
+                    || name == "__type"
+                    || selects(document, &field.node.selection_set.node, seen)
+            }
+            Selection::InlineFragment(inline) => selects(document, &inline.node.selection_set.node, seen),
+            Selection::FragmentSpread(spread) => {
+                let name = &spread.node.fragment_name.node;
+                seen.insert(name.clone())
+                    && document
+                        .fragments
+                        .get(name)
+                        .is_some_and(|fragment| selects(document, &fragment.node.selection_set.node, seen))
+            }
+        })
+    }
+    let mut seen = HashSet::new();
+    document
+        .operations
+        .iter()
+        .any(|(_, operation)| selects(document, &operation.node.selection_set.node, &mut seen))
 }

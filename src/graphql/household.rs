@@ -114,7 +114,8 @@ impl Household {
 #[derive(InputObject, Default)]
 pub struct HouseholdFilterInput {
     /// A phrase to find in the head's name, the code or the address; case and diacritics are ignored
-    /// ("tran thi" finds "Trần Thị Hoa" and "TRẦN THỊ MAI").
+    /// ("tran thi" finds "Trần Thị Hoa" and "TRẦN THỊ MAI"). At most 200 characters.
+    #[graphql(validator(max_length = 200))]
     pub search: Option<String>,
     /// Only households with this status.
     pub status: Option<HouseholdStatus>,

@@ -1,12 +1,16 @@
 //! Structural limits checked on the parsed document before authentication or any resolver runs
 //! (DESIGN.md §7): depth, aliases, root fields and complexity.
 //!
+//! Selection sets nest at most `MAX_TEXT_NESTING` deep, a fragment spread counting like the selection
+//! set it stands for: that is checked first, without recursion along chains of fragments, so the
+//! analysis after it (which recurses once per spread) never runs deeper than that.
+//!
 //! Complexity counts one per field; a field that pages (it has a `first` argument, or selects `edges` or
 //! `nodes`) multiplies the cost of what it selects by its page size, so `wards(first: 100) { groups(first:
 //! 100) { … } }` costs what it would read. Fragments are analysed once each and reused, so a document of
 //! fragments that spread each other many times costs linear time here, never exponential.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use async_graphql::{
     Name, Positioned, Variables,
@@ -79,7 +83,12 @@ struct Analyser<'a> {
 
 /// Checks every operation of `document`; the first limit exceeded is returned.
 pub fn check(document: &ExecutableDocument, variables: &Variables, limits: &Limits) -> Result<(), Exceeded> {
+    let fragments = fragment_nesting(document);
     for (_, operation) in document.operations.iter() {
+        let nesting = Nesting::of(&operation.node.selection_set.node).through(&fragments);
+        if nesting > MAX_TEXT_NESTING {
+            return Err(Exceeded { limit: "nesting", max: MAX_TEXT_NESTING, actual: nesting });
+        }
         let mut analyser = Analyser {
             document,
             variables,
@@ -103,42 +112,121 @@ pub fn check(document: &ExecutableDocument, variables: &Variables, limits: &Limi
     Ok(())
 }
 
+/// How deep the selection sets of one selection set nest by themselves (it counts 1), and where it
+/// spreads fragments: at which of its depths, and which.
+struct Nesting<'a> {
+    own: usize,
+    spreads: Vec<(usize, &'a Name)>,
+}
+
+impl<'a> Nesting<'a> {
+    /// Walks `set`; recursion here is bounded by the bracket nesting `check_text` allows.
+    fn of(set: &'a SelectionSet) -> Self {
+        fn walk<'a>(set: &'a SelectionSet, depth: usize, nesting: &mut Nesting<'a>) {
+            nesting.own = nesting.own.max(depth);
+            for item in &set.items {
+                match &item.node {
+                    Selection::Field(field) if field.node.selection_set.node.items.is_empty() => {}
+                    Selection::Field(field) => walk(&field.node.selection_set.node, depth + 1, nesting),
+                    Selection::InlineFragment(inline) => {
+                        walk(&inline.node.selection_set.node, depth + 1, nesting)
+                    }
+                    Selection::FragmentSpread(spread) => {
+                        nesting.spreads.push((depth, &spread.node.fragment_name.node))
+                    }
+                }
+            }
+        }
+        let mut nesting = Self { own: 0, spreads: Vec::new() };
+        walk(set, 1, &mut nesting);
+        nesting
+    }
+
+    /// The whole nesting, given that of each fragment (an unknown fragment counts 0).
+    fn through(&self, fragments: &HashMap<&Name, usize>) -> usize {
+        self.spreads
+            .iter()
+            .map(|(depth, name)| depth.saturating_add(fragments.get(name).copied().unwrap_or(0)))
+            .fold(self.own, usize::max)
+    }
+}
+
+/// The nesting of every fragment of `document`, spreads included, computed with a stack of our own
+/// rather than recursion: a chain of thousands of fragments, each spreading the next, is a small
+/// document. A cycle counts as ending where it closes (validation refuses it later).
+fn fragment_nesting(document: &ExecutableDocument) -> HashMap<&Name, usize> {
+    let own: HashMap<&Name, Nesting<'_>> =
+        document.fragments.iter().map(|(name, f)| (name, Nesting::of(&f.node.selection_set.node))).collect();
+    let mut done: HashMap<&Name, usize> = HashMap::new();
+    let mut open: HashSet<&Name> = HashSet::new();
+    for start in own.keys() {
+        if done.contains_key(start) {
+            continue;
+        }
+        let mut stack = vec![(*start, 0usize)];
+        open.insert(start);
+        while let Some((name, next)) = stack.last_mut() {
+            let nesting = &own[*name];
+            if let Some((_, spread)) = nesting.spreads.get(*next) {
+                *next += 1;
+                if own.contains_key(spread) && !done.contains_key(spread) && open.insert(spread) {
+                    stack.push((spread, 0));
+                }
+            } else {
+                let name = *name;
+                done.insert(name, nesting.through(&done));
+                open.remove(name);
+                stack.pop();
+            }
+        }
+    }
+    done
+}
+
 /// Deepest nesting of brackets the parser is given: it recurses on each, so a document of a million `[`
 /// would exhaust the stack before any other check could see it.
 pub const MAX_TEXT_NESTING: usize = 64;
 
 /// Checks the raw text before parsing: brackets (`{`, `[`, `(`) outside strings and comments nest at
-/// most `MAX_TEXT_NESTING` deep.
+/// most `MAX_TEXT_NESTING` deep. Strings are skipped as the lexer reads them: a block string (`"""…"""`,
+/// where only `\"""` escapes) may hold lone quotes, and a string ends at a line feed at the latest;
+/// reading a block string as three short strings would hide every bracket after a lone quote in it.
+/// Every character that matters is ASCII, so the bytes are read.
 pub fn check_text(query: &str, _limits: &Limits) -> Result<(), Exceeded> {
-    let (mut depth, mut deepest) = (0usize, 0usize);
-    let mut chars = query.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '#' => {
-                for c in chars.by_ref() {
-                    if c == '\n' || c == '\r' {
-                        break;
-                    }
+    let text = query.as_bytes();
+    let starts = |i: usize, pattern: &[u8]| text.get(i..i + pattern.len()) == Some(pattern);
+    let (mut i, mut depth, mut deepest) = (0usize, 0usize, 0usize);
+    while i < text.len() {
+        match text[i] {
+            b'#' => {
+                while i < text.len() && !matches!(text[i], b'\n' | b'\r') {
+                    i += 1;
                 }
             }
-            '"' => {
-                // Block strings hold no escapes; other strings may escape a quote.
-                let mut escaped = false;
-                for c in chars.by_ref() {
-                    match c {
-                        '\\' if !escaped => escaped = true,
-                        '"' if !escaped => break,
-                        _ => escaped = false,
-                    }
+            b'"' if starts(i, b"\"\"\"") => {
+                i += 3;
+                while i < text.len() && !starts(i, b"\"\"\"") {
+                    i += if starts(i, b"\\\"\"\"") { 4 } else { 1 };
+                }
+                // Past the closing quotes (the last one with the step below).
+                i += 2;
+            }
+            b'"' => {
+                i += 1;
+                // A lone `\r` is no string character for the lexer, which then fails there; reading
+                // on to the next quote or line feed never counts fewer brackets than it would parse.
+                while i < text.len() && !matches!(text[i], b'"' | b'\n') {
+                    i += if text[i] == b'\\' { 2 } else { 1 };
                 }
             }
-            '{' | '[' | '(' => {
+            b'{' | b'[' | b'(' => {
                 depth += 1;
                 deepest = deepest.max(depth);
             }
-            '}' | ']' | ')' => depth = depth.saturating_sub(1),
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
             _ => {}
         }
+        i += 1;
     }
     if deepest > MAX_TEXT_NESTING {
         return Err(Exceeded { limit: "nesting", max: MAX_TEXT_NESTING, actual: deepest });
@@ -338,6 +426,42 @@ mod tests {
         query.push_str(" fragment F40 on Query { __typename }");
         let error = refused(&query);
         assert!(matches!(error.limit, "aliases" | "rootFields" | "complexity"));
+    }
+
+    #[test]
+    fn a_long_chain_of_fragments_is_refused_without_recursing_along_it() {
+        let chain = |n: usize| {
+            let fragments: String =
+                (0..n).map(|i| format!("fragment f{i} on Query {{ ...f{} }}\n", i + 1)).collect();
+            format!("{{ ...f0 }}\n{fragments}fragment f{n} on Query {{ __typename }}")
+        };
+        // The operation's set (1) holds f0's (2) … f61's holds f62's (64), which holds a field.
+        assert!(analyse(&chain(62), serde_json::json!({})).is_ok());
+        assert_eq!(refused(&chain(63)), Exceeded { limit: "nesting", max: 64, actual: 65 });
+        assert_eq!(refused(&chain(20_000)).actual, 20_002);
+    }
+
+    #[test]
+    fn nesting_counts_inline_fragments_and_spreads_inside_fields() {
+        let inline = |n: usize| format!("{{ {}__typename{} }}", "... { ".repeat(n), " }".repeat(n));
+        assert!(analyse(&inline(63), serde_json::json!({})).is_ok());
+        assert_eq!(refused(&inline(64)).actual, 65);
+        let deep =
+            format!("{{ a {{ ...F }} }} fragment F on T {{ {}x{} }}", "... { ".repeat(62), " }".repeat(62));
+        assert_eq!(refused(&deep), Exceeded { limit: "nesting", max: 64, actual: 65 });
+    }
+
+    #[test]
+    fn brackets_after_a_block_string_with_a_lone_quote_are_counted() {
+        let hidden =
+            |n: usize| format!("{{ a(b: \"\"\"x\"y\"\"\", c: {}{}) }}", "[".repeat(n), "]".repeat(n));
+        assert!(check_text(&hidden(62), &Limits::default()).is_ok());
+        assert_eq!(check_text(&hidden(63), &Limits::default()).expect_err("deep").actual, 65);
+        let escaped = format!("{{ a(b: \"\"\" \\\"\"\" [[[ \"\"\", c: {}) }}", "[".repeat(70));
+        assert_eq!(check_text(&escaped, &Limits::default()).expect_err("deep").actual, 72);
+        let open_string = format!("{{ a(b: \"x\n{}) }}", "[".repeat(70));
+        assert_eq!(check_text(&open_string, &Limits::default()).expect_err("deep").actual, 72);
+        assert!(check_text("{ a(b: \"[[[\\\"[[[\") } # [[[", &Limits::default()).is_ok());
     }
 
     #[test]

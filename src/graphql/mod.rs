@@ -65,7 +65,8 @@ pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRo
 
 /// The schema served: the roots, the request guard, and "did you mean" hints only when allowed.
 pub fn schema(guard: guard::Guard, suggestions: bool) -> AppSchema {
-    let builder = schema_builder().extension(guard);
+    // async-graphql's own nesting limit (32 by default) set to ours, so a refusal is always LIMIT_EXCEEDED.
+    let builder = schema_builder().extension(guard).limit_recursive_depth(limits::MAX_TEXT_NESTING);
     if suggestions { builder.finish() } else { builder.disable_suggestions().finish() }
 }
 

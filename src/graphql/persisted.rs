@@ -4,7 +4,8 @@
 //!
 //! Each `*.graphql` file under the operations folder (default `schema/operations/`) is one document.
 //! Its hash is the lowercase hex SHA-256 of the file's text with surrounding whitespace trimmed, which
-//! is the text the app must send when it sends the document in full.
+//! is the text the app must send when it sends the document in full (whitespace around it aside: an
+//! app that sends the file as it is, final newline included, sends the same document).
 
 use std::{collections::BTreeMap, path::Path, sync::Arc};
 
@@ -65,8 +66,9 @@ impl PersistedOperations {
         self.by_hash.get(&sha256.to_ascii_lowercase())
     }
 
-    /// Whether `document` is, byte for byte, a registered one.
+    /// Whether `document` is, byte for byte once surrounding whitespace is trimmed, a registered one.
     pub fn contains_document(&self, document: &str) -> bool {
+        let document = document.trim();
         self.get(&sha256_hex(document)).is_some_and(|op| &*op.document == document)
     }
 
@@ -108,6 +110,8 @@ mod tests {
         let hash = sha256_hex("{ me { id } }");
         assert_eq!(operations.get(&hash.to_uppercase()).map(|op| op.name.as_str()), Some("Me"));
         assert!(operations.contains_document("{ me { id } }"));
+        assert!(operations.contains_document("{ me { id } }\n"));
+        assert!(!operations.contains_document("{ me {  id } }"));
         assert!(!operations.contains_document("{ me { id username } }"));
     }
 }

@@ -48,6 +48,10 @@ impl IntoResponse for ExportError {
             AppError::BadUserInput { .. } => StatusCode::BAD_REQUEST,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable(detail) => {
+                tracing::warn!(error = %detail, "export: database unavailable");
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             AppError::Internal(detail) => {
                 tracing::error!(error = %detail, "export failed");
                 StatusCode::INTERNAL_SERVER_ERROR

@@ -159,30 +159,61 @@ fn prepare(operation: &mut Operation, state: &AppState, method: &Method) -> Resu
         _ => None,
     });
     operation.label = metrics::operation_label(named.as_deref());
-    if method == Method::GET {
-        let selected = document.operations.iter().find(|(name, _)| match &operation_name {
+    let selected = document
+        .operations
+        .iter()
+        .find(|(name, _)| match &operation_name {
             Some(wanted) => name.is_some_and(|n| n.as_str() == wanted),
             None => true,
-        });
-        if let Some((_, selected)) = selected
-            && selected.node.ty != async_graphql::parser::types::OperationType::Query
-        {
-            metrics::refused("mutation_over_get");
-            let mut response = reply::error(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "BAD_USER_INPUT",
-                "only queries may be sent with GET; send mutations with POST",
-                Map::new(),
-            );
-            response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
-            return Err(Box::new(response));
-        }
+        })
+        .map(|(_, selected)| &selected.node);
+    if method == Method::GET
+        && let Some(selected) = selected
+        && selected.ty != async_graphql::parser::types::OperationType::Query
+    {
+        metrics::refused("mutation_over_get");
+        let mut response = reply::error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "BAD_USER_INPUT",
+            "only queries may be sent with GET; send mutations with POST",
+            Map::new(),
+        );
+        response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
+        return Err(Box::new(response));
     }
     if let Err(exceeded) = limits::check(document, &variables, &limits) {
         metrics::refused(exceeded.limit);
         operation.refused = Some(limits::error(&exceeded));
+    } else if let Some(missing) = selected.and_then(|selected| missing_variable(selected, &variables)) {
+        operation.refused = Some(missing);
     }
     Ok(())
+}
+
+/// The error of a required variable the request does not give: variable coercion fails before
+/// execution, so it is a request error (async-graphql would report it at the field, as a field error).
+fn missing_variable(
+    operation: &async_graphql::parser::types::OperationDefinition,
+    variables: &Variables,
+) -> Option<ServerError> {
+    operation.variable_definitions.iter().find_map(|definition| {
+        let definition = &definition.node;
+        let given = variables.get(&definition.name.node).is_some_and(|v| *v != async_graphql::Value::Null);
+        if given || definition.var_type.node.nullable || definition.default_value.is_some() {
+            return None;
+        }
+        let mut error = ServerError::new(
+            format!(
+                "variable `${}` of type `{}` is required and was not given",
+                definition.name.node, definition.var_type.node
+            ),
+            Some(definition.name.pos),
+        );
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        extensions.set("code", "BAD_USER_INPUT");
+        extensions.set("field", definition.name.node.as_str());
+        Some(error)
+    })
 }
 
 /// `POST /graphql`.
@@ -198,32 +229,34 @@ pub async fn post(
         Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
             metrics::refused("bodyBytes");
             let max = state.graphql.max_body_bytes;
-            return reply::limit_exceeded(
+            let response = reply::limit_exceeded(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "bodyBytes",
                 max,
                 None,
                 format!("the request body is larger than {max} bytes"),
             );
+            return typed(response, media);
         }
-        Err(_) => return malformed("the request body could not be read"),
+        Err(_) => return malformed("the request body could not be read", media),
     };
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let mut parts = content_type.split(';').map(|p| p.trim().to_ascii_lowercase());
     let charset_ok = parts.clone().skip(1).all(|p| !p.starts_with("charset=") || p == "charset=utf-8");
     if parts.next().as_deref() != Some("application/json") || !charset_ok {
         metrics::refused("media_type");
-        return reply::bad_request(
+        let response = reply::bad_request(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "send the request as `Content-Type: application/json` (UTF-8)",
         );
+        return typed(response, media);
     }
     let Ok(text) = std::str::from_utf8(&body) else {
-        return malformed("the request body is not valid UTF-8");
+        return malformed("the request body is not valid UTF-8", media);
     };
     let json: Value = match serde_json::from_str(text) {
         Ok(json) => json,
-        Err(err) => return malformed(&format!("the request body is not valid JSON ({err})")),
+        Err(err) => return malformed(&format!("the request body is not valid JSON ({err})"), media),
     };
     let (objects, batch) = match json {
         Value::Object(object) => (vec![object], false),
@@ -231,13 +264,14 @@ pub async fn post(
             let max = state.graphql.max_batch;
             if items.len() > max {
                 metrics::refused("batch");
-                return reply::limit_exceeded(
+                let response = reply::limit_exceeded(
                     StatusCode::BAD_REQUEST,
                     "batch",
                     max,
                     Some(items.len()),
                     format!("a batch may hold at most {max} operations, this one has {}", items.len()),
                 );
+                return typed(response, media);
             }
             let objects: Option<Vec<_>> = items
                 .into_iter()
@@ -248,16 +282,16 @@ pub async fn post(
                 .collect();
             match objects {
                 Some(objects) if !objects.is_empty() => (objects, true),
-                _ => return malformed("a batch must be a non-empty array of request objects"),
+                _ => return malformed("a batch must be a non-empty array of request objects", media),
             }
         }
-        _ => return malformed("the request body must be a JSON object"),
+        _ => return malformed("the request body must be a JSON object", media),
     };
     let mut operations = Vec::with_capacity(objects.len());
     for object in &objects {
         match read_params(object, &state) {
             Ok(operation) => operations.push(operation),
-            Err(message) => return malformed(&message),
+            Err(message) => return malformed(&message, media),
         }
     }
     run(&state, client, &headers, &Method::POST, operations, batch, media).await
@@ -270,7 +304,10 @@ pub async fn get(
     headers: HeaderMap,
     params: Result<Query<HashMap<String, String>>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let Ok(Query(params)) = params else { return malformed("the URL's query string is not valid") };
+    let negotiated = negotiate(&headers);
+    let Ok(Query(params)) = params else {
+        return malformed("the URL's query string is not valid", negotiated.unwrap_or(MediaType::Json));
+    };
     let wants_html = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
@@ -278,7 +315,7 @@ pub async fn get(
     if params.is_empty() && wants_html && state.graphql.graphiql {
         return Html(super::graphiql_page()).into_response();
     }
-    let Some(media) = negotiate(&headers) else { return not_acceptable() };
+    let Some(media) = negotiated else { return not_acceptable() };
     let mut object = Map::new();
     for key in ["query", "operationName"] {
         if let Some(value) = params.get(key) {
@@ -289,13 +326,13 @@ pub async fn get(
         if let Some(value) = params.get(key) {
             match serde_json::from_str(value) {
                 Ok(value) => object.insert(key.into(), value),
-                Err(_) => return malformed(&format!("`{key}` must be JSON")),
+                Err(_) => return malformed(&format!("`{key}` must be JSON"), media),
             };
         }
     }
     let operation = match read_params(&object, &state) {
         Ok(operation) => operation,
-        Err(message) => return malformed(&message),
+        Err(message) => return malformed(&message, media),
     };
     run(&state, client, &headers, &Method::GET, vec![operation], false, media).await
 }
@@ -312,7 +349,7 @@ async fn run(
     let started = Instant::now();
     for operation in &mut operations {
         if let Err(response) = prepare(operation, state, method) {
-            return *response;
+            return typed(*response, media);
         }
     }
     let needs_caller = operations.iter().any(|op| op.refused.is_none());
@@ -385,7 +422,24 @@ fn request_error_code(response: &async_graphql::Response) -> Option<String> {
     })
 }
 
+/// No data and only `UNAUTHENTICATED` errors: the request was answered with nothing because of its token
+/// (absent, invalid or expired), which `application/graphql-response+json` reports as 401 even though
+/// the errors sit on the fields (so that `login` and `refreshSession` still run with a stale token).
+fn unauthenticated(response: &async_graphql::Response) -> bool {
+    matches!(response.data, async_graphql::Value::Null)
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|error| {
+            matches!(
+                error.extensions.as_ref().and_then(|e| e.get("code")),
+                Some(async_graphql::Value::String(code)) if code == "UNAUTHENTICATED"
+            )
+        })
+}
+
 fn status_of(response: &async_graphql::Response, media: MediaType) -> StatusCode {
+    if media == MediaType::GraphqlResponse && unauthenticated(response) {
+        return StatusCode::UNAUTHORIZED;
+    }
     let Some(code) = request_error_code(response) else { return StatusCode::OK };
     match (code.as_str(), media) {
         ("SERVICE_UNAVAILABLE", _) => StatusCode::SERVICE_UNAVAILABLE,
@@ -416,12 +470,22 @@ fn respond(responses: Vec<async_graphql::Response>, batch: bool, media: MediaTyp
     });
     let mut response = (status, body).into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, media.header());
+    if status == StatusCode::UNAUTHORIZED {
+        // RFC 9110 §15.5.2: a 401 names the scheme to authenticate with.
+        response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
     response
 }
 
-fn malformed(message: &str) -> Response {
+fn malformed(message: &str, media: MediaType) -> Response {
     metrics::refused("malformed");
-    reply::bad_request(StatusCode::BAD_REQUEST, message)
+    typed(reply::bad_request(StatusCode::BAD_REQUEST, message), media)
+}
+
+/// Gives an answer built outside execution the media type the client accepted.
+fn typed(mut response: Response, media: MediaType) -> Response {
+    response.headers_mut().insert(header::CONTENT_TYPE, media.header());
+    response
 }
 
 fn not_acceptable() -> Response {

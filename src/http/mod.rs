@@ -84,6 +84,7 @@ impl AppState {
             limits: http.limits,
             persisted: persisted.clone(),
             leaders_persisted_only: http.leaders_persisted_only,
+            introspection: http.introspection,
         };
         let schema = crate::graphql::schema(guard, http.suggestions);
         let bus = CoverageBus::start(db.clone());
@@ -177,10 +178,16 @@ async fn with_timeout(limit: Duration, request: Request, next: Next) -> Response
         Ok(response) => response,
         Err(_) => {
             crate::metrics::refused("timeout");
+            // Whole seconds in the settings; finer limits (tests) are shown in milliseconds.
+            let limit = if limit.subsec_nanos() == 0 {
+                format!("{} s", limit.as_secs())
+            } else {
+                format!("{} ms", limit.as_millis())
+            };
             reply::error(
                 StatusCode::GATEWAY_TIMEOUT,
                 "TIMEOUT",
-                format!("the request took longer than {} s and was stopped", limit.as_secs()),
+                format!("the request took longer than {limit} and was stopped"),
                 Default::default(),
             )
         }

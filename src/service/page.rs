@@ -41,6 +41,10 @@ impl Cursor {
         let text = String::from_utf8(bytes).ok()?;
         let rest = text.strip_prefix(CURSOR_PREFIX)?;
         let (id, sort_key) = rest.split_once('\n')?;
+        // Sort keys never hold NUL, and PostgreSQL refuses it in text: such a cursor is not ours.
+        if sort_key.contains('\0') {
+            return None;
+        }
         Some(Self { sort_key: sort_key.to_owned(), id: Uuid::parse_str(id).ok()? })
     }
 }

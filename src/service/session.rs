@@ -98,6 +98,7 @@ pub async fn login(
     let username_key = username.trim().to_ascii_lowercase();
     let now = auth.clock.now();
     if let Some(retry_after_seconds) = auth.throttle.check(&username_key, address, now) {
+        crate::metrics::login_failed("throttled");
         return Err(AppError::RateLimited { retry_after_seconds });
     }
     let user =
@@ -107,6 +108,7 @@ pub async fn login(
         Some(user) if matches && user.active => user,
         _ => {
             auth.throttle.record_failure(&username_key, address, now);
+            crate::metrics::login_failed("credentials");
             tracing::info!("login refused");
             return Err(AppError::Unauthenticated(BAD_CREDENTIALS));
         }

@@ -157,6 +157,12 @@ pub fn test_http_settings() -> HttpSettings {
 
 /// Starts the service on a fresh, migrated database and a free port.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(test_http_settings()).await
+}
+
+/// Like `spawn_app`, with the HTTP surface configured by `http` (limits, rate limits, CORS, persisted
+/// operations, production-like switches).
+pub async fn spawn_app_with(http: HttpSettings) -> TestApp {
     let database = TestDatabase::create().await;
     let settings = Settings {
         database_url: Secret::new(database.url.clone()),
@@ -165,7 +171,7 @@ pub async fn spawn_app() -> TestApp {
         db_max_connections: 8,
         jwt_secret: Secret::new("test-secret-that-is-long-enough-for-hs256!"),
         jwt_secret_generated: false,
-        http: test_http_settings(),
+        http,
         coverage_check_interval: None,
     };
     let db = startup::connect(&database.url, settings.db_max_connections).await.expect("connect");
