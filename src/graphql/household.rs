@@ -149,12 +149,9 @@ impl HouseholdQuery {
         let group_id = parse_id(&group_id, "groupId")?;
         let page_request = page_request(ctx, first, after)?;
         // Resolve the group first so an out-of-scope group is NOT_FOUND rather than an empty list.
-        let group = service::group::get(&request_ctx.db, actor, group_id).await?;
-        let key = HouseholdPageKey {
-            group_id: group.id,
-            filter: filter.unwrap_or_default().into(),
-            request: page_request,
-        };
+        service::group::ensure_visible(&request_ctx.db, actor, group_id).await?;
+        let key =
+            HouseholdPageKey { group_id, filter: filter.unwrap_or_default().into(), request: page_request };
         let page = request_ctx
             .household_pages
             .load_one(key.clone())

@@ -84,6 +84,13 @@ pub async fn by_ids(
     Ok(rows.into_iter().map(|g| (g.id, g)).collect())
 }
 
+/// `NOT_FOUND` unless the group exists and lies in the actor's scope; from the remembered ward, so
+/// without a query after the first time.
+pub async fn ensure_visible(db: &impl ConnectionTrait, actor: &Actor, group_id: Uuid) -> AppResult<()> {
+    let ward_id = ward_of(db, group_id).await?;
+    if actor.covers_group(group_id, ward_id) { Ok(()) } else { Err(AppError::NotFound("residential group")) }
+}
+
 /// The ward of a group (unscoped: for callers that already hold something of the group).
 ///
 /// A group never changes ward and is never deleted, so the answer is remembered for the process
