@@ -394,8 +394,10 @@ async fn run(
             })
             .unwrap_or_else(|| "ok".into());
         tracing::Span::current().record("operation", label.as_str());
-        metrics::request(&label, &outcome, started.elapsed().as_secs_f64());
-        tracing::info!(operation = %label, outcome = %outcome, "graphql operation answered");
+        let seconds = started.elapsed().as_secs_f64();
+        metrics::request(&label, &outcome, seconds);
+        let duration_ms = (seconds * 1000.0 * 100.0).round() / 100.0;
+        tracing::info!(operation = %label, outcome = %outcome, duration_ms, "graphql operation answered");
         responses.push(response);
     }
     respond(responses, batch, media)
