@@ -178,8 +178,16 @@ async fn a_request_over_the_time_limit_is_504_timeout_and_writes_nothing() {
     };
     use sea_orm::EntityTrait;
     let database = crate::helpers::TestDatabase::create().await;
+    // A timed-out request drops its connection mid-transaction; an in-memory SQLite database lives only
+    // as long as its one connection, so this test uses a file there.
+    let file = std::env::temp_dir().join(format!("pledge-timeout-{}.db", Uuid::now_v7().simple()));
+    let url = if database.url.contains(":memory:") {
+        format!("sqlite://{}?mode=rwc", file.display())
+    } else {
+        database.url.clone()
+    };
     let settings = Settings {
-        database_url: Secret::new(database.url.clone()),
+        database_url: Secret::new(url.clone()),
         bind: "127.0.0.1:0".parse().expect("address"),
         environment: Environment::Development,
         db_max_connections: 4,
@@ -191,7 +199,7 @@ async fn a_request_over_the_time_limit_is_504_timeout_and_writes_nothing() {
         },
         coverage_check_interval: None,
     };
-    let db = startup::connect(&database.url, settings.db_max_connections).await.expect("connect");
+    let db = startup::connect(&url, settings.db_max_connections).await.expect("connect");
     startup::migrate(&db).await.expect("migrate");
     let server = Application::build(&settings, db.clone()).await.expect("build");
     let auth = server.auth();
@@ -230,4 +238,5 @@ async fn a_request_over_the_time_limit_is_504_timeout_and_writes_nothing() {
     let sessions = pledge_api::entities::refresh_token::Entity::find().all(&db).await.expect("sessions");
     assert_eq!(sessions.len(), 0, "no session was written");
     let _ = stop.send(());
+    let _ = std::fs::remove_file(&file);
 }
