@@ -439,6 +439,15 @@ fn unauthenticated(response: &async_graphql::Response) -> bool {
 }
 
 fn status_of(response: &async_graphql::Response, media: MediaType) -> StatusCode {
+    // Nothing answered because the database is away (even from inside a resolver, as in `login`):
+    // 503 tells proxies and clients to retry, whatever the media type.
+    let unavailable = response.errors.iter().any(|e| {
+        e.extensions.as_ref().and_then(|x| x.get("code"))
+            == Some(&async_graphql::Value::from("SERVICE_UNAVAILABLE"))
+    });
+    if unavailable && matches!(response.data, async_graphql::Value::Null) {
+        return StatusCode::SERVICE_UNAVAILABLE;
+    }
     if media == MediaType::GraphqlResponse && unauthenticated(response) {
         return StatusCode::UNAUTHORIZED;
     }
