@@ -59,6 +59,9 @@ pub enum GoodDeedStatus {
 macro_rules! stored_as {
     ($type:ty { $($variant:ident => $text:literal),+ $(,)? }) => {
         impl $type {
+            /// Every value, in declaration order.
+            pub const ALL: &[Self] = &[$(Self::$variant),+];
+
             /// The stored (and GraphQL) name.
             pub fn as_db(self) -> &'static str {
                 match self { $(Self::$variant => $text),+ }
@@ -149,18 +152,6 @@ mod properties {
     use super::*;
     use crate::domain::strategies::{hostile_text, padding};
 
-    const CATEGORIES: [GoodDeedCategory; 9] = [
-        GoodDeedCategory::CrimeReport,
-        GoodDeedCategory::FirePrevention,
-        GoodDeedCategory::LostPropertyReturned,
-        GoodDeedCategory::DisputeMediation,
-        GoodDeedCategory::ReintegrationSupport,
-        GoodDeedCategory::TrafficSafety,
-        GoodDeedCategory::Patrol,
-        GoodDeedCategory::DrugPrevention,
-        GoodDeedCategory::Other,
-    ];
-
     /// Text that looks like a date, or nearly.
     fn date_like() -> impl Strategy<Value = String> {
         prop_oneof![
@@ -226,7 +217,7 @@ mod properties {
 
         #[test]
         fn stored_names_round_trip_and_nothing_else_reads_as_one(input in hostile_text()) {
-            for category in CATEGORIES {
+            for &category in GoodDeedCategory::ALL {
                 prop_assert_eq!(GoodDeedCategory::from_db(category.as_db()), Some(category));
             }
             for status in [CampaignStatus::Draft, CampaignStatus::Open, CampaignStatus::Closed] {
@@ -238,7 +229,7 @@ mod properties {
             for status in [GoodDeedStatus::Reported, GoodDeedStatus::Verified, GoodDeedStatus::Rejected] {
                 prop_assert_eq!(GoodDeedStatus::from_db(status.as_db()), Some(status));
             }
-            let known = CATEGORIES.iter().any(|c| c.as_db() == input);
+            let known = GoodDeedCategory::ALL.iter().any(|c| c.as_db() == input);
             prop_assert_eq!(GoodDeedCategory::from_db(&input).is_some(), known);
             // Case and padding matter: the names are exact.
             prop_assert!(GoodDeedCategory::from_db(&input.to_lowercase()).is_none());
@@ -253,7 +244,7 @@ mod properties {
 
         #[test]
         fn every_category_name_is_screaming_case(index in 0..9usize) {
-            let name = CATEGORIES[index].as_db();
+            let name = GoodDeedCategory::ALL[index].as_db();
             prop_assert!(name.chars().all(|c| c.is_ascii_uppercase() || c == '_'));
             prop_assert!(GoodDeedCategory::from_db(&name.to_lowercase()).is_none());
         }

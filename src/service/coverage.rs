@@ -162,28 +162,19 @@ pub struct Totals {
 
 impl Totals {
     fn of<'a>(groups: impl IntoIterator<Item = &'a GroupFigures>) -> Self {
-        let mut totals = Self {
-            total_households: 0,
-            signed_households: 0,
-            groups_total: 0,
-            groups_fully_covered: 0,
-            fully_covered: true,
-        };
-        let mut any_households = false;
-        for group in groups {
-            totals.total_households += group.total_households;
-            totals.signed_households += group.signed_households;
-            totals.groups_total += 1;
-            if group.fully_covered() {
-                totals.groups_fully_covered += 1;
-            }
-            if group.total_households > 0 {
-                any_households = true;
-                totals.fully_covered &= group.fully_covered();
-            }
+        let parts: Vec<Totals> = groups.into_iter().map(Totals::of_group).collect();
+        Self::sum(&parts)
+    }
+
+    /// One group as a scope of its own.
+    fn of_group(group: &GroupFigures) -> Self {
+        Self {
+            total_households: group.total_households,
+            signed_households: group.signed_households,
+            groups_total: 1,
+            groups_fully_covered: i64::from(group.fully_covered()),
+            fully_covered: group.fully_covered(),
         }
-        totals.fully_covered &= any_households;
-        totals
     }
 
     /// Signed share, 0 without active households.

@@ -417,18 +417,8 @@ pub async fn report(
         .into_query();
     query.expr_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), Alias::new("n"));
     let rows = TallyRow::find_by_statement(db.get_database_backend().build(&query)).all(db).await?;
-    let categories = [
-        GoodDeedCategory::CrimeReport,
-        GoodDeedCategory::FirePrevention,
-        GoodDeedCategory::LostPropertyReturned,
-        GoodDeedCategory::DisputeMediation,
-        GoodDeedCategory::ReintegrationSupport,
-        GoodDeedCategory::TrafficSafety,
-        GoodDeedCategory::Patrol,
-        GoodDeedCategory::DrugPrevention,
-        GoodDeedCategory::Other,
-    ];
-    let statuses = [GoodDeedStatus::Reported, GoodDeedStatus::Verified, GoodDeedStatus::Rejected];
+    let categories = GoodDeedCategory::ALL;
+    let statuses = GoodDeedStatus::ALL;
     let mut tallies: HashMap<Uuid, GroupTally> = group_ids
         .iter()
         .map(|id| {
