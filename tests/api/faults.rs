@@ -13,12 +13,7 @@ use std::{
 };
 
 use pledge_api::{
-    auth::{Actor, Role, clock::OffsetClock},
-    config::{Environment, Secret, Settings},
-    service::{
-        self,
-        user::{NewAssignment, NewUser},
-    },
+    auth::clock::OffsetClock,
     startup::{self, Application},
 };
 use reqwest::StatusCode;
@@ -28,7 +23,7 @@ use tokio::{
     sync::watch,
 };
 
-use crate::helpers::{TEST_PASSWORD, TestDatabase, test_http_settings};
+use crate::helpers::{TEST_PASSWORD, TestDatabase, bootstrap_admin, test_http_settings, test_settings};
 
 /// How long a request may take to fail while the database is away: the pool's 2 s acquire timeout and
 /// some slack.
@@ -164,27 +159,12 @@ impl FaultyApp {
         let (before, target, after) = url_parts(&database.url);
         let proxy = Proxy::start(target).await;
         let proxied_url = format!("{before}{}{after}", proxy.address);
-        let settings = Settings {
-            database_url: Secret::new(proxied_url.clone()),
-            bind: "127.0.0.1:0".parse().expect("address"),
-            environment: Environment::Development,
-            db_max_connections: 4,
-            jwt_secret: Secret::new("test-secret-that-is-long-enough-for-hs256!"),
-            jwt_secret_generated: false,
-            http: test_http_settings(),
-            coverage_check_interval: None,
-        };
+        let settings = test_settings(&proxied_url, 4, test_http_settings());
         let db = startup::connect(&proxied_url, settings.db_max_connections).await.expect("connect");
         let clock = Arc::new(OffsetClock::default());
         let app = Application::build_with_clock(&settings, db.clone(), clock).await.expect("build");
         let auth = app.auth();
-        let root = NewUser {
-            username: "root".into(),
-            display_name: "Root".into(),
-            password: TEST_PASSWORD.into(),
-            assignments: vec![NewAssignment { role: Role::Admin, ward_id: None, group_id: None }],
-        };
-        service::user::create(&db, &auth.passwords, &Actor::system(), root).await.expect("bootstrap admin");
+        bootstrap_admin(&db, &auth).await;
         let address = format!("http://{}", app.local_addr().expect("bound"));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(app.run_until(async move {

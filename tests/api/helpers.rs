@@ -155,6 +155,31 @@ pub fn test_http_settings() -> HttpSettings {
     }
 }
 
+/// Settings of a test server on `database_url`, a free port and the test secret.
+pub fn test_settings(database_url: &str, db_max_connections: u32, http: HttpSettings) -> Settings {
+    Settings {
+        database_url: Secret::new(database_url),
+        bind: "127.0.0.1:0".parse().expect("address"),
+        environment: Environment::Development,
+        db_max_connections,
+        jwt_secret: Secret::new("test-secret-that-is-long-enough-for-hs256!"),
+        jwt_secret_generated: false,
+        http,
+        coverage_check_interval: None,
+    }
+}
+
+/// Creates the administrator `root` (password `TEST_PASSWORD`) directly in the database.
+pub async fn bootstrap_admin(db: &DatabaseConnection, auth: &Auth) {
+    let root = NewUser {
+        username: "root".into(),
+        display_name: "Root".into(),
+        password: TEST_PASSWORD.into(),
+        assignments: vec![NewAssignment { role: Role::Admin, ward_id: None, group_id: None }],
+    };
+    service::user::create(db, &auth.passwords, &Actor::system(), root).await.expect("bootstrap admin");
+}
+
 /// Starts the service on a fresh, migrated database and a free port.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(test_http_settings()).await
@@ -164,16 +189,7 @@ pub async fn spawn_app() -> TestApp {
 /// operations, production-like switches).
 pub async fn spawn_app_with(http: HttpSettings) -> TestApp {
     let database = TestDatabase::create().await;
-    let settings = Settings {
-        database_url: Secret::new(database.url.clone()),
-        bind: "127.0.0.1:0".parse().expect("address"),
-        environment: Environment::Development,
-        db_max_connections: 8,
-        jwt_secret: Secret::new("test-secret-that-is-long-enough-for-hs256!"),
-        jwt_secret_generated: false,
-        http,
-        coverage_check_interval: None,
-    };
+    let settings = test_settings(&database.url, 8, http);
     let db = startup::connect(&database.url, settings.db_max_connections).await.expect("connect");
     startup::migrate(&db).await.expect("migrate");
     let clock = Arc::new(OffsetClock::default());
@@ -184,13 +200,7 @@ pub async fn spawn_app_with(http: HttpSettings) -> TestApp {
     tokio::spawn(app.run_until(async move {
         let _ = stopped.await;
     }));
-    let root = NewUser {
-        username: "root".into(),
-        display_name: "Root".into(),
-        password: TEST_PASSWORD.into(),
-        assignments: vec![NewAssignment { role: Role::Admin, ward_id: None, group_id: None }],
-    };
-    service::user::create(&db, &auth.passwords, &Actor::system(), root).await.expect("bootstrap admin");
+    bootstrap_admin(&db, &auth).await;
     let mut app = TestApp {
         address,
         db,

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use pledge_api::{
     auth::clock::OffsetClock,
-    config::{Environment, HttpSettings, Secret, Settings},
+    config::HttpSettings,
     startup::{self, Application},
 };
 use reqwest::StatusCode;
@@ -413,16 +413,7 @@ async fn operations_are_read_from_the_configured_folder_trimmed_and_only_from_gr
 async fn the_server_does_not_start_holding_leaders_to_an_empty_folder() {
     // Arrange
     let dir = TempDir::new();
-    let settings = Settings {
-        database_url: Secret::new("sqlite::memory:"),
-        bind: "127.0.0.1:0".parse().expect("address"),
-        environment: Environment::Development,
-        db_max_connections: 1,
-        jwt_secret: Secret::new("test-secret-that-is-long-enough-for-hs256!"),
-        jwt_secret_generated: false,
-        http: leaders_persisted_only(dir.0.clone()),
-        coverage_check_interval: None,
-    };
+    let settings = crate::helpers::test_settings("sqlite::memory:", 1, leaders_persisted_only(dir.0.clone()));
     let db = startup::connect("sqlite::memory:", 1).await.expect("connect");
 
     // Act

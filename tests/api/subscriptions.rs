@@ -5,10 +5,7 @@
 use std::time::Duration;
 
 use async_graphql::futures_util::{SinkExt, StreamExt};
-use pledge_api::{
-    config::{Environment, Secret, Settings},
-    startup::{self, Application},
-};
+use pledge_api::startup::{self, Application};
 use serde_json::{Value, json};
 use tokio::net::TcpStream;
 use tokio_tungstenite::{
@@ -285,16 +282,7 @@ async fn on_postgresql_a_pledge_recorded_through_one_server_reaches_a_subscriber
     }
     let campaign = open_campaign(&app, "Toàn thành phố 2023", None).await;
     // A second server on the same database, with the same secret and clock so the token holds there too.
-    let settings = Settings {
-        database_url: Secret::new(app.database.url.clone()),
-        bind: "127.0.0.1:0".parse().expect("address"),
-        environment: Environment::Development,
-        db_max_connections: 4,
-        jwt_secret: Secret::new("test-secret-that-is-long-enough-for-hs256!"),
-        jwt_secret_generated: false,
-        http: crate::helpers::test_http_settings(),
-        coverage_check_interval: None,
-    };
+    let settings = crate::helpers::test_settings(&app.database.url, 4, crate::helpers::test_http_settings());
     let db = startup::connect(&app.database.url, settings.db_max_connections).await.expect("connect");
     let other = Application::build_with_clock(&settings, db.clone(), app.clock.clone())
         .await

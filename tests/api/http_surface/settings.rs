@@ -170,12 +170,7 @@ async fn a_stale_token_does_not_stop_a_login_in_the_same_request() {
 async fn a_request_over_the_time_limit_is_504_timeout_and_writes_nothing() {
     // Arrange: a server of its own, whose limit (1 ms) no sign-in meets (a password hash alone takes
     // longer); `spawn_app_with` could not sign its administrator in.
-    use pledge_api::{
-        auth::{Actor, Role},
-        config::{Environment, Secret, Settings},
-        service::user::{NewAssignment, NewUser},
-        startup::{self, Application},
-    };
+    use pledge_api::startup::{self, Application};
     use sea_orm::EntityTrait;
     let database = crate::helpers::TestDatabase::create().await;
     // A timed-out request drops its connection mid-transaction; an in-memory SQLite database lives only
@@ -186,19 +181,11 @@ async fn a_request_over_the_time_limit_is_504_timeout_and_writes_nothing() {
     } else {
         database.url.clone()
     };
-    let settings = Settings {
-        database_url: Secret::new(url.clone()),
-        bind: "127.0.0.1:0".parse().expect("address"),
-        environment: Environment::Development,
-        db_max_connections: 4,
-        jwt_secret: Secret::new("test-secret-that-is-long-enough-for-hs256!"),
-        jwt_secret_generated: false,
-        http: pledge_api::config::HttpSettings {
-            request_timeout: std::time::Duration::from_millis(1),
-            ..test_http_settings()
-        },
-        coverage_check_interval: None,
+    let http = pledge_api::config::HttpSettings {
+        request_timeout: std::time::Duration::from_millis(1),
+        ..test_http_settings()
     };
+    let settings = crate::helpers::test_settings(&url, 4, http);
     let db = startup::connect(&url, settings.db_max_connections).await.expect("connect");
     startup::migrate(&db).await.expect("migrate");
     let server = Application::build(&settings, db.clone()).await.expect("build");
@@ -208,13 +195,7 @@ async fn a_request_over_the_time_limit_is_504_timeout_and_writes_nothing() {
     tokio::spawn(server.run_until(async move {
         let _ = stopped.await;
     }));
-    let root = NewUser {
-        username: "root".into(),
-        display_name: "Root".into(),
-        password: crate::helpers::TEST_PASSWORD.into(),
-        assignments: vec![NewAssignment { role: Role::Admin, ward_id: None, group_id: None }],
-    };
-    pledge_api::service::user::create(&db, &auth.passwords, &Actor::system(), root).await.expect("admin");
+    crate::helpers::bootstrap_admin(&db, &auth).await;
     let login = json!({ "query": crate::helpers::LOGIN, "variables": { "u": "root", "p": crate::helpers::TEST_PASSWORD } });
 
     // Act
