@@ -7,6 +7,7 @@ mod campaign;
 mod connection;
 pub mod context;
 mod coverage;
+mod field_order;
 mod good_deed;
 mod good_deed_report;
 mod group;
@@ -66,7 +67,10 @@ pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRo
 /// The schema served: the roots, the request guard, and "did you mean" hints only when allowed.
 pub fn schema(guard: guard::Guard, suggestions: bool) -> AppSchema {
     // async-graphql's own nesting limit (32 by default) set to ours, so a refusal is always LIMIT_EXCEEDED.
-    let builder = schema_builder().extension(guard).limit_recursive_depth(limits::MAX_TEXT_NESTING);
+    let builder = schema_builder()
+        .extension(guard)
+        .extension(field_order::FieldOrder)
+        .limit_recursive_depth(limits::MAX_TEXT_NESTING);
     if suggestions { builder.finish() } else { builder.disable_suggestions().finish() }
 }
 

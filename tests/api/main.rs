@@ -10,6 +10,7 @@ mod changes;
 mod coverage;
 mod exports;
 mod faults;
+mod field_order;
 mod good_deeds;
 mod hostile;
 mod household_search;

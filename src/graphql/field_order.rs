@@ -1,0 +1,154 @@
+//! Puts every object of a response in the order its fields were asked for.
+//!
+//! The GraphQL specification orders a result map as the request's selection set does; async-graphql
+//! collects the fields of a query in the order they finish, so a field resolved through a dataloader
+//! comes after its siblings. This extension keeps the parsed document and, once the operation has run,
+//! sorts each object's keys by their first appearance in the (fragment-expanded) selection set.
+
+use std::{collections::HashMap, sync::Arc};
+
+use async_graphql::{
+    Name, Response, ServerResult, Value, Variables,
+    extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery},
+    parser::types::{DocumentOperations, ExecutableDocument, Selection, SelectionSet},
+};
+use tokio::sync::Mutex;
+
+/// The factory registered on the schema.
+pub struct FieldOrder;
+
+impl ExtensionFactory for FieldOrder {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(FieldOrderExtension { document: Mutex::new(None) })
+    }
+}
+
+struct FieldOrderExtension {
+    document: Mutex<Option<ExecutableDocument>>,
+}
+
+#[async_trait::async_trait]
+impl Extension for FieldOrderExtension {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let document = next.run(ctx, query, variables).await?;
+        *self.document.lock().await = Some(document.clone());
+        Ok(document)
+    }
+
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        let mut response = next.run(ctx, operation_name).await;
+        if let Some(document) = self.document.lock().await.as_ref()
+            && let Some(selection) = operation_selection(document, operation_name)
+        {
+            Plan::of(document, &[selection]).apply(&mut response.data);
+        }
+        response
+    }
+}
+
+fn operation_selection<'a>(
+    document: &'a ExecutableDocument,
+    operation_name: Option<&str>,
+) -> Option<&'a SelectionSet> {
+    match &document.operations {
+        DocumentOperations::Single(operation) => Some(&operation.node.selection_set.node),
+        DocumentOperations::Multiple(operations) => match operation_name {
+            Some(name) => operations.get(name).map(|op| &op.node.selection_set.node),
+            None if operations.len() == 1 => operations.values().next().map(|op| &op.node.selection_set.node),
+            None => None,
+        },
+    }
+}
+
+/// The order of one object's keys, and the plan of each key's value; built once per selection, so a
+/// list of thousands of rows is sorted with one plan.
+#[derive(Default)]
+struct Plan {
+    position: HashMap<Name, usize>,
+    children: HashMap<Name, Plan>,
+}
+
+impl Plan {
+    /// The plan of the merged `selections` (several when one response key is selected more than once).
+    fn of(document: &ExecutableDocument, selections: &[&SelectionSet]) -> Self {
+        let mut keys: Vec<Name> = Vec::new();
+        let mut nested: HashMap<Name, Vec<&SelectionSet>> = HashMap::new();
+        for set in selections {
+            collect(document, set, &mut keys, &mut nested, 0);
+        }
+        let children = nested
+            .into_iter()
+            .filter(|(_, sets)| !sets.is_empty())
+            .map(|(key, sets)| (key, Plan::of(document, &sets)))
+            .collect();
+        let position = keys.into_iter().enumerate().map(|(i, key)| (key, i)).collect();
+        Self { position, children }
+    }
+
+    fn apply(&self, value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                let in_order =
+                    map.keys().map(|k| self.position.get(k).copied().unwrap_or(usize::MAX)).is_sorted();
+                if !in_order {
+                    map.sort_by_cached_key(|key, _| self.position.get(key).copied().unwrap_or(usize::MAX));
+                }
+                for (key, child) in map.iter_mut() {
+                    if let Some(plan) = self.children.get(key) {
+                        plan.apply(child);
+                    }
+                }
+            }
+            Value::List(items) => items.iter_mut().for_each(|item| self.apply(item)),
+            _ => {}
+        }
+    }
+}
+
+/// The fields of `set` by response key, fragments expanded in place (CollectFields). Type conditions
+/// are not needed to order: a key whose fragment did not apply is simply absent from the object.
+fn collect<'a>(
+    document: &'a ExecutableDocument,
+    set: &'a SelectionSet,
+    keys: &mut Vec<Name>,
+    nested: &mut HashMap<Name, Vec<&'a SelectionSet>>,
+    depth: usize,
+) {
+    // Fragment cycles are refused by validation; the bound keeps this safe regardless.
+    if depth > 64 {
+        return;
+    }
+    for selection in &set.items {
+        match &selection.node {
+            Selection::Field(field) => {
+                let key = field.node.response_key().node.clone();
+                let sets = nested.entry(key.clone()).or_insert_with(|| {
+                    keys.push(key);
+                    Vec::new()
+                });
+                if !field.node.selection_set.node.items.is_empty() {
+                    sets.push(&field.node.selection_set.node);
+                }
+            }
+            Selection::FragmentSpread(spread) => {
+                if let Some(fragment) = document.fragments.get(&spread.node.fragment_name.node) {
+                    collect(document, &fragment.node.selection_set.node, keys, nested, depth + 1);
+                }
+            }
+            Selection::InlineFragment(inline) => {
+                collect(document, &inline.node.selection_set.node, keys, nested, depth + 1);
+            }
+        }
+    }
+}
