@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryTrait,
-    Statement,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
+    QueryTrait, Statement,
     sea_query::{Alias, Expr, ExprTrait, JoinType, OnConflict, Query},
 };
 use uuid::Uuid;
@@ -218,8 +218,11 @@ pub struct Report {
     pub totals: Totals,
     /// Per ward, by coverage ascending then ward code.
     pub wards: Vec<(Uuid, Totals)>,
-    /// Per group, by coverage ascending then natural code order (empty when only wards were asked).
+    /// Per group, by coverage ascending, ward code, natural code order, id (empty when only wards were
+    /// asked).
     pub groups: Vec<GroupFigures>,
+    /// The ids of every group in the report's scope, whether or not its rows were read.
+    scope: sea_orm::sea_query::SelectStatement,
 }
 
 /// How much of the report to read.
@@ -277,6 +280,7 @@ pub async fn report(
         }
         groups = groups.filter(group::Column::WardId.eq(campaign_ward));
     }
+    let scope = groups.clone().select_only().column(group::Column::Id).into_query();
     if detail == Detail::Wards && ward_id.is_none() && group_id.is_none() && whole_wards(actor) {
         let figures = super::ward_figures::get(campaign.id, || async {
             aggregate_wards(db, joined(group::Entity::find(), campaign.id)).await
@@ -288,13 +292,13 @@ pub async fn report(
         };
         let wards: Vec<(Uuid, Totals)> = figures.wards.iter().filter(|(w, _)| wanted(w)).cloned().collect();
         let totals = Totals::sum(wards.iter().map(|(_, totals)| totals));
-        return Ok(Report { as_of: figures.as_of, totals, campaign, wards, groups: Vec::new() });
+        return Ok(Report { as_of: figures.as_of, totals, campaign, wards, groups: Vec::new(), scope });
     }
     let mut query = joined(groups, campaign.id);
     if detail == Detail::Wards {
         let wards = aggregate_wards(db, query).await?;
         let totals = Totals::sum(wards.iter().map(|(_, totals)| totals));
-        return Ok(Report { as_of: super::now(), totals, campaign, wards, groups: Vec::new() });
+        return Ok(Report { as_of: super::now(), totals, campaign, wards, groups: Vec::new(), scope });
     }
     let backend = db.get_database_backend();
     query
@@ -309,7 +313,13 @@ pub async fn report(
         .expr_as(Expr::cust(format!("CAST({TOTAL} AS BIGINT)")), Alias::new("total_households"))
         .expr_as(Expr::cust(format!("CAST({SIGNED} AS BIGINT)")), Alias::new("signed_households"));
     let mut rows = GroupFigures::find_by_statement(backend.build(&query)).all(db).await?;
-    rows.sort_by(|a, b| a.coverage().total_cmp(&b.coverage()).then_with(|| a.sort_key.cmp(&b.sort_key)));
+    rows.sort_by(|a, b| {
+        a.coverage()
+            .total_cmp(&b.coverage())
+            .then_with(|| a.ward_code.cmp(&b.ward_code))
+            .then_with(|| a.sort_key.cmp(&b.sort_key))
+            .then_with(|| a.group_id.cmp(&b.group_id))
+    });
 
     let mut by_ward: BTreeMap<Uuid, Vec<&GroupFigures>> = BTreeMap::new();
     for row in &rows {
@@ -321,7 +331,7 @@ pub async fn report(
         .collect();
     wards.sort_by(|a, b| a.2.coverage().total_cmp(&b.2.coverage()).then_with(|| a.1.cmp(b.1)));
     let wards = wards.into_iter().map(|(id, _, totals)| (id, totals)).collect();
-    Ok(Report { as_of: super::now(), totals: Totals::of(rows.iter()), campaign, wards, groups: rows })
+    Ok(Report { as_of: super::now(), totals: Totals::of(rows.iter()), campaign, wards, groups: rows, scope })
 }
 
 /// The caller's scope is made of whole wards (an administrator, or an official who leads no group
@@ -516,17 +526,16 @@ pub async fn daily(
     today: chrono::NaiveDate,
 ) -> AppResult<Vec<DailyProgress>> {
     use crate::domain::household::HouseholdStatus;
-    let group_ids: Vec<Uuid> = report.groups.iter().map(|g| g.group_id).collect();
     let active_households = Query::select()
         .column(crate::entities::household::Column::Id)
         .from(crate::entities::household::Entity)
         .and_where(crate::entities::household::Column::Status.eq(HouseholdStatus::Active.as_db()))
-        .and_where(crate::entities::household::Column::GroupId.is_in(group_ids.iter().copied()))
+        .and_where(crate::entities::household::Column::GroupId.in_subquery(report.scope.clone()))
         .to_owned();
     let mut query = pledge::Entity::find()
         .filter(pledge::Column::CampaignId.eq(report.campaign.id))
         .filter(pledge::Column::Status.eq(PledgeStatus::Signed.as_db()))
-        .filter(pledge::Column::GroupId.is_in(group_ids))
+        .filter(pledge::Column::GroupId.in_subquery(report.scope.clone()))
         .filter(pledge::Column::HouseholdId.in_subquery(active_households))
         .into_query();
     query

@@ -3,6 +3,7 @@
 //! and a property test of random operation sequences against a recomputation from the raw rows.
 
 mod counters;
+mod daily;
 mod figures;
 mod property;
 mod scope;
