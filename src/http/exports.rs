@@ -1,5 +1,5 @@
 //! Spreadsheet exports for the year-end report, with the same Bearer token and scope as GraphQL:
-//! `GET /exports/coverage.csv|.xlsx?campaignId=…[&wardId=…]` and `GET /exports/unsigned.csv?campaignId=…&groupId=…`.
+//! `GET /exports/coverage.csv|.xlsx?campaignId=…[&wardId=…][&groupId=…]` and `GET /exports/unsigned.csv?campaignId=…&groupId=…`.
 //! CSV is UTF-8 with a byte-order mark so Excel shows Vietnamese diacritics. Errors answer a JSON body
 //! with the same `extensions.code` as GraphQL.
 
@@ -137,8 +137,9 @@ async fn coverage_rows(
 ) -> Result<(Report, Vec<Row>, String), ExportError> {
     let campaign_id = required(id(params.campaign_id.as_deref(), "campaignId")?, "campaignId")?;
     let ward_id = id(params.ward_id.as_deref(), "wardId")?;
+    let group_id = id(params.group_id.as_deref(), "groupId")?;
     let report =
-        service::coverage::report(&state.db, actor, campaign_id, ward_id, None, Detail::Groups).await?;
+        service::coverage::report(&state.db, actor, campaign_id, ward_id, group_id, Detail::Groups).await?;
     let group_ids: Vec<Uuid> = report.groups.iter().map(|g| g.group_id).collect();
     let ward_ids: Vec<Uuid> = report.wards.iter().map(|(w, _)| *w).collect();
     let groups = service::group::by_ids(&state.db, actor, &group_ids).await?;
@@ -147,7 +148,11 @@ async fn coverage_rows(
     // The sheet reads best by ward, then group code; the GraphQL rows are by coverage instead.
     let mut figures: Vec<&GroupFigures> = report.groups.iter().collect();
     figures.sort_by(|a, b| {
-        ward_name(&a.ward_id).cmp(&ward_name(&b.ward_id)).then_with(|| a.sort_key.cmp(&b.sort_key))
+        ward_name(&a.ward_id)
+            .cmp(&ward_name(&b.ward_id))
+            .then_with(|| a.ward_code.cmp(&b.ward_code))
+            .then_with(|| a.sort_key.cmp(&b.sort_key))
+            .then_with(|| a.group_id.cmp(&b.group_id))
     });
     let rows = figures
         .into_iter()
@@ -161,10 +166,11 @@ async fn coverage_rows(
             fully_covered: g.fully_covered(),
         })
         .collect();
-    let scope = match ward_id.and_then(|w| wards.get(&w)) {
-        Some(ward) => ward.name.clone(),
-        None if wards.len() == 1 => wards.values().next().map(|w| w.name.clone()).unwrap_or_default(),
-        None => "Tất cả phường/xã".to_owned(),
+    let scope = match (group_id.and_then(|g| groups.get(&g)), ward_id.and_then(|w| wards.get(&w))) {
+        (Some(group), _) => format!("{}, {}", group.name, ward_name(&group.ward_id)),
+        (None, Some(ward)) => ward.name.clone(),
+        (None, None) if wards.len() == 1 => wards.values().next().map(|w| w.name.clone()).unwrap_or_default(),
+        (None, None) => "Tất cả phường/xã".to_owned(),
     };
     Ok((report, rows, scope))
 }

@@ -170,6 +170,63 @@ async fn the_coverage_csv_of_a_ward_has_a_bom_the_vietnamese_header_a_row_per_gr
 }
 
 #[tokio::test]
+async fn the_coverage_csv_of_a_group_holds_that_group_alone_and_refuses_a_group_outside_the_ward() {
+    // Arrange
+    let fixture = Exports::build().await;
+    let (campaign, lam_son, ba_dinh, group_2) =
+        (&fixture.campaign, &fixture.lam_son, &fixture.ba_dinh, &fixture.group_2);
+    let admin = Some(fixture.app.admin_token.as_str());
+
+    // Act
+    let (status, _, body) = answer(
+        fixture.get(admin, &format!("/exports/coverage.csv?campaignId={campaign}&groupId={group_2}")).await,
+    )
+    .await;
+    let outside = fixture
+        .get(
+            admin,
+            &format!("/exports/coverage.csv?campaignId={campaign}&wardId={ba_dinh}&groupId={group_2}"),
+        )
+        .await;
+    let malformed =
+        fixture.get(admin, &format!("/exports/coverage.xlsx?campaignId={campaign}&groupId=42")).await;
+    let (xlsx_status, _, xlsx) = answer(
+        fixture
+            .get(
+                admin,
+                &format!("/exports/coverage.xlsx?campaignId={campaign}&wardId={lam_son}&groupId={group_2}"),
+            )
+            .await,
+    )
+    .await;
+
+    // Assert
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        csv_records(&body),
+        [
+            row(&COVERAGE_HEADER),
+            row(&["Phường Lam Sơn", "2", "Tổ dân phố 2", "2", "2", "0", "100.0", "Có"]),
+            row(&["Tổng cộng", "", "1/1 tổ đạt 100%", "2", "2", "0", "100.0", "Có"]),
+        ]
+    );
+    assert_eq!(error_of(outside).await, (StatusCode::BAD_REQUEST, json!("BAD_USER_INPUT"), json!("groupId")));
+    assert_eq!(
+        error_of(malformed).await,
+        (StatusCode::BAD_REQUEST, json!("BAD_USER_INPUT"), json!("groupId"))
+    );
+    assert_eq!(xlsx_status, StatusCode::OK);
+    let mut workbook: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(xlsx)).expect("an xlsx workbook");
+    let sheet = workbook.worksheet_range("Kết quả ký cam kết").expect("the sheet");
+    assert_eq!(
+        sheet.get_value((0, 0)),
+        Some(&Data::String(format!("Kết quả ký cam kết: {CAMPAIGN} — Tổ dân phố 2, Phường Lam Sơn")))
+    );
+    assert_eq!(sheet.get_value((4, 1)), Some(&Data::String("2".into())));
+    assert_eq!(sheet.get_value((5, 0)), Some(&Data::String("Tổng cộng".into())));
+}
+
+#[tokio::test]
 async fn the_coverage_csv_of_every_ward_lists_the_wards_by_name_and_totals_them_all() {
     // Arrange
     let fixture = Exports::build().await;
