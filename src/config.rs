@@ -11,8 +11,6 @@ use std::{
     time::Duration,
 };
 
-use crate::graphql::limits::Limits;
-
 /// Where the service runs: development enables GraphiQL and the demo data, production refuses both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Environment {
@@ -73,6 +71,25 @@ pub struct RateLimit {
     pub per_second: NonZeroU32,
     /// Requests allowed at once before the rate applies.
     pub burst: NonZeroU32,
+}
+
+/// The limits of one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Deepest field nesting (`{ a { b } }` is 2).
+    pub max_depth: usize,
+    /// Highest complexity (see the module documentation).
+    pub max_complexity: usize,
+    /// Most aliased fields in one operation, fragments included.
+    pub max_aliases: usize,
+    /// Most fields at the root of one operation.
+    pub max_root_fields: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { max_depth: 12, max_complexity: 100_000, max_aliases: 30, max_root_fields: 20 }
+    }
 }
 
 /// What the HTTP surface allows; every limit has a safe default (DESIGN.md §7).

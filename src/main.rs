@@ -258,7 +258,7 @@ async fn check_coverage_periodically(db: sea_orm::DatabaseConnection, interval: 
         match pledge_api::service::coverage::verify(&db, true).await {
             Ok(drifts) if drifts.is_empty() => tracing::info!("coverage counters verified"),
             Ok(drifts) => tracing::error!(repaired = drifts.len(), "coverage counters had drifted; repaired"),
-            Err(err) => tracing::warn!(code = err.code(), "coverage check failed; will retry"),
+            Err(err) => tracing::warn!(code = err.code().as_str(), "coverage check failed; will retry"),
         }
     }
 }

@@ -15,7 +15,7 @@ use super::loaders::{
 };
 use crate::{
     auth::{Actor, Auth},
-    error::AppError,
+    error::{AppError, Unauthenticated},
     events::CoverageBus,
 };
 
@@ -140,12 +140,8 @@ impl RequestContext {
         }
         match &self.caller {
             Caller::User(actor) => Ok(actor),
-            Caller::Anonymous => {
-                Err(AppError::Unauthenticated("sign in first: send `Authorization: Bearer <accessToken>`"))
-            }
-            Caller::InvalidToken => Err(AppError::Unauthenticated(
-                "the access token is invalid or expired; refresh the session or sign in again",
-            )),
+            Caller::Anonymous => Err(AppError::Unauthenticated(Unauthenticated::NoToken)),
+            Caller::InvalidToken => Err(AppError::Unauthenticated(Unauthenticated::InvalidToken)),
         }
     }
 }

@@ -14,7 +14,7 @@ use super::{
     ward::Ward,
 };
 use crate::{
-    error::AppError,
+    error::{AppError, Missing},
     events::CoverageEvent,
     service::{
         self,
@@ -130,7 +130,7 @@ impl WardCoverage {
     /// The ward.
     async fn ward(&self, ctx: &Context<'_>) -> Result<Ward> {
         let ward = signed_in(ctx)?.0.wards.load_one(self.ward_id).await?;
-        Ok(Ward(ward.ok_or(AppError::NotFound("ward"))?))
+        Ok(Ward(ward.ok_or(AppError::NotFound(Missing::Ward))?))
     }
 
     /// ACTIVE households in the ward (in the caller's scope).

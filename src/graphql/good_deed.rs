@@ -14,7 +14,7 @@ use super::{
 use crate::{
     domain::campaign::local_today,
     entities::good_deed,
-    error::AppError,
+    error::{AppError, Missing},
     service::{self, good_deed::GoodDeedFilter},
 };
 
@@ -68,7 +68,7 @@ impl GoodDeed {
     /// The residential group.
     async fn group(&self, ctx: &Context<'_>) -> Result<ResidentialGroup> {
         let group = signed_in(ctx)?.0.groups.load_one(self.0.group_id).await?;
-        Ok(ResidentialGroup(group.ok_or(AppError::NotFound("residential group"))?))
+        Ok(ResidentialGroup(group.ok_or(AppError::NotFound(Missing::Group))?))
     }
 
     /// The household, when one household did it.

@@ -9,7 +9,7 @@ use super::{
 };
 use crate::{
     domain::campaign::{GoodDeedCategory as DomainCategory, GoodDeedStatus as DomainStatus},
-    error::AppError,
+    error::{AppError, Missing},
     service::{self, good_deed::GroupTally},
 };
 
@@ -51,7 +51,7 @@ impl GroupGoodDeeds {
     /// The group.
     async fn group(&self, ctx: &Context<'_>) -> Result<ResidentialGroup> {
         let group = signed_in(ctx)?.0.groups.load_one(self.0.group_id).await?;
-        Ok(ResidentialGroup(group.ok_or(AppError::NotFound("residential group"))?))
+        Ok(ResidentialGroup(group.ok_or(AppError::NotFound(Missing::Group))?))
     }
 
     /// All good deeds of the group in the period.

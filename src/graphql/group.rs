@@ -10,7 +10,11 @@ use super::{
     loaders::HouseholdPageKey,
     ward::Ward,
 };
-use crate::{entities::residential_group, error::AppError, service};
+use crate::{
+    entities::residential_group,
+    error::{AppError, Missing},
+    service,
+};
 
 /// A residential group (tổ dân phố or thôn): the households one leader walks to.
 pub struct ResidentialGroup(pub residential_group::Model);
@@ -46,7 +50,7 @@ impl ResidentialGroup {
     /// The ward the group belongs to.
     async fn ward(&self, ctx: &Context<'_>) -> Result<Ward> {
         let ward = signed_in(ctx)?.0.wards.load_one(self.0.ward_id).await?;
-        Ok(Ward(ward.ok_or(AppError::NotFound("ward"))?))
+        Ok(Ward(ward.ok_or(AppError::NotFound(Missing::Ward))?))
     }
 
     /// The group's households, in natural code order, optionally filtered.

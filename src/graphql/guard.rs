@@ -7,19 +7,24 @@
 use std::{collections::HashSet, sync::Arc};
 
 use async_graphql::{
-    Name, ServerError, ServerResult, Variables,
+    Name, ServerResult, Variables,
     extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery},
     parser::types::{ExecutableDocument, Selection, SelectionSet},
 };
 
 use super::{RequestContext, limits, persisted::PersistedOperations};
-use crate::{graphql::Caller, metrics};
+use crate::{
+    config::Limits,
+    error::{AppError, RequestFault},
+    graphql::Caller,
+    metrics,
+};
 
 /// The extension's settings.
 #[derive(Clone)]
 pub struct Guard {
     /// Request limits.
-    pub limits: limits::Limits,
+    pub limits: Limits,
     /// The registered operations.
     pub persisted: Arc<PersistedOperations>,
     /// Group leaders may run registered operations only.
@@ -33,16 +38,6 @@ impl ExtensionFactory for Guard {
     fn create(&self) -> Arc<dyn Extension> {
         Arc::new(self.clone())
     }
-}
-
-/// The error of an unregistered operation sent with a group leader's token.
-pub fn persisted_required() -> ServerError {
-    let mut error = ServerError::new(
-        "group leaders may run only the app's registered operations: send extensions.persistedQuery",
-        None,
-    );
-    error.extensions.get_or_insert_with(Default::default).set("code", "PERSISTED_QUERY_REQUIRED");
-    error
 }
 
 #[async_trait::async_trait]
@@ -60,24 +55,25 @@ impl Extension for Guard {
             && !self.persisted.contains_document(query)
         {
             metrics::refused("persisted_required");
-            return Err(persisted_required());
+            return Err(AppError::PersistedQueryRequired.into_server_error());
         }
-        limits::check_text(query, &self.limits).map_err(|exceeded| limits::error(&exceeded))?;
+        let refused = |error: AppError| error.into_server_error();
+        limits::check_text(query, &self.limits).map_err(|exceeded| refused(exceeded.into()))?;
         let document = next.run(ctx, query, variables).await?;
-        limits::check(&document, variables, &self.limits).map_err(|exceeded| limits::error(&exceeded))?;
+        limits::check(&document, variables, &self.limits).map_err(|exceeded| refused(exceeded.into()))?;
         if let Some(name) = text_with_nul(&document, variables) {
             metrics::refused("nul_character");
-            let mut error = ServerError::new("text may not contain the NUL character (U+0000)", None);
-            let extensions = error.extensions.get_or_insert_with(Default::default);
-            extensions.set("code", "BAD_USER_INPUT");
-            extensions.set("field", name);
-            return Err(error);
+            return Err(refused(AppError::bad_input(
+                name,
+                "text may not contain the NUL character (U+0000)",
+            )));
         }
         if !self.introspection && introspects(&document) {
             metrics::refused("introspection");
-            let mut error = ServerError::new("introspection is switched off on this server", None);
-            error.extensions.get_or_insert_with(Default::default).set("code", "BAD_USER_INPUT");
-            return Err(error);
+            return Err(refused(AppError::bad_request(
+                RequestFault::Malformed,
+                "introspection is switched off on this server",
+            )));
         }
         Ok(document)
     }

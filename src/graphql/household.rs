@@ -14,7 +14,7 @@ use super::{
 use crate::{
     domain::household::HouseholdStatus as DomainStatus,
     entities::household,
-    error::AppError,
+    error::{AppError, Missing},
     service::{self, household::HouseholdFilter},
 };
 
@@ -106,7 +106,7 @@ impl Household {
     /// The residential group the household belongs to.
     async fn group(&self, ctx: &Context<'_>) -> Result<ResidentialGroup> {
         let group = signed_in(ctx)?.0.groups.load_one(self.0.group_id).await?;
-        Ok(ResidentialGroup(group.ok_or(AppError::NotFound("residential group"))?))
+        Ok(ResidentialGroup(group.ok_or(AppError::NotFound(Missing::Group))?))
     }
 }
 

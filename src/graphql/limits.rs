@@ -18,26 +18,11 @@ use async_graphql::{
 };
 use async_graphql_value::{ConstValue, Value};
 
-use crate::service::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
-
-/// The limits of one request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// Deepest field nesting (`{ a { b } }` is 2).
-    pub max_depth: usize,
-    /// Highest complexity (see the module documentation).
-    pub max_complexity: usize,
-    /// Most aliased fields in one operation, fragments included.
-    pub max_aliases: usize,
-    /// Most fields at the root of one operation.
-    pub max_root_fields: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self { max_depth: 12, max_complexity: 100_000, max_aliases: 30, max_root_fields: 20 }
-    }
-}
+use crate::{
+    config::Limits,
+    error::AppError,
+    service::page::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE},
+};
 
 /// A limit the document goes over.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -234,15 +219,15 @@ pub fn check_text(query: &str, _limits: &Limits) -> Result<(), Exceeded> {
     Ok(())
 }
 
-/// The GraphQL error of an exceeded limit: `LIMIT_EXCEEDED` with `limit`, `max` and `actual`.
-pub fn error(exceeded: &Exceeded) -> async_graphql::ServerError {
-    let mut error = async_graphql::ServerError::new(exceeded.message(), None);
-    let extensions = error.extensions.get_or_insert_with(Default::default);
-    extensions.set("code", "LIMIT_EXCEEDED");
-    extensions.set("limit", exceeded.limit);
-    extensions.set("max", exceeded.max as u64);
-    extensions.set("actual", exceeded.actual as u64);
-    error
+impl From<Exceeded> for AppError {
+    fn from(exceeded: Exceeded) -> Self {
+        AppError::LimitExceeded {
+            limit: exceeded.limit,
+            max: exceeded.max,
+            actual: Some(exceeded.actual),
+            message: exceeded.message(),
+        }
+    }
 }
 
 impl<'a> Analyser<'a> {

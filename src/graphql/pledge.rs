@@ -13,7 +13,7 @@ use super::{
 use crate::{
     domain::campaign::local_today,
     entities::pledge,
-    error::AppError,
+    error::{AppError, Missing},
     service::{self, pledge::PledgeInput},
 };
 
@@ -41,13 +41,13 @@ impl Pledge {
     /// The household that signed.
     async fn household(&self, ctx: &Context<'_>) -> Result<Household> {
         let household = signed_in(ctx)?.0.households.load_one(self.0.household_id).await?;
-        Ok(Household(household.ok_or(AppError::NotFound("household"))?))
+        Ok(Household(household.ok_or(AppError::NotFound(Missing::Household))?))
     }
 
     /// The campaign.
     async fn campaign(&self, ctx: &Context<'_>) -> Result<Campaign> {
         let campaign = signed_in(ctx)?.0.campaigns.load_one(self.0.campaign_id).await?;
-        Ok(Campaign(campaign.ok_or(AppError::NotFound("campaign"))?))
+        Ok(Campaign(campaign.ok_or(AppError::NotFound(Missing::Campaign))?))
     }
 
     /// Who signed for the household.
@@ -154,33 +154,13 @@ pub struct ItemError {
 
 impl From<AppError> for ItemError {
     fn from(err: AppError) -> Self {
-        let (field, existing_pledge_id) = match &err {
-            AppError::BadUserInput { field, .. } => (Some(field.clone()), None),
-            AppError::Conflict { extensions, .. } => {
-                let find = |key: &str| {
-                    extensions.iter().find(|(k, _)| *k == key).and_then(|(_, v)| match v {
-                        async_graphql::Value::String(s) => Some(s.clone()),
-                        _ => None,
-                    })
-                };
-                (find("field"), find("existingPledgeId").map(ID))
-            }
-            AppError::NotFound(what) => (Some(not_found_field(what).to_owned()), None),
-            _ => (None, None),
-        };
-        if let AppError::Internal(detail) = &err {
-            tracing::error!(error = %detail, "internal error in a batch item");
+        err.log();
+        Self {
+            code: err.code().as_str().to_owned(),
+            message: err.message(),
+            field: err.item_field(),
+            existing_pledge_id: err.extension_text("existingPledgeId").map(ID),
         }
-        Self { code: err.code().to_owned(), message: err.message(), field, existing_pledge_id }
-    }
-}
-
-fn not_found_field(what: &str) -> &'static str {
-    match what {
-        "household" => "householdId",
-        "campaign" => "campaignId",
-        "residential group" => "groupId",
-        _ => "id",
     }
 }
 

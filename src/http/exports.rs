@@ -6,19 +6,17 @@
 use std::sync::Arc;
 
 use axum::{
-    Json,
     extract::{Query, State},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    http::{HeaderMap, HeaderValue, header},
     response::{IntoResponse, Response},
 };
 use serde::Deserialize;
-use serde_json::json;
 use uuid::Uuid;
 
 use super::{AppState, authenticate};
 use crate::{
     auth::Actor,
-    error::AppError,
+    error::{AppError, Unauthenticated},
     graphql::Caller,
     service::{
         self,
@@ -36,65 +34,24 @@ pub(super) struct ExportParams {
     group_id: Option<String>,
 }
 
-/// An `AppError` as an HTTP answer: the GraphQL error shape, with the matching status code.
-pub(super) struct ExportError(AppError);
-
-impl IntoResponse for ExportError {
-    fn into_response(self) -> Response {
-        let status = match &self.0 {
-            AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-            AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::BadUserInput { .. } => StatusCode::BAD_REQUEST,
-            AppError::Conflict { .. } => StatusCode::CONFLICT,
-            AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Unavailable(detail) => {
-                tracing::warn!(error = %detail, "export: database unavailable");
-                StatusCode::SERVICE_UNAVAILABLE
-            }
-            AppError::Internal(detail) => {
-                tracing::error!(error = %detail, "export failed");
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
-        };
-        let mut extensions = json!({ "code": self.0.code() });
-        if let AppError::BadUserInput { field, .. } = &self.0 {
-            extensions["field"] = json!(field);
-        }
-        (status, Json(json!({ "errors": [{ "message": self.0.message(), "extensions": extensions }] })))
-            .into_response()
-    }
-}
-
-impl From<AppError> for ExportError {
-    fn from(err: AppError) -> Self {
-        Self(err)
-    }
-}
-
-async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Arc<Actor>, ExportError> {
+async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Arc<Actor>, AppError> {
     match authenticate(state, headers).await? {
         Caller::User(actor) => Ok(actor),
-        Caller::Anonymous => {
-            Err(AppError::Unauthenticated("sign in first: send `Authorization: Bearer <accessToken>`").into())
-        }
-        Caller::InvalidToken => {
-            Err(AppError::Unauthenticated("the access token is invalid or expired").into())
-        }
+        Caller::Anonymous => Err(AppError::Unauthenticated(Unauthenticated::NoToken)),
+        Caller::InvalidToken => Err(AppError::Unauthenticated(Unauthenticated::InvalidToken)),
     }
 }
 
-fn id(value: Option<&str>, field: &str) -> Result<Option<Uuid>, ExportError> {
+fn id(value: Option<&str>, field: &str) -> Result<Option<Uuid>, AppError> {
     value
         .map(|v| {
-            Uuid::parse_str(v)
-                .map_err(|_| AppError::bad_input(field, format!("{field} is not a valid id")).into())
+            Uuid::parse_str(v).map_err(|_| AppError::bad_input(field, format!("{field} is not a valid id")))
         })
         .transpose()
 }
 
-fn required(value: Option<Uuid>, field: &str) -> Result<Uuid, ExportError> {
-    value.ok_or_else(|| AppError::bad_input(field, format!("{field} is required")).into())
+fn required(value: Option<Uuid>, field: &str) -> Result<Uuid, AppError> {
+    value.ok_or_else(|| AppError::bad_input(field, format!("{field} is required")))
 }
 
 fn attachment(body: Vec<u8>, content_type: &'static str, filename: &str) -> Response {
@@ -134,7 +91,7 @@ async fn coverage_rows(
     state: &AppState,
     actor: &Actor,
     params: &ExportParams,
-) -> Result<(Report, Vec<Row>, String), ExportError> {
+) -> Result<(Report, Vec<Row>, String), AppError> {
     let campaign_id = required(id(params.campaign_id.as_deref(), "campaignId")?, "campaignId")?;
     let ward_id = id(params.ward_id.as_deref(), "wardId")?;
     let group_id = id(params.group_id.as_deref(), "groupId")?;
@@ -195,14 +152,14 @@ fn yes_no(value: bool) -> &'static str {
     if value { "Có" } else { "Không" }
 }
 
-fn csv_bytes(headers: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>, ExportError> {
+fn csv_bytes(headers: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>, AppError> {
     // The byte-order mark tells Excel the file is UTF-8.
     let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     writer.write_record(headers).map_err(AppError::internal)?;
     for row in rows {
         writer.write_record(&row).map_err(AppError::internal)?;
     }
-    writer.into_inner().map_err(AppError::internal).map_err(ExportError)
+    writer.into_inner().map_err(AppError::internal)
 }
 
 /// `GET /exports/coverage.csv`
@@ -210,7 +167,7 @@ pub(super) async fn coverage_csv(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Query(params): Query<ExportParams>,
-) -> Result<Response, ExportError> {
+) -> Result<Response, AppError> {
     let actor = caller(&state, &headers).await?;
     let (report, rows, _) = coverage_rows(&state, &actor, &params).await?;
     let total = totals_row(&report.totals);
@@ -237,11 +194,11 @@ pub(super) async fn coverage_xlsx(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Query(params): Query<ExportParams>,
-) -> Result<Response, ExportError> {
+) -> Result<Response, AppError> {
     use rust_xlsxwriter::{Format, FormatAlign, Workbook};
     let actor = caller(&state, &headers).await?;
     let (report, rows, scope) = coverage_rows(&state, &actor, &params).await?;
-    let xlsx = |e: rust_xlsxwriter::XlsxError| ExportError(AppError::internal(e));
+    let xlsx = |e: rust_xlsxwriter::XlsxError| AppError::internal(e);
 
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
@@ -314,7 +271,7 @@ pub(super) async fn unsigned_csv(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Query(params): Query<ExportParams>,
-) -> Result<Response, ExportError> {
+) -> Result<Response, AppError> {
     let actor = caller(&state, &headers).await?;
     let campaign_id = required(id(params.campaign_id.as_deref(), "campaignId")?, "campaignId")?;
     let group_id = required(id(params.group_id.as_deref(), "groupId")?, "groupId")?;

@@ -16,9 +16,9 @@ use axum::{
 };
 use serde_json::{Map, Value};
 
-use super::{AppState, ClientAddress, authenticate, reply};
+use super::{AppState, ClientAddress, authenticate};
 use crate::{
-    error::AppError,
+    error::{AppError, Code, RequestFault, label_engine_error},
     graphql::{RequestContext, limits, persisted::sha256_hex},
     metrics,
 };
@@ -69,18 +69,6 @@ struct Operation {
     refused: Option<ServerError>,
 }
 
-fn graphql_error(code: &str, message: impl Into<String>, extra: &[(&str, Value)]) -> ServerError {
-    let mut error = ServerError::new(message, None);
-    let extensions = error.extensions.get_or_insert_with(Default::default);
-    extensions.set("code", code);
-    for (key, value) in extra {
-        if let Ok(value) = async_graphql::Value::from_json(value.clone()) {
-            extensions.set(*key, value);
-        }
-    }
-    error
-}
-
 /// Reads one request object (`query`, `operationName`, `variables`, `extensions`).
 fn read_params(object: &Map<String, Value>, state: &AppState) -> Result<Operation, String> {
     let text = |key: &str| match object.get(key) {
@@ -116,11 +104,7 @@ fn read_params(object: &Map<String, Value>, state: &AppState) -> Result<Operatio
         (None, Some(hash)) => match state.graphql.persisted.get(&hash) {
             Some(operation) => operation.document.to_string(),
             None => {
-                refused = Some(graphql_error(
-                    "PERSISTED_QUERY_NOT_FOUND",
-                    "no operation is registered under this sha256Hash",
-                    &[],
-                ));
+                refused = Some(AppError::PersistedQueryNotFound.into_server_error());
                 String::new()
             }
         },
@@ -141,7 +125,7 @@ fn prepare(operation: &mut Operation, state: &AppState, method: &Method) -> Resu
     let limits = state.graphql.limits;
     if let Err(exceeded) = limits::check_text(&operation.request.query, &limits) {
         metrics::refused(exceeded.limit);
-        operation.refused = Some(limits::error(&exceeded));
+        operation.refused = Some(AppError::from(exceeded).into_server_error());
         return Ok(());
     }
     let variables = operation.request.variables.clone();
@@ -149,7 +133,7 @@ fn prepare(operation: &mut Operation, state: &AppState, method: &Method) -> Resu
     let document = match operation.request.parsed_query() {
         Ok(document) => document,
         Err(mut error) => {
-            error.extensions.get_or_insert_with(Default::default).set("code", "BAD_USER_INPUT");
+            label_engine_error(&mut error);
             operation.refused = Some(error);
             return Ok(());
         }
@@ -172,18 +156,17 @@ fn prepare(operation: &mut Operation, state: &AppState, method: &Method) -> Resu
         && selected.ty != async_graphql::parser::types::OperationType::Query
     {
         metrics::refused("mutation_over_get");
-        let mut response = reply::error(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "BAD_USER_INPUT",
+        let mut response = AppError::bad_request(
+            RequestFault::MethodNotAllowed,
             "only queries may be sent with GET; send mutations with POST",
-            Map::new(),
-        );
+        )
+        .into_response();
         response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
         return Err(Box::new(response));
     }
     if let Err(exceeded) = limits::check(document, &variables, &limits) {
         metrics::refused(exceeded.limit);
-        operation.refused = Some(limits::error(&exceeded));
+        operation.refused = Some(AppError::from(exceeded).into_server_error());
     } else if let Some(missing) = selected.and_then(|selected| missing_variable(selected, &variables)) {
         operation.refused = Some(missing);
     }
@@ -202,16 +185,12 @@ fn missing_variable(
         if given || definition.var_type.node.nullable || definition.default_value.is_some() {
             return None;
         }
-        let mut error = ServerError::new(
-            format!(
-                "variable `${}` of type `{}` is required and was not given",
-                definition.name.node, definition.var_type.node
-            ),
-            Some(definition.name.pos),
+        let message = format!(
+            "variable `${}` of type `{}` is required and was not given",
+            definition.name.node, definition.var_type.node
         );
-        let extensions = error.extensions.get_or_insert_with(Default::default);
-        extensions.set("code", "BAD_USER_INPUT");
-        extensions.set("field", definition.name.node.as_str());
+        let mut error = AppError::bad_input(definition.name.node.as_str(), message).into_server_error();
+        error.locations = vec![definition.name.pos];
         Some(error)
     })
 }
@@ -229,14 +208,9 @@ pub async fn post(
         Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
             metrics::refused("bodyBytes");
             let max = state.graphql.max_body_bytes;
-            let response = reply::limit_exceeded(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "bodyBytes",
-                max,
-                None,
-                format!("the request body is larger than {max} bytes"),
-            );
-            return typed(response, media);
+            let message = format!("the request body is larger than {max} bytes");
+            let error = AppError::LimitExceeded { limit: "bodyBytes", max, actual: None, message };
+            return typed(error.into_response(), media);
         }
         Err(_) => return malformed("the request body could not be read", media),
     };
@@ -245,11 +219,11 @@ pub async fn post(
     let charset_ok = parts.clone().skip(1).all(|p| !p.starts_with("charset=") || p == "charset=utf-8");
     if parts.next().as_deref() != Some("application/json") || !charset_ok {
         metrics::refused("media_type");
-        let response = reply::bad_request(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        let error = AppError::bad_request(
+            RequestFault::UnsupportedMediaType,
             "send the request as `Content-Type: application/json` (UTF-8)",
         );
-        return typed(response, media);
+        return typed(error.into_response(), media);
     }
     let Ok(text) = std::str::from_utf8(&body) else {
         return malformed("the request body is not valid UTF-8", media);
@@ -264,14 +238,11 @@ pub async fn post(
             let max = state.graphql.max_batch;
             if items.len() > max {
                 metrics::refused("batch");
-                let response = reply::limit_exceeded(
-                    StatusCode::BAD_REQUEST,
-                    "batch",
-                    max,
-                    Some(items.len()),
-                    format!("a batch may hold at most {max} operations, this one has {}", items.len()),
-                );
-                return typed(response, media);
+                let message =
+                    format!("a batch may hold at most {max} operations, this one has {}", items.len());
+                let error =
+                    AppError::LimitExceeded { limit: "batch", max, actual: Some(items.len()), message };
+                return typed(error.into_response(), media);
             }
             let objects: Option<Vec<_>> = items
                 .into_iter()
@@ -360,8 +331,7 @@ async fn run(
         let response = match (operation.refused, &caller) {
             (Some(error), _) => async_graphql::Response::from_errors(vec![error]),
             (None, Some(Err(err))) => {
-                let error = async_graphql::Error::from(err.clone()).into_server_error(Default::default());
-                async_graphql::Response::from_errors(vec![error])
+                async_graphql::Response::from_errors(vec![err.clone().into_server_error()])
             }
             (None, Some(Ok(caller))) => {
                 let context = RequestContext::new(
@@ -377,25 +347,16 @@ async fn run(
                 }
                 let mut response = state.schema.execute(request).await;
                 for error in &mut response.errors {
-                    super::label_document_error(error);
+                    label_engine_error(error);
                 }
                 response
             }
             (None, None) => unreachable_without_caller(),
         };
-        let outcome = response
-            .errors
-            .first()
-            .and_then(|e| e.extensions.as_ref())
-            .and_then(|e| e.get("code"))
-            .and_then(|code| match code {
-                async_graphql::Value::String(code) => Some(code.clone()),
-                _ => None,
-            })
-            .unwrap_or_else(|| "ok".into());
+        let outcome = response.errors.first().and_then(Code::of).map_or("ok", Code::as_str);
         tracing::Span::current().record("operation", label.as_str());
         let seconds = started.elapsed().as_secs_f64();
-        metrics::request(&label, &outcome, seconds);
+        metrics::request(&label, outcome, seconds);
         let duration_ms = (seconds * 1000.0 * 100.0).round() / 100.0;
         tracing::info!(operation = %label, outcome = %outcome, duration_ms, "graphql operation answered");
         responses.push(response);
@@ -405,23 +366,19 @@ async fn run(
 
 /// An operation reaches execution only after authentication; kept total so a refactor cannot panic.
 fn unreachable_without_caller() -> async_graphql::Response {
-    let error = async_graphql::Error::from(AppError::internal("operation ran without a caller"));
-    async_graphql::Response::from_errors(vec![error.into_server_error(Default::default())])
+    let error = AppError::internal("operation ran without a caller").into_server_error();
+    async_graphql::Response::from_errors(vec![error])
 }
 
 /// The code of a response that is a request error (no data, errors without a path), if it is one.
-fn request_error_code(response: &async_graphql::Response) -> Option<String> {
+fn request_error_code(response: &async_graphql::Response) -> Option<Code> {
     if !matches!(response.data, async_graphql::Value::Null) || response.errors.is_empty() {
         return None;
     }
     if response.errors.iter().any(|e| !e.path.is_empty()) {
         return None;
     }
-    let code = response.errors[0].extensions.as_ref().and_then(|e| e.get("code"));
-    Some(match code {
-        Some(async_graphql::Value::String(code)) => code.clone(),
-        _ => "BAD_USER_INPUT".into(),
-    })
+    Some(Code::of(&response.errors[0]).unwrap_or(Code::BadUserInput))
 }
 
 /// No data and only `UNAUTHENTICATED` errors: the request was answered with nothing because of its token
@@ -430,21 +387,13 @@ fn request_error_code(response: &async_graphql::Response) -> Option<String> {
 fn unauthenticated(response: &async_graphql::Response) -> bool {
     matches!(response.data, async_graphql::Value::Null)
         && !response.errors.is_empty()
-        && response.errors.iter().all(|error| {
-            matches!(
-                error.extensions.as_ref().and_then(|e| e.get("code")),
-                Some(async_graphql::Value::String(code)) if code == "UNAUTHENTICATED"
-            )
-        })
+        && response.errors.iter().all(|error| Code::of(error) == Some(Code::Unauthenticated))
 }
 
 fn status_of(response: &async_graphql::Response, media: MediaType) -> StatusCode {
     // Nothing answered because the database is away (even from inside a resolver, as in `login`):
     // 503 tells proxies and clients to retry, whatever the media type.
-    let unavailable = response.errors.iter().any(|e| {
-        e.extensions.as_ref().and_then(|x| x.get("code"))
-            == Some(&async_graphql::Value::from("SERVICE_UNAVAILABLE"))
-    });
+    let unavailable = response.errors.iter().any(|e| Code::of(e) == Some(Code::ServiceUnavailable));
     if unavailable && matches!(response.data, async_graphql::Value::Null) {
         return StatusCode::SERVICE_UNAVAILABLE;
     }
@@ -452,14 +401,10 @@ fn status_of(response: &async_graphql::Response, media: MediaType) -> StatusCode
         return StatusCode::UNAUTHORIZED;
     }
     let Some(code) = request_error_code(response) else { return StatusCode::OK };
-    match (code.as_str(), media) {
-        ("SERVICE_UNAVAILABLE", _) => StatusCode::SERVICE_UNAVAILABLE,
+    match (code, media) {
+        (Code::ServiceUnavailable, _) => StatusCode::SERVICE_UNAVAILABLE,
         (_, MediaType::Json) => StatusCode::OK,
-        ("UNAUTHENTICATED", _) => StatusCode::UNAUTHORIZED,
-        ("FORBIDDEN" | "PERSISTED_QUERY_REQUIRED", _) => StatusCode::FORBIDDEN,
-        ("PERSISTED_QUERY_NOT_FOUND", _) => StatusCode::NOT_FOUND,
-        ("INTERNAL_SERVER_ERROR", _) => StatusCode::INTERNAL_SERVER_ERROR,
-        _ => StatusCode::BAD_REQUEST,
+        (code, MediaType::GraphqlResponse) => code.status(),
     }
 }
 
@@ -475,10 +420,15 @@ fn respond(responses: Vec<async_graphql::Response>, batch: bool, media: MediaTyp
         let response = responses.into_iter().next().unwrap_or_default();
         (status_of(&response, media), serde_json::to_string(&response))
     };
-    let body = body.unwrap_or_else(|_| {
-        r#"{"errors":[{"message":"the answer could not be written","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}"#
-            .into()
-    });
+    let body = match body {
+        Ok(body) => body,
+        Err(err) => {
+            return typed(
+                AppError::internal(format!("the answer could not be written: {err}")).into_response(),
+                media,
+            );
+        }
+    };
     let mut response = (status, body).into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, media.header());
     if status == StatusCode::UNAUTHORIZED {
@@ -490,7 +440,7 @@ fn respond(responses: Vec<async_graphql::Response>, batch: bool, media: MediaTyp
 
 fn malformed(message: &str, media: MediaType) -> Response {
     metrics::refused("malformed");
-    typed(reply::bad_request(StatusCode::BAD_REQUEST, message), media)
+    typed(AppError::bad_request(RequestFault::Malformed, message).into_response(), media)
 }
 
 /// Gives an answer built outside execution the media type the client accepted.
@@ -501,8 +451,9 @@ fn typed(mut response: Response, media: MediaType) -> Response {
 
 fn not_acceptable() -> Response {
     metrics::refused("not_acceptable");
-    reply::bad_request(
-        StatusCode::NOT_ACCEPTABLE,
+    AppError::bad_request(
+        RequestFault::NotAcceptable,
         "accept `application/graphql-response+json` or `application/json`",
     )
+    .into_response()
 }

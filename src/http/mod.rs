@@ -5,7 +5,6 @@
 mod exports;
 mod graphql;
 mod rate_limit;
-mod reply;
 
 use std::{
     net::{IpAddr, SocketAddr},
@@ -35,7 +34,7 @@ use tower_http::{
 use crate::{
     auth::Auth,
     config::{HttpSettings, Settings},
-    error::AppError,
+    error::{AppError, Unauthenticated},
     events::CoverageBus,
     graphql::{AppSchema, Caller, RequestContext, guard::Guard, persisted::PersistedOperations},
     service,
@@ -50,7 +49,7 @@ pub struct ClientAddress(pub IpAddr);
 
 /// What `/graphql` allows, from the settings.
 struct GraphqlOptions {
-    limits: crate::graphql::limits::Limits,
+    limits: crate::config::Limits,
     max_batch: usize,
     max_body_bytes: usize,
     introspection: bool,
@@ -178,18 +177,7 @@ async fn with_timeout(limit: Duration, request: Request, next: Next) -> Response
         Ok(response) => response,
         Err(_) => {
             crate::metrics::refused("timeout");
-            // Whole seconds in the settings; finer limits (tests) are shown in milliseconds.
-            let limit = if limit.subsec_nanos() == 0 {
-                format!("{} s", limit.as_secs())
-            } else {
-                format!("{} ms", limit.as_millis())
-            };
-            reply::error(
-                StatusCode::GATEWAY_TIMEOUT,
-                "TIMEOUT",
-                format!("the request took longer than {limit} and was stopped"),
-                Default::default(),
-            )
+            AppError::Timeout(limit).into_response()
         }
     }
 }
@@ -222,25 +210,6 @@ fn forwarded_client(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> Ip
     hops.into_iter().rev().find(|hop| !trusted.contains(hop)).unwrap_or(peer)
 }
 
-/// Errors async-graphql raises itself (syntax, unknown fields, wrong or missing input values) carry no
-/// code; every error must. They are all the client's to fix: `BAD_USER_INPUT`, naming the argument
-/// when the message does.
-fn label_document_error(error: &mut async_graphql::ServerError) {
-    let extensions = error.extensions.get_or_insert_with(Default::default);
-    if extensions.get("code").is_some() {
-        return;
-    }
-    extensions.set("code", "BAD_USER_INPUT");
-    let argument = error
-        .message
-        .split_once("argument \"")
-        .and_then(|(_, rest)| rest.split_once('"'))
-        .map(|(name, _)| name.to_owned());
-    if let Some(argument) = argument {
-        extensions.set("field", argument);
-    }
-}
-
 /// graphql-ws (graphql-transport-ws) subscriptions, authenticated by the `connection_init` payload:
 /// `{"Authorization": "Bearer <accessToken>"}`.
 async fn graphql_ws(
@@ -262,13 +231,15 @@ async fn graphql_ws(
                 if let Some(value) = token.and_then(|t| axum::http::HeaderValue::from_str(&t).ok()) {
                     headers.insert(AUTHORIZATION, value);
                 }
-                let caller = authenticate(&state, &headers).await?;
-                if !matches!(caller, Caller::User(_)) {
-                    return Err(AppError::Unauthenticated(
-                        "send {\"Authorization\": \"Bearer <accessToken>\"} in connection_init",
-                    )
-                    .into());
-                }
+                let caller = match authenticate(&state, &headers).await? {
+                    Caller::User(actor) => Caller::User(actor),
+                    Caller::Anonymous => {
+                        return Err(AppError::Unauthenticated(Unauthenticated::NoToken).into());
+                    }
+                    Caller::InvalidToken => {
+                        return Err(AppError::Unauthenticated(Unauthenticated::InvalidToken).into());
+                    }
+                };
                 let context = RequestContext::new(
                     caller,
                     state.db.clone(),

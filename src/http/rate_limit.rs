@@ -18,8 +18,10 @@ use axum::{
 };
 use governor::{DefaultKeyedRateLimiter, Quota, clock::Clock};
 
-use super::{ClientAddress, reply};
+use super::ClientAddress;
+use crate::error::{AppError, Limited};
 use crate::{config::RateLimit, metrics};
+use axum::response::IntoResponse;
 
 /// The limiters of one server.
 pub struct RateLimiter {
@@ -77,7 +79,8 @@ pub async fn enforce(
     let token = request.headers().get(AUTHORIZATION).map(|value| value.as_bytes());
     if let Some(seconds) = limiter.refuse(client.0, token) {
         metrics::refused("rate_limited");
-        return reply::rate_limited(seconds);
+        return AppError::RateLimited { retry_after_seconds: seconds, what: Limited::Requests }
+            .into_response();
     }
     next.run(request).await
 }

@@ -22,7 +22,7 @@ use crate::{
         fields::Name,
     },
     entities::campaign,
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, Missing},
 };
 
 /// Most pledge items a campaign may have.
@@ -81,7 +81,11 @@ pub async fn list(
 
 /// One campaign, or `NOT_FOUND`.
 pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> AppResult<campaign::Model> {
-    visible(actor).filter(campaign::Column::Id.eq(id)).one(db).await?.ok_or(AppError::NotFound("campaign"))
+    visible(actor)
+        .filter(campaign::Column::Id.eq(id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound(Missing::Campaign))
 }
 
 /// The campaigns among `ids` the actor may see (for dataloaders and batches).
@@ -151,7 +155,7 @@ fn check_manage(actor: &Actor, ward_id: Option<Uuid>) -> AppResult<()> {
         None if !actor.is_admin() => {
             Err(AppError::Forbidden("only administrators manage campaigns for every ward"))
         }
-        Some(ward_id) if !actor.governs_ward(ward_id) => Err(AppError::NotFound("ward")),
+        Some(ward_id) if !actor.governs_ward(ward_id) => Err(AppError::NotFound(Missing::Ward)),
         _ => Ok(()),
     }
 }

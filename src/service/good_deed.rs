@@ -21,7 +21,7 @@ use crate::{
     auth::Actor,
     domain::campaign::{GoodDeedCategory, GoodDeedStatus},
     entities::{client_mutation, good_deed, residential_group as group},
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, Missing},
 };
 
 const KIND: &str = "good_deed";
@@ -47,7 +47,11 @@ pub fn category(deed: &good_deed::Model) -> AppResult<GoodDeedCategory> {
 
 /// One good deed, or `NOT_FOUND`.
 pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> AppResult<good_deed::Model> {
-    visible(actor).filter(good_deed::Column::Id.eq(id)).one(db).await?.ok_or(AppError::NotFound("good deed"))
+    visible(actor)
+        .filter(good_deed::Column::Id.eq(id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound(Missing::GoodDeed))
 }
 
 /// The good deeds among `ids` the actor may see.
@@ -239,7 +243,7 @@ pub async fn verify(
     let current = get(&txn, actor, id).await?;
     let ward_id = super::group::ward_of(&txn, current.group_id).await?;
     if !actor.governs_ward(ward_id) {
-        return Err(AppError::NotFound("good deed"));
+        return Err(AppError::NotFound(Missing::GoodDeed));
     }
     if status(&current)? != GoodDeedStatus::Reported {
         return Err(AppError::conflict(format!("the good deed was already {}", current.status)));

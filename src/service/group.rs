@@ -18,7 +18,7 @@ use crate::{
         text::natural_sort_key,
     },
     entities::residential_group as group,
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, Missing},
 };
 
 /// The groups `actor` may see: all for admins, the groups of their official wards, and groups they lead.
@@ -67,11 +67,7 @@ pub fn cursor(group: &group::Model) -> Cursor {
 /// One group, or `NOT_FOUND` when it is missing or out of scope.
 #[tracing::instrument(skip(db, actor))]
 pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> AppResult<group::Model> {
-    visible(actor)
-        .filter(group::Column::Id.eq(id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound("residential group"))
+    visible(actor).filter(group::Column::Id.eq(id)).one(db).await?.ok_or(AppError::NotFound(Missing::Group))
 }
 
 /// The groups among `ids` that the actor may see (for dataloaders).
@@ -88,7 +84,7 @@ pub async fn by_ids(
 /// without a query after the first time.
 pub async fn ensure_visible(db: &impl ConnectionTrait, actor: &Actor, group_id: Uuid) -> AppResult<()> {
     let ward_id = ward_of(db, group_id).await?;
-    if actor.covers_group(group_id, ward_id) { Ok(()) } else { Err(AppError::NotFound("residential group")) }
+    if actor.covers_group(group_id, ward_id) { Ok(()) } else { Err(AppError::NotFound(Missing::Group)) }
 }
 
 /// The ward of a group (unscoped: for callers that already hold something of the group).
@@ -106,7 +102,7 @@ pub(crate) async fn ward_of(db: &impl ConnectionTrait, group_id: Uuid) -> AppRes
         .into_tuple()
         .one(db)
         .await?
-        .ok_or(AppError::NotFound("residential group"))?;
+        .ok_or(AppError::NotFound(Missing::Group))?;
     let mut known = known_wards();
     if known.len() >= WARD_OF_CACHE {
         known.clear();
@@ -165,7 +161,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewGroup) -> 
     let txn = super::begin_write(db).await?;
     let ward = super::ward::get(&txn, actor, input.ward_id).await?;
     if !actor.governs_ward(ward.id) {
-        return Err(AppError::NotFound("ward"));
+        return Err(AppError::NotFound(Missing::Ward));
     }
     let now = super::now();
     let group = group::Entity::insert(group::ActiveModel {
@@ -221,7 +217,7 @@ pub async fn update(
     let txn = super::begin_write(db).await?;
     let current = get(&txn, actor, id).await?;
     if !actor.governs_ward(current.ward_id) {
-        return Err(AppError::NotFound("residential group"));
+        return Err(AppError::NotFound(Missing::Group));
     }
     let mut active = current.clone().into_active_model();
     if let Some(code) = code {

@@ -22,7 +22,7 @@ use crate::{
         text::{escape_like, fold, natural_sort_key},
     },
     entities::household,
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, Missing},
 };
 
 /// The households `actor` may see: those of the groups `group::visible` returns.
@@ -71,7 +71,11 @@ impl HouseholdFilter {
 /// One household, or `NOT_FOUND` when it is missing or out of scope.
 #[tracing::instrument(skip(db, actor))]
 pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> AppResult<household::Model> {
-    visible(actor).filter(household::Column::Id.eq(id)).one(db).await?.ok_or(AppError::NotFound("household"))
+    visible(actor)
+        .filter(household::Column::Id.eq(id))
+        .one(db)
+        .await?
+        .ok_or(AppError::NotFound(Missing::Household))
 }
 
 /// For each group, one page of its households that the actor may see, in natural code order.
@@ -289,7 +293,7 @@ pub async fn update(
             .into_tuple()
             .one(&txn)
             .await?;
-        return Err(version.map_or(AppError::NotFound("household"), version_conflict));
+        return Err(version.map_or(AppError::NotFound(Missing::Household), version_conflict));
     }
     let household = get(&txn, actor, id).await?;
     let ward_id = super::group::ward_of(&txn, household.group_id).await?;

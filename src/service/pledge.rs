@@ -29,7 +29,7 @@ use crate::{
         household::HouseholdStatus,
     },
     entities::{campaign, client_mutation, household, pledge},
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, Missing},
 };
 
 /// Most items one `recordPledges` call may carry.
@@ -52,7 +52,7 @@ pub fn status(pledge: &pledge::Model) -> AppResult<PledgeStatus> {
 
 /// One pledge, or `NOT_FOUND`.
 pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> AppResult<pledge::Model> {
-    visible(actor).filter(pledge::Column::Id.eq(id)).one(db).await?.ok_or(AppError::NotFound("pledge"))
+    visible(actor).filter(pledge::Column::Id.eq(id)).one(db).await?.ok_or(AppError::NotFound(Missing::Pledge))
 }
 
 /// The pledges of each of `household_ids` the actor may see, newest campaign first (for dataloaders).
@@ -226,14 +226,15 @@ fn decide(item: &Parsed, known: &Known, actor: &Actor, today: NaiveDate) -> Deci
         });
     }
     let outcome = (|| {
-        let household = known.households.get(&item.household_id).ok_or(AppError::NotFound("household"))?;
+        let household =
+            known.households.get(&item.household_id).ok_or(AppError::NotFound(Missing::Household))?;
         if HouseholdStatus::from_db(&household.status) != Some(HouseholdStatus::Active) {
             return Err(AppError::Conflict {
                 message: format!("the household is {}: only active households sign", household.status),
                 extensions: vec![("field", "householdId".into())],
             });
         }
-        let campaign = known.campaigns.get(&item.campaign_id).ok_or(AppError::NotFound("campaign"))?;
+        let campaign = known.campaigns.get(&item.campaign_id).ok_or(AppError::NotFound(Missing::Campaign))?;
         if CampaignStatus::from_db(&campaign.status) != Some(CampaignStatus::Open) {
             return Err(AppError::Conflict {
                 message: format!(
@@ -469,7 +470,8 @@ async fn attempt(
     Ok(answers
         .into_iter()
         .map(|answer| {
-            answer.and_then(|id| known.pledge_rows.get(&id).cloned().ok_or(AppError::NotFound("pledge")))
+            answer
+                .and_then(|id| known.pledge_rows.get(&id).cloned().ok_or(AppError::NotFound(Missing::Pledge)))
         })
         .collect())
 }

@@ -18,14 +18,11 @@ use super::audit::AuditEntry;
 use crate::{
     auth::{Actor, Auth, password::check_new_password},
     entities::{app_user, refresh_token},
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, Limited, Unauthenticated},
 };
 
 /// How long a refresh token may be used.
 pub const REFRESH_TOKEN_DAYS: i64 = 30;
-
-const BAD_CREDENTIALS: &str = "invalid username or password";
-const BAD_REFRESH_TOKEN: &str = "this session has ended; sign in again";
 
 /// A signed-in session: what `login`, `refreshSession` and `changePassword` return.
 #[derive(Debug)]
@@ -99,7 +96,7 @@ pub async fn login(
     let now = auth.clock.now();
     if let Some(retry_after_seconds) = auth.throttle.check(&username_key, address, now) {
         crate::metrics::login_failed("throttled");
-        return Err(AppError::RateLimited { retry_after_seconds });
+        return Err(AppError::RateLimited { retry_after_seconds, what: Limited::Attempts });
     }
     let user =
         app_user::Entity::find().filter(app_user::Column::UsernameKey.eq(&username_key)).one(db).await?;
@@ -110,7 +107,7 @@ pub async fn login(
             auth.throttle.record_failure(&username_key, address, now);
             crate::metrics::login_failed("credentials");
             tracing::info!("login refused");
-            return Err(AppError::Unauthenticated(BAD_CREDENTIALS));
+            return Err(AppError::Unauthenticated(Unauthenticated::BadCredentials));
         }
     };
     auth.throttle.record_success(&username_key);
@@ -169,7 +166,7 @@ pub async fn refresh(db: &DatabaseConnection, auth: &Auth, token: &str) -> AppRe
         .filter(refresh_token::Column::TokenHash.eq(hash_token(token)))
         .one(&txn)
         .await?
-        .ok_or(AppError::Unauthenticated(BAD_REFRESH_TOKEN))?;
+        .ok_or(AppError::Unauthenticated(Unauthenticated::SessionEnded))?;
     if stored.replaced_by.is_some() {
         tracing::warn!(family = %stored.family_id, "rotated refresh token reused: revoking the family");
         revoke_family(&txn, stored.family_id, now).await?;
@@ -183,16 +180,16 @@ pub async fn refresh(db: &DatabaseConnection, auth: &Auth, token: &str) -> AppRe
         };
         super::audit::record(&txn, None, entry).await?;
         txn.commit().await?;
-        return Err(AppError::Unauthenticated(BAD_REFRESH_TOKEN));
+        return Err(AppError::Unauthenticated(Unauthenticated::SessionEnded));
     }
     if stored.revoked_at.is_some() || stored.expires_at <= now {
-        return Err(AppError::Unauthenticated(BAD_REFRESH_TOKEN));
+        return Err(AppError::Unauthenticated(Unauthenticated::SessionEnded));
     }
     let user = app_user::Entity::find_by_id(stored.user_id)
         .one(&txn)
         .await?
         .filter(|u| u.active)
-        .ok_or(AppError::Unauthenticated(BAD_REFRESH_TOKEN))?;
+        .ok_or(AppError::Unauthenticated(Unauthenticated::SessionEnded))?;
     let (access_token, access_expires_at) = auth.keys.issue(user.id, user.token_version, now)?;
     let (new_id, refresh_token, refresh_expires_at) =
         issue_refresh_token(&txn, user.id, stored.family_id, now).await?;
@@ -207,7 +204,7 @@ pub async fn refresh(db: &DatabaseConnection, auth: &Auth, token: &str) -> AppRe
         .exec(&txn)
         .await?;
     if rotated.rows_affected != 1 {
-        return Err(AppError::Unauthenticated(BAD_REFRESH_TOKEN));
+        return Err(AppError::Unauthenticated(Unauthenticated::SessionEnded));
     }
     audit_session(&txn, "session.refresh", &user).await?;
     txn.commit().await?;
@@ -229,7 +226,7 @@ pub async fn logout(db: &DatabaseConnection, auth: &Auth, actor: &Actor, token: 
         let user = app_user::Entity::find_by_id(actor.user_id)
             .one(&txn)
             .await?
-            .ok_or(AppError::Unauthenticated("sign in again"))?;
+            .ok_or(AppError::Unauthenticated(Unauthenticated::SessionEnded))?;
         audit_session(&txn, "session.logout", &user).await?;
     }
     txn.commit().await?;
@@ -250,7 +247,7 @@ pub async fn change_password(
     let user = app_user::Entity::find_by_id(actor.user_id)
         .one(db)
         .await?
-        .ok_or(AppError::Unauthenticated("sign in again"))?;
+        .ok_or(AppError::Unauthenticated(Unauthenticated::SessionEnded))?;
     if !auth.passwords.verify(current_password, Some(&user.password_hash)).await? {
         return Err(AppError::bad_input("currentPassword", "the current password is wrong"));
     }
@@ -270,13 +267,13 @@ pub async fn change_password(
         .exec(&txn)
         .await?;
     if changed.rows_affected != 1 {
-        return Err(AppError::Unauthenticated("sign in again"));
+        return Err(AppError::Unauthenticated(Unauthenticated::SessionEnded));
     }
     revoke_all(&txn, user.id, now).await?;
     let user = app_user::Entity::find_by_id(user.id)
         .one(&txn)
         .await?
-        .ok_or(AppError::Unauthenticated("sign in again"))?;
+        .ok_or(AppError::Unauthenticated(Unauthenticated::SessionEnded))?;
     let session = new_session(&txn, auth, user, Uuid::now_v7(), now).await?;
     audit_session(&txn, "user.change_password", &session.user).await?;
     txn.commit().await?;

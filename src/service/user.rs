@@ -17,7 +17,7 @@ use crate::{
     auth::{Actor, Role, password::Passwords},
     domain::fields::Name,
     entities::{app_user, residential_group as group, role_assignment},
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, Missing},
 };
 
 /// Longest accepted username.
@@ -179,7 +179,7 @@ pub async fn list(
 
 /// One user in scope, or `NOT_FOUND`.
 pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> AppResult<app_user::Model> {
-    visible(actor).filter(app_user::Column::Id.eq(id)).one(db).await?.ok_or(AppError::NotFound("user"))
+    visible(actor).filter(app_user::Column::Id.eq(id)).one(db).await?.ok_or(AppError::NotFound(Missing::User))
 }
 
 /// The role assignments of each of `user_ids` (for dataloaders; the users were already scoped).
@@ -249,7 +249,7 @@ async fn check_grant(
         (Role::GroupLeader, None, Some(group_id)) => {
             let group = super::group::get(db, actor, group_id).await?;
             if !actor.governs_ward(group.ward_id) {
-                return Err(AppError::NotFound("residential group"));
+                return Err(AppError::NotFound(Missing::Group));
             }
         }
         (Role::Admin, ..) => {
@@ -406,7 +406,8 @@ pub async fn set_active(
     if !active {
         super::session::revoke_all(&txn, user.id, now).await?;
     }
-    let user = app_user::Entity::find_by_id(user.id).one(&txn).await?.ok_or(AppError::NotFound("user"))?;
+    let user =
+        app_user::Entity::find_by_id(user.id).one(&txn).await?.ok_or(AppError::NotFound(Missing::User))?;
     let entry = AuditEntry {
         action: if active { "user.activate" } else { "user.deactivate" },
         target_type: "user",

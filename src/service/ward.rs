@@ -14,7 +14,7 @@ use crate::{
     auth::Actor,
     domain::fields::{Code, Name},
     entities::ward,
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, Missing},
 };
 
 /// The wards `actor` may see: all for admins, else their official wards and the wards of groups they lead.
@@ -43,7 +43,7 @@ pub async fn list(
 /// One ward, or `NOT_FOUND` when it is missing or out of scope.
 #[tracing::instrument(skip(db, actor))]
 pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> AppResult<ward::Model> {
-    by_ids(db, actor, &[id]).await?.remove(&id).ok_or(AppError::NotFound("ward"))
+    by_ids(db, actor, &[id]).await?.remove(&id).ok_or(AppError::NotFound(Missing::Ward))
 }
 
 /// The wards among `ids` that the actor may see (for dataloaders).

@@ -449,7 +449,7 @@ async fn an_operation_over_a_limit_in_a_batch_is_refused_alone() {
 async fn tighter_limits_from_the_settings_apply() {
     // Arrange
     let app = spawn_app_with(pledge_api::config::HttpSettings {
-        limits: pledge_api::graphql::limits::Limits {
+        limits: pledge_api::config::Limits {
             max_depth: 3,
             max_complexity: 50,
             max_aliases: 2,

@@ -4,6 +4,7 @@
 mod drive;
 mod helpers;
 
+mod architecture;
 mod audit;
 mod campaigns;
 mod changes;

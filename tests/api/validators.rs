@@ -104,7 +104,7 @@ fn bad_input(err: &AppError) -> Result<(&'static str, String), TestCaseError> {
     match err {
         AppError::BadUserInput { field, message } => {
             prop_assert!(!message.is_empty());
-            Ok((err.code(), field.clone()))
+            Ok((err.code().as_str(), field.clone()))
         }
         other => Err(TestCaseError::fail(format!("expected BAD_USER_INPUT, got {other:?}"))),
     }
@@ -236,7 +236,7 @@ proptest! {
 
     #[test]
     fn the_nesting_check_never_panics(input in hostile_text()) {
-        let _ = limits::check_text(&input, &limits::Limits::default());
+        let _ = limits::check_text(&input, &pledge_api::config::Limits::default());
     }
 }
 
@@ -306,7 +306,7 @@ proptest! {
     #[test]
     fn the_nesting_check_sees_every_bracket_the_lexer_sees(document in bracket_soup()) {
         let nesting = lexer_nesting(&document);
-        let checked = limits::check_text(&document, &limits::Limits::default());
+        let checked = limits::check_text(&document, &pledge_api::config::Limits::default());
         prop_assert_eq!(
             checked.is_ok(),
             nesting <= limits::MAX_TEXT_NESTING,

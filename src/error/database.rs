@@ -1,117 +1,11 @@
-//! `AppError`, the one error type of the service, and the `extensions.code` each variant produces.
-//!
-//! `AppError` deliberately does not implement `Display`: async-graphql converts any `Display` type into an
-//! error without extensions, so leaving it out makes our own `From<AppError>` the only way through `?`.
-//! Database and internal errors are logged here and reach the client as a bare `INTERNAL_SERVER_ERROR`,
-//! except a database that cannot be reached, which is `SERVICE_UNAVAILABLE` (retry shortly; HTTP 503).
+//! Database errors by what they mean to the client: a unique constraint a user ran into (`CONFLICT`
+//! naming the field), a database out of reach (`SERVICE_UNAVAILABLE`), or anything else (internal).
+//! Constraints are recognised the same way on SQLite and PostgreSQL.
 
-use async_graphql::{ErrorExtensionValues, Value};
+use async_graphql::Value;
 use sea_orm::{DbErr, RuntimeErr, SqlErr, sqlx};
 
-/// Everything that can go wrong in a request, by what the client should do about it.
-#[derive(Debug, Clone)]
-pub enum AppError {
-    /// `UNAUTHENTICATED`: no, malformed, expired or revoked token; wrong credentials.
-    Unauthenticated(&'static str),
-    /// `FORBIDDEN`: the caller's roles may never do this operation.
-    Forbidden(&'static str),
-    /// `NOT_FOUND`: missing, or outside the caller's scope (the same answer, so scope does not leak).
-    NotFound(&'static str),
-    /// `BAD_USER_INPUT`: validation failed; `field` names the input field.
-    BadUserInput {
-        /// The input field at fault, as the client spelled it (camelCase, dotted for nested inputs).
-        field: String,
-        /// What is wrong, in words a user can act on.
-        message: String,
-    },
-    /// `CONFLICT`: version mismatch, duplicate code, already signed, campaign not open.
-    Conflict {
-        /// What conflicts.
-        message: String,
-        /// Extra facts for the client, such as `currentVersion` or `existingPledgeId`.
-        extensions: Vec<(&'static str, Value)>,
-    },
-    /// `RATE_LIMITED`: too many attempts; try again after the given number of seconds.
-    RateLimited {
-        /// Seconds until the next attempt may succeed.
-        retry_after_seconds: u64,
-    },
-    /// `SERVICE_UNAVAILABLE`: the database cannot be reached (down, refusing connections, pool timed out).
-    /// The client may retry; the detail is logged, never sent.
-    Unavailable(String),
-    /// `INTERNAL_SERVER_ERROR`: anything else. The detail is logged, never sent.
-    Internal(String),
-}
-
-impl AppError {
-    /// A validation failure of `field`.
-    pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::BadUserInput { field: field.into(), message: message.into() }
-    }
-
-    /// A conflict without extra extensions.
-    pub fn conflict(message: impl Into<String>) -> Self {
-        Self::Conflict { message: message.into(), extensions: Vec::new() }
-    }
-
-    /// An internal failure; `detail` goes to the log only.
-    pub fn internal(detail: impl std::fmt::Display) -> Self {
-        Self::Internal(detail.to_string())
-    }
-
-    /// The stable `extensions.code` of this error.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::Unauthenticated(_) => "UNAUTHENTICATED",
-            Self::Forbidden(_) => "FORBIDDEN",
-            Self::NotFound(_) => "NOT_FOUND",
-            Self::BadUserInput { .. } => "BAD_USER_INPUT",
-            Self::Conflict { .. } => "CONFLICT",
-            Self::RateLimited { .. } => "RATE_LIMITED",
-            Self::Unavailable(_) => "SERVICE_UNAVAILABLE",
-            Self::Internal(_) => "INTERNAL_SERVER_ERROR",
-        }
-    }
-
-    /// The message the client sees.
-    pub fn message(&self) -> String {
-        match self {
-            Self::Unauthenticated(m) | Self::Forbidden(m) => (*m).to_owned(),
-            Self::NotFound(what) => format!("{what} not found"),
-            Self::BadUserInput { message, .. } | Self::Conflict { message, .. } => message.clone(),
-            Self::RateLimited { retry_after_seconds } => {
-                format!("too many attempts; try again in {retry_after_seconds} seconds")
-            }
-            Self::Unavailable(_) => "the database is not reachable; try again shortly".to_owned(),
-            Self::Internal(_) => "internal server error".to_owned(),
-        }
-    }
-}
-
-impl From<AppError> for async_graphql::Error {
-    fn from(err: AppError) -> Self {
-        match &err {
-            AppError::Internal(detail) => tracing::error!(error = %detail, "internal error"),
-            AppError::Unavailable(detail) => tracing::warn!(error = %detail, "database unavailable"),
-            _ => {}
-        }
-        let mut extensions = ErrorExtensionValues::default();
-        extensions.set("code", err.code());
-        match &err {
-            AppError::BadUserInput { field, .. } => extensions.set("field", field.as_str()),
-            AppError::Conflict { extensions: extra, .. } => {
-                for (key, value) in extra {
-                    extensions.set(*key, value.clone());
-                }
-            }
-            AppError::RateLimited { retry_after_seconds } => {
-                extensions.set("retryAfterSeconds", *retry_after_seconds)
-            }
-            _ => {}
-        }
-        async_graphql::Error { message: err.message(), source: None, extensions: Some(extensions) }
-    }
-}
+use super::AppError;
 
 /// A unique constraint and what it means to the user, recognised by its PostgreSQL name or the
 /// `table.column` list SQLite reports.
@@ -206,9 +100,6 @@ fn is_unreachable(err: &sqlx::Error) -> bool {
     }
 }
 
-/// The result type of services.
-pub type AppResult<T> = Result<T, AppError>;
-
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
@@ -218,13 +109,13 @@ mod tests {
     use super::*;
 
     fn code_of(err: DbErr) -> &'static str {
-        AppError::from(err).code()
+        AppError::from(err).code().as_str()
     }
 
     #[test]
     fn a_pool_timeout_is_service_unavailable_without_the_detail() {
         let err = AppError::from(DbErr::ConnectionAcquire(ConnAcquireErr::Timeout));
-        assert_eq!(err.code(), "SERVICE_UNAVAILABLE");
+        assert_eq!(err.code().as_str(), "SERVICE_UNAVAILABLE");
         let graphql = async_graphql::Error::from(err);
         assert_eq!(graphql.message, "the database is not reachable; try again shortly");
         let code = graphql.extensions.as_ref().and_then(|e| e.get("code")).cloned();
