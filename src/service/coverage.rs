@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::{
     auth::Actor,
-    domain::campaign::PledgeStatus,
+    domain::{campaign::PledgeStatus, household::HouseholdStatus},
     entities::{
         campaign, campaign_group_coverage as signed, group_coverage as active, pledge,
         residential_group as group, ward,
@@ -79,7 +79,7 @@ pub async fn household_activity_changed(
     adjust_active(db, group_id, delta).await?;
     let campaigns: Vec<Uuid> = pledge::Entity::find()
         .filter(pledge::Column::HouseholdId.eq(household_id))
-        .filter(pledge::Column::Status.eq(PledgeStatus::Signed.as_db()))
+        .filter(pledge::Column::Status.eq(PledgeStatus::Signed))
         .all(db)
         .await?
         .into_iter()
@@ -515,17 +515,16 @@ pub async fn daily(
     report: &Report,
     today: chrono::NaiveDate,
 ) -> AppResult<Vec<DailyProgress>> {
-    use crate::domain::household::HouseholdStatus;
     let group_ids: Vec<Uuid> = report.groups.iter().map(|g| g.group_id).collect();
     let active_households = Query::select()
         .column(crate::entities::household::Column::Id)
         .from(crate::entities::household::Entity)
-        .and_where(crate::entities::household::Column::Status.eq(HouseholdStatus::Active.as_db()))
+        .and_where(crate::entities::household::Column::Status.eq(HouseholdStatus::Active))
         .and_where(crate::entities::household::Column::GroupId.is_in(group_ids.iter().copied()))
         .to_owned();
     let mut query = pledge::Entity::find()
         .filter(pledge::Column::CampaignId.eq(report.campaign.id))
-        .filter(pledge::Column::Status.eq(PledgeStatus::Signed.as_db()))
+        .filter(pledge::Column::Status.eq(PledgeStatus::Signed))
         .filter(pledge::Column::GroupId.is_in(group_ids))
         .filter(pledge::Column::HouseholdId.in_subquery(active_households))
         .into_query();
