@@ -9,7 +9,11 @@ use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait
 use uuid::Uuid;
 
 use crate::{
-    domain::{campaign::CampaignStatus, household::HouseholdStatus, text::natural_sort_key},
+    domain::{
+        campaign::{CampaignStatus, PledgeStatus},
+        household::HouseholdStatus,
+        text::natural_sort_key,
+    },
     entities::{campaign, household, pledge, residential_group, ward},
     error::{AppError, AppResult},
     service,
@@ -72,7 +76,7 @@ pub async fn seed(db: &DatabaseConnection, size: BenchSize) -> AppResult<Loaded>
         title: Set("Benchmark campaign".into()),
         starts_on: Set(NaiveDate::from_ymd_opt(2023, 11, 1).ok_or_else(|| AppError::internal("date"))?),
         ends_on: Set(NaiveDate::from_ymd_opt(2024, 10, 31).ok_or_else(|| AppError::internal("date"))?),
-        status: Set(CampaignStatus::Open.as_db().into()),
+        status: Set(CampaignStatus::Open),
         pledge_items: Set(r#"["Giữ gìn an ninh trật tự"]"#.into()),
         ward_id: Set(None),
         created_at: Set(now),
@@ -123,7 +127,7 @@ pub async fn seed(db: &DatabaseConnection, size: BenchSize) -> AppResult<Loaded>
                     address: Set(address),
                     member_count: Set(4),
                     phone: Set(None),
-                    status: Set(HouseholdStatus::Active.as_db().into()),
+                    status: Set(HouseholdStatus::Active),
                     version: Set(1),
                     created_at: Set(now),
                     updated_at: Set(now),
@@ -137,7 +141,7 @@ pub async fn seed(db: &DatabaseConnection, size: BenchSize) -> AppResult<Loaded>
                         signer_name: Set(head),
                         signed_on: Set(day),
                         note: Set(None),
-                        status: Set("SIGNED".into()),
+                        status: Set(PledgeStatus::Signed),
                         withdrawn_reason: Set(None),
                         recorded_by: Set(None),
                         recorded_at: Set(now),

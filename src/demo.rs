@@ -142,7 +142,7 @@ pub async fn seed(db: &DatabaseConnection) -> AppResult<bool> {
                     address: Set(address),
                     member_count: Set(1 + dice.next(7) as i32),
                     phone: Set(phone(&mut dice)),
-                    status: Set(HouseholdStatus::Active.as_db().to_owned()),
+                    status: Set(HouseholdStatus::Active),
                     version: Set(1),
                     created_at: Set(now),
                     updated_at: Set(now),

@@ -1,37 +1,21 @@
 //! `Actor`: the caller with the union of their role assignments, and the scope questions services ask.
 
+use sea_orm::{DeriveActiveEnum, EnumIter, sea_query::StringLen};
 use uuid::Uuid;
 
 /// A role a user may hold; each assignment carries its own scope.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum Role {
     /// Runs the service: everything.
+    #[sea_orm(string_value = "ADMIN")]
     Admin,
     /// Ward police or ward steering committee: one ward.
+    #[sea_orm(string_value = "WARD_OFFICIAL")]
     WardOfficial,
     /// Head of a residential group: one group.
+    #[sea_orm(string_value = "GROUP_LEADER")]
     GroupLeader,
-}
-
-impl Role {
-    /// The stored (and GraphQL) name.
-    pub fn as_db(self) -> &'static str {
-        match self {
-            Self::Admin => "ADMIN",
-            Self::WardOfficial => "WARD_OFFICIAL",
-            Self::GroupLeader => "GROUP_LEADER",
-        }
-    }
-
-    /// Reads a stored role.
-    pub fn from_db(value: &str) -> Option<Self> {
-        match value {
-            "ADMIN" => Some(Self::Admin),
-            "WARD_OFFICIAL" => Some(Self::WardOfficial),
-            "GROUP_LEADER" => Some(Self::GroupLeader),
-            _ => None,
-        }
-    }
 }
 
 /// The caller of a request and what their assignments cover.

@@ -1,94 +1,82 @@
 //! Campaigns, pledges and good deeds: statuses, categories, the default window and Vietnam's date.
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
+use sea_orm::{DeriveActiveEnum, EnumIter, sea_query::StringLen};
 
 /// Where a campaign stands. Pledges are recorded only while it is `Open`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum CampaignStatus {
     /// Being prepared; its pledge items may still change.
+    #[sea_orm(string_value = "DRAFT")]
     Draft,
     /// Collecting pledges.
+    #[sea_orm(string_value = "OPEN")]
     Open,
     /// Finished; only an administrator may reopen it.
+    #[sea_orm(string_value = "CLOSED")]
     Closed,
 }
 
 /// Whether a household's pledge stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum PledgeStatus {
     /// Signed.
+    #[sea_orm(string_value = "SIGNED")]
     Signed,
     /// Withdrawn; signing again reuses the row.
+    #[sea_orm(string_value = "WITHDRAWN")]
     Withdrawn,
 }
 
 /// What kind of good deed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
 pub enum GoodDeedCategory {
     /// Reported a crime or suspicious activity.
+    #[sea_orm(string_value = "CRIME_REPORT")]
     CrimeReport,
     /// Fire prevention and fighting.
+    #[sea_orm(string_value = "FIRE_PREVENTION")]
     FirePrevention,
     /// Returned lost property.
+    #[sea_orm(string_value = "LOST_PROPERTY_RETURNED")]
     LostPropertyReturned,
     /// Mediated a dispute.
+    #[sea_orm(string_value = "DISPUTE_MEDIATION")]
     DisputeMediation,
     /// Helped someone released from prison resettle.
+    #[sea_orm(string_value = "REINTEGRATION_SUPPORT")]
     ReintegrationSupport,
     /// Traffic safety.
+    #[sea_orm(string_value = "TRAFFIC_SAFETY")]
     TrafficSafety,
     /// Took part in a patrol.
+    #[sea_orm(string_value = "PATROL")]
     Patrol,
     /// Drug prevention.
+    #[sea_orm(string_value = "DRUG_PREVENTION")]
     DrugPrevention,
     /// Anything else.
+    #[sea_orm(string_value = "OTHER")]
     Other,
 }
 
 /// Where a good deed stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum GoodDeedStatus {
     /// Recorded by a group leader, not yet checked.
+    #[sea_orm(string_value = "REPORTED")]
     Reported,
     /// Confirmed by a ward official.
+    #[sea_orm(string_value = "VERIFIED")]
     Verified,
     /// Not confirmed.
+    #[sea_orm(string_value = "REJECTED")]
     Rejected,
 }
-
-macro_rules! stored_as {
-    ($type:ty { $($variant:ident => $text:literal),+ $(,)? }) => {
-        impl $type {
-            /// Every value, in declaration order.
-            pub const ALL: &[Self] = &[$(Self::$variant),+];
-
-            /// The stored (and GraphQL) name.
-            pub fn as_db(self) -> &'static str {
-                match self { $(Self::$variant => $text),+ }
-            }
-
-            /// Reads a stored value.
-            pub fn from_db(value: &str) -> Option<Self> {
-                match value { $($text => Some(Self::$variant),)+ _ => None }
-            }
-        }
-    };
-}
-
-stored_as!(CampaignStatus { Draft => "DRAFT", Open => "OPEN", Closed => "CLOSED" });
-stored_as!(PledgeStatus { Signed => "SIGNED", Withdrawn => "WITHDRAWN" });
-stored_as!(GoodDeedStatus { Reported => "REPORTED", Verified => "VERIFIED", Rejected => "REJECTED" });
-stored_as!(GoodDeedCategory {
-    CrimeReport => "CRIME_REPORT",
-    FirePrevention => "FIRE_PREVENTION",
-    LostPropertyReturned => "LOST_PROPERTY_RETURNED",
-    DisputeMediation => "DISPUTE_MEDIATION",
-    ReintegrationSupport => "REINTEGRATION_SUPPORT",
-    TrafficSafety => "TRAFFIC_SAFETY",
-    Patrol => "PATROL",
-    DrugPrevention => "DRUG_PREVENTION",
-    Other => "OTHER",
-});
 
 /// The default window of a year's campaign: 1 November of the year before to 31 October, the
 /// residential-area evaluation period of Circular 124/2021/TT-BCA.
@@ -113,6 +101,7 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
+    use sea_orm::ActiveEnum;
 
     use super::*;
 
@@ -136,8 +125,33 @@ mod tests {
         assert_eq!(parse_date(" 2023-02-28 ").map(|d| d.to_string()), Ok("2023-02-28".to_owned()));
         assert!(parse_date("2023-02-30").is_err());
         assert!(parse_date("28/02/2023").is_err());
-        assert_eq!(CampaignStatus::from_db("OPEN"), Some(CampaignStatus::Open));
-        assert_eq!(GoodDeedCategory::Patrol.as_db(), "PATROL");
+    }
+
+    /// Exactly the names the CHECK constraints of the pledges migration allow, in its order.
+    #[test]
+    fn stored_names_are_the_ones_the_migration_allows() {
+        fn names<E: ActiveEnum<Value = String>>() -> Vec<String> {
+            E::iter().map(|value| value.to_value()).collect()
+        }
+        assert_eq!(names::<CampaignStatus>(), ["DRAFT", "OPEN", "CLOSED"]);
+        assert_eq!(names::<PledgeStatus>(), ["SIGNED", "WITHDRAWN"]);
+        assert_eq!(names::<GoodDeedStatus>(), ["REPORTED", "VERIFIED", "REJECTED"]);
+        assert_eq!(
+            names::<GoodDeedCategory>(),
+            [
+                "CRIME_REPORT",
+                "FIRE_PREVENTION",
+                "LOST_PROPERTY_RETURNED",
+                "DISPUTE_MEDIATION",
+                "REINTEGRATION_SUPPORT",
+                "TRAFFIC_SAFETY",
+                "PATROL",
+                "DRUG_PREVENTION",
+                "OTHER",
+            ]
+        );
+        assert_eq!(CampaignStatus::try_from_value(&"OPEN".to_owned()).ok(), Some(CampaignStatus::Open));
+        assert_eq!(GoodDeedCategory::Patrol.to_value(), "PATROL");
     }
 }
 
@@ -148,9 +162,15 @@ mod tests {
 mod properties {
     use chrono::{Duration, TimeZone};
     use proptest::prelude::*;
+    use sea_orm::{ActiveEnum, Iterable};
 
     use super::*;
     use crate::domain::strategies::{hostile_text, padding};
+
+    /// Reads a stored name as the database would, or nothing.
+    fn read<E: ActiveEnum<Value = String>>(text: &str) -> Option<E> {
+        E::try_from_value(&text.to_owned()).ok()
+    }
 
     /// Text that looks like a date, or nearly.
     fn date_like() -> impl Strategy<Value = String> {
@@ -217,36 +237,36 @@ mod properties {
 
         #[test]
         fn stored_names_round_trip_and_nothing_else_reads_as_one(input in hostile_text()) {
-            for &category in GoodDeedCategory::ALL {
-                prop_assert_eq!(GoodDeedCategory::from_db(category.as_db()), Some(category));
+            for category in GoodDeedCategory::iter() {
+                prop_assert_eq!(read::<GoodDeedCategory>(&category.to_value()), Some(category));
             }
-            for status in [CampaignStatus::Draft, CampaignStatus::Open, CampaignStatus::Closed] {
-                prop_assert_eq!(CampaignStatus::from_db(status.as_db()), Some(status));
+            for status in CampaignStatus::iter() {
+                prop_assert_eq!(read::<CampaignStatus>(&status.to_value()), Some(status));
             }
-            for status in [PledgeStatus::Signed, PledgeStatus::Withdrawn] {
-                prop_assert_eq!(PledgeStatus::from_db(status.as_db()), Some(status));
+            for status in PledgeStatus::iter() {
+                prop_assert_eq!(read::<PledgeStatus>(&status.to_value()), Some(status));
             }
-            for status in [GoodDeedStatus::Reported, GoodDeedStatus::Verified, GoodDeedStatus::Rejected] {
-                prop_assert_eq!(GoodDeedStatus::from_db(status.as_db()), Some(status));
+            for status in GoodDeedStatus::iter() {
+                prop_assert_eq!(read::<GoodDeedStatus>(&status.to_value()), Some(status));
             }
-            let known = GoodDeedCategory::ALL.iter().any(|c| c.as_db() == input);
-            prop_assert_eq!(GoodDeedCategory::from_db(&input).is_some(), known);
+            let known = GoodDeedCategory::iter().any(|c| c.to_value() == input);
+            prop_assert_eq!(read::<GoodDeedCategory>(&input).is_some(), known);
             // Case and padding matter: the names are exact.
-            prop_assert!(GoodDeedCategory::from_db(&input.to_lowercase()).is_none());
+            prop_assert!(read::<GoodDeedCategory>(&input.to_lowercase()).is_none());
             let padded = format!(" {input}");
-            prop_assert!(CampaignStatus::from_db(&padded).is_none());
-            prop_assert_eq!(PledgeStatus::from_db(&input).is_some(), input == "SIGNED" || input == "WITHDRAWN");
+            prop_assert!(read::<CampaignStatus>(&padded).is_none());
+            prop_assert_eq!(read::<PledgeStatus>(&input).is_some(), input == "SIGNED" || input == "WITHDRAWN");
             prop_assert_eq!(
-                GoodDeedStatus::from_db(&input).is_some(),
+                read::<GoodDeedStatus>(&input).is_some(),
                 ["REPORTED", "VERIFIED", "REJECTED"].contains(&input.as_str())
             );
         }
 
         #[test]
         fn every_category_name_is_screaming_case(index in 0..9usize) {
-            let name = GoodDeedCategory::ALL[index].as_db();
+            let name = GoodDeedCategory::iter().nth(index).expect("nine categories").to_value();
             prop_assert!(name.chars().all(|c| c.is_ascii_uppercase() || c == '_'));
-            prop_assert!(GoodDeedCategory::from_db(&name.to_lowercase()).is_none());
+            prop_assert!(read::<GoodDeedCategory>(&name.to_lowercase()).is_none());
         }
     }
 }

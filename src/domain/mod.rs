@@ -1,5 +1,6 @@
 //! Pure domain types and rules: parsing of user input into valid values, Vietnamese text folding.
-//! Nothing here touches the database or GraphQL.
+//! Nothing here touches the database or GraphQL; the stored enums only declare, through sea-orm's
+//! `DeriveActiveEnum`, the exact string each value is stored as, so entities hold them directly.
 
 pub mod campaign;
 pub mod fields;

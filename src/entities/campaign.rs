@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::campaign::CampaignStatus;
+
 /// A stored campaign.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "campaign")]
@@ -17,8 +19,8 @@ pub struct Model {
     pub starts_on: Date,
     /// Last day pledges may be signed.
     pub ends_on: Date,
-    /// `DRAFT`, `OPEN` or `CLOSED`.
-    pub status: String,
+    /// Draft, open or closed.
+    pub status: CampaignStatus,
     /// JSON array of the commitments, in order.
     pub pledge_items: String,
     /// The ward it is for; none for every ward.

@@ -11,8 +11,8 @@ pub struct Model {
     pub seq: i64,
     /// The writing transaction (PostgreSQL), 0 on SQLite.
     pub tx: i64,
-    /// `household`, `pledge` or `good_deed`.
-    pub entity_type: String,
+    /// What kind of row changed.
+    pub entity_type: EntityType,
     /// The changed row.
     pub entity_id: Uuid,
     /// Its group (for scope).
@@ -21,6 +21,21 @@ pub struct Model {
     pub ward_id: Uuid,
     /// When.
     pub changed_at: DateTimeUtc,
+}
+
+/// What kind of row changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum EntityType {
+    /// A household.
+    #[sea_orm(string_value = "household")]
+    Household,
+    /// A pledge.
+    #[sea_orm(string_value = "pledge")]
+    Pledge,
+    /// A good deed.
+    #[sea_orm(string_value = "good_deed")]
+    GoodDeed,
 }
 
 /// Changes relate to nothing the application navigates through sea-orm.

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::campaign::{GoodDeedCategory, GoodDeedStatus};
+
 /// A stored good deed.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "good_deed")]
@@ -13,14 +15,14 @@ pub struct Model {
     pub group_id: Uuid,
     /// The household, when one household did it.
     pub household_id: Option<Uuid>,
-    /// One of the categories of `GoodDeedCategory`.
-    pub category: String,
+    /// What kind of deed.
+    pub category: GoodDeedCategory,
     /// When it happened.
     pub occurred_on: Date,
     /// What happened.
     pub description: String,
-    /// `REPORTED`, `VERIFIED` or `REJECTED`.
-    pub status: String,
+    /// Reported, verified or rejected.
+    pub status: GoodDeedStatus,
     /// The user who recorded it.
     pub recorded_by: Option<Uuid>,
     /// When it was recorded.

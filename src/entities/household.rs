@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::household::HouseholdStatus;
+
 /// A stored household.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "household")]
@@ -23,8 +25,8 @@ pub struct Model {
     pub member_count: i32,
     /// E.164 phone number, if given.
     pub phone: Option<String>,
-    /// `ACTIVE`, `MOVED_OUT` or `DISSOLVED`.
-    pub status: String,
+    /// Whether it counts in coverage.
+    pub status: HouseholdStatus,
     /// Folded head name, code and address for diacritic-insensitive search.
     pub search_text: String,
     /// Optimistic concurrency version, starting at 1.

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::domain::campaign::PledgeStatus;
+
 /// A stored pledge.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "pledge")]
@@ -21,8 +23,8 @@ pub struct Model {
     pub signed_on: Date,
     /// Free note.
     pub note: Option<String>,
-    /// `SIGNED` or `WITHDRAWN`.
-    pub status: String,
+    /// Signed or withdrawn.
+    pub status: PledgeStatus,
     /// Why it was withdrawn.
     pub withdrawn_reason: Option<String>,
     /// The user who recorded it.

@@ -2,6 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
+use crate::auth::Role;
+
 /// A stored role assignment.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "role_assignment")]
@@ -11,8 +13,8 @@ pub struct Model {
     pub id: Uuid,
     /// The user.
     pub user_id: Uuid,
-    /// `ADMIN`, `WARD_OFFICIAL` or `GROUP_LEADER`.
-    pub role: String,
+    /// The role; its scope is in `ward_id` or `group_id`.
+    pub role: Role,
     /// The ward of a `WARD_OFFICIAL`.
     pub ward_id: Option<Uuid>,
     /// The group of a `GROUP_LEADER`.

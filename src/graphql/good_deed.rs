@@ -78,8 +78,8 @@ impl GoodDeed {
     }
 
     /// What kind.
-    async fn category(&self) -> Result<GoodDeedCategory> {
-        Ok(service::good_deed::category(&self.0)?.into())
+    async fn category(&self) -> GoodDeedCategory {
+        self.0.category.into()
     }
 
     /// When it happened.
@@ -93,8 +93,8 @@ impl GoodDeed {
     }
 
     /// Where it stands.
-    async fn status(&self) -> Result<GoodDeedStatus> {
-        Ok(service::good_deed::status(&self.0)?.into())
+    async fn status(&self) -> GoodDeedStatus {
+        self.0.status.into()
     }
 
     /// Who recorded it.

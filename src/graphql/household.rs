@@ -67,8 +67,8 @@ impl Household {
     }
 
     /// Current status.
-    async fn status(&self) -> Result<HouseholdStatus> {
-        Ok(service::household::status(&self.0)?.into())
+    async fn status(&self) -> HouseholdStatus {
+        self.0.status.into()
     }
 
     /// Version for optimistic concurrency: send it as `expectedVersion` when changing the household.

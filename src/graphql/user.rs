@@ -11,9 +11,7 @@ use super::{
     ward::Ward,
 };
 use crate::{
-    auth::Role as DomainRole,
     entities::{app_user, role_assignment},
-    error::AppError,
     service::{self, session::Session},
 };
 
@@ -83,9 +81,8 @@ pub struct RoleAssignment(role_assignment::Model);
 #[Object]
 impl RoleAssignment {
     /// The role.
-    async fn role(&self) -> Result<Role> {
-        let role = DomainRole::from_db(&self.0.role).ok_or_else(|| AppError::internal("unknown role"))?;
-        Ok(role.into())
+    async fn role(&self) -> Role {
+        self.0.role.into()
     }
 
     /// The ward of a `WARD_OFFICIAL`; null for other roles or when the ward is outside the caller's scope.

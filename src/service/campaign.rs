@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    ActiveEnum, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use serde_json::json;
@@ -42,12 +42,6 @@ pub(crate) fn visible(actor: &Actor) -> Select<campaign::Entity> {
             .add(campaign::Column::WardId.is_null())
             .add(campaign::Column::WardId.is_in(actor.visible_ward_ids())),
     )
-}
-
-/// The stored status.
-pub fn status(campaign: &campaign::Model) -> AppResult<CampaignStatus> {
-    CampaignStatus::from_db(&campaign.status)
-        .ok_or_else(|| AppError::internal(format!("campaign {} has unknown status", campaign.id)))
 }
 
 /// The pledge items, in order.
@@ -190,7 +184,7 @@ pub async fn create(
         title: Set(title.as_str().to_owned()),
         starts_on: Set(starts_on),
         ends_on: Set(ends_on),
-        status: Set(CampaignStatus::Draft.as_db().to_owned()),
+        status: Set(CampaignStatus::Draft),
         pledge_items: Set(serde_json::to_string(&items).map_err(AppError::internal)?),
         ward_id: Set(input.ward_id),
         created_at: Set(now),
@@ -258,7 +252,7 @@ pub async fn update(
     let txn = super::begin_write(db).await?;
     let current = get(&txn, actor, id).await?;
     check_manage(actor, current.ward_id)?;
-    if status(&current)? != CampaignStatus::Draft {
+    if current.status != CampaignStatus::Draft {
         return Err(AppError::conflict("only a draft campaign can change; this one has been opened"));
     }
     let starts_on = patch.starts_on.unwrap_or(current.starts_on);
@@ -308,7 +302,7 @@ async fn transition(
     let txn = super::begin_write(db).await?;
     let current = get(&txn, actor, id).await?;
     check_manage(actor, current.ward_id)?;
-    let from = status(&current)?;
+    let from = current.status;
     let action = match (from, to) {
         (CampaignStatus::Draft, CampaignStatus::Open) => "campaign.open",
         (CampaignStatus::Open, CampaignStatus::Closed) => "campaign.close",
@@ -317,29 +311,29 @@ async fn transition(
             return Err(AppError::Forbidden("only administrators may reopen a closed campaign"));
         }
         (from, to) if from == to => {
-            return Err(AppError::conflict(format!("the campaign is already {}", to.as_db())));
+            return Err(AppError::conflict(format!("the campaign is already {}", to.to_value())));
         }
         (from, _) => {
             return Err(AppError::conflict(format!(
                 "a {} campaign cannot become {}",
-                from.as_db(),
-                to.as_db()
+                from.to_value(),
+                to.to_value()
             )));
         }
     };
     // Conditional on the status read: of two transitions racing, the second changes nothing.
     let changed = campaign::Entity::update_many()
-        .col_expr(campaign::Column::Status, sea_orm::sea_query::Expr::value(to.as_db()))
+        .col_expr(campaign::Column::Status, sea_orm::sea_query::Expr::value(to))
         .col_expr(campaign::Column::UpdatedAt, sea_orm::sea_query::Expr::value(super::now()))
         .filter(campaign::Column::Id.eq(id))
-        .filter(campaign::Column::Status.eq(from.as_db()))
+        .filter(campaign::Column::Status.eq(from))
         .exec(&txn)
         .await?;
     if changed.rows_affected != 1 {
         return Err(AppError::conflict("the campaign changed meanwhile; reload it"));
     }
     let campaign = get(&txn, actor, id).await?;
-    audit(&txn, actor, action, &campaign, json!({ "from": from.as_db(), "to": to.as_db() })).await?;
+    audit(&txn, actor, action, &campaign, json!({ "from": from.to_value(), "to": to.to_value() })).await?;
     txn.commit().await?;
     Ok(campaign)
 }

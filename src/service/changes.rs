@@ -21,35 +21,7 @@ use crate::{
     error::{AppError, AppResult},
 };
 
-/// What kind of row changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EntityType {
-    /// A household.
-    Household,
-    /// A pledge.
-    Pledge,
-    /// A good deed.
-    GoodDeed,
-}
-
-impl EntityType {
-    fn as_db(self) -> &'static str {
-        match self {
-            Self::Household => "household",
-            Self::Pledge => "pledge",
-            Self::GoodDeed => "good_deed",
-        }
-    }
-
-    fn from_db(value: &str) -> Option<Self> {
-        match value {
-            "household" => Some(Self::Household),
-            "pledge" => Some(Self::Pledge),
-            "good_deed" => Some(Self::GoodDeed),
-            _ => None,
-        }
-    }
-}
+pub use crate::entities::change_log::EntityType;
 
 /// One change to append.
 #[derive(Debug, Clone, Copy)]
@@ -95,7 +67,7 @@ pub async fn record_many(db: &impl ConnectionTrait, changes: &[Change]) -> AppRe
         let tx = if postgres { Expr::cust("pg_current_xact_id()::text::bigint") } else { Expr::val(0i64) };
         insert.values_panic([
             tx,
-            Expr::val(change.entity_type.as_db()),
+            Expr::val(change.entity_type),
             Expr::val(change.entity_id),
             Expr::val(change.group_id),
             Expr::val(change.ward_id),
@@ -204,11 +176,10 @@ pub async fn feed(
         as_of: super::now(),
     };
     for row in rows {
-        let list = match EntityType::from_db(&row.entity_type) {
-            Some(EntityType::Household) => &mut page.households,
-            Some(EntityType::Pledge) => &mut page.pledges,
-            Some(EntityType::GoodDeed) => &mut page.good_deeds,
-            None => return Err(AppError::internal(format!("change {} has an unknown type", row.seq))),
+        let list = match row.entity_type {
+            EntityType::Household => &mut page.households,
+            EntityType::Pledge => &mut page.pledges,
+            EntityType::GoodDeed => &mut page.good_deeds,
         };
         if !list.contains(&row.entity_id) {
             list.push(row.entity_id);

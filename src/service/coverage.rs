@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::{
     auth::Actor,
-    domain::campaign::PledgeStatus,
+    domain::{campaign::PledgeStatus, household::HouseholdStatus},
     entities::{
         campaign, campaign_group_coverage as signed, group_coverage as active, pledge,
         residential_group as group, ward,
@@ -79,7 +79,7 @@ pub async fn household_activity_changed(
     adjust_active(db, group_id, delta).await?;
     let campaigns: Vec<Uuid> = pledge::Entity::find()
         .filter(pledge::Column::HouseholdId.eq(household_id))
-        .filter(pledge::Column::Status.eq(PledgeStatus::Signed.as_db()))
+        .filter(pledge::Column::Status.eq(PledgeStatus::Signed))
         .all(db)
         .await?
         .into_iter()
@@ -443,27 +443,40 @@ struct CountRow {
 pub async fn verify(db: &sea_orm::DatabaseConnection, repair: bool) -> AppResult<Vec<Drift>> {
     let txn = super::begin_write(db).await?;
     let backend = txn.get_database_backend();
-    let nil = match backend {
-        DbBackend::Postgres => "CAST(NULL AS uuid)",
-        _ => "NULL",
+    let (nil, first, second) = match backend {
+        DbBackend::Postgres => ("CAST(NULL AS uuid)", "$1", "$2"),
+        _ => ("NULL", "?", "?"),
     };
+    // The statuses are bound, not spelled in the SQL, so the enums stay their only spelling.
     let active_sql = format!(
         "SELECT {nil} AS campaign_id, g.id AS group_id, \
            CAST(COALESCE(c.active_households, 0) AS BIGINT) AS stored, \
-           CAST((SELECT COUNT(*) FROM household h WHERE h.group_id = g.id AND h.status = 'ACTIVE') AS BIGINT) AS actual \
+           CAST((SELECT COUNT(*) FROM household h WHERE h.group_id = g.id AND h.status = {first}) AS BIGINT) AS actual \
          FROM residential_group g LEFT JOIN group_coverage c ON c.group_id = g.id"
     );
-    let signed_sql = "SELECT k.campaign_id AS campaign_id, k.group_id AS group_id, \
+    let signed_sql = format!(
+        "SELECT k.campaign_id AS campaign_id, k.group_id AS group_id, \
            CAST(COALESCE(c.signed_households, 0) AS BIGINT) AS stored, \
            CAST((SELECT COUNT(*) FROM pledge p JOIN household h ON h.id = p.household_id \
                  WHERE p.campaign_id = k.campaign_id AND p.group_id = k.group_id \
-                   AND p.status = 'SIGNED' AND h.status = 'ACTIVE') AS BIGINT) AS actual \
+                   AND p.status = {first} AND h.status = {second}) AS BIGINT) AS actual \
          FROM (SELECT campaign_id, group_id FROM pledge UNION SELECT campaign_id, group_id FROM campaign_group_coverage) k \
-         LEFT JOIN campaign_group_coverage c ON c.campaign_id = k.campaign_id AND c.group_id = k.group_id";
+         LEFT JOIN campaign_group_coverage c ON c.campaign_id = k.campaign_id AND c.group_id = k.group_id"
+    );
+    let counters = [
+        ("active", Statement::from_sql_and_values(backend, active_sql, [HouseholdStatus::Active.into()])),
+        (
+            "signed",
+            Statement::from_sql_and_values(
+                backend,
+                signed_sql,
+                [PledgeStatus::Signed.into(), HouseholdStatus::Active.into()],
+            ),
+        ),
+    ];
     let mut drifts = Vec::new();
-    for (counter, sql) in [("active", active_sql.as_str()), ("signed", signed_sql)] {
-        let rows =
-            CountRow::find_by_statement(Statement::from_string(backend, sql.to_owned())).all(&txn).await?;
+    for (counter, statement) in counters {
+        let rows = CountRow::find_by_statement(statement).all(&txn).await?;
         for row in rows.into_iter().filter(|r| r.stored != r.actual) {
             drifts.push(Drift {
                 counter,
@@ -525,16 +538,15 @@ pub async fn daily(
     report: &Report,
     today: chrono::NaiveDate,
 ) -> AppResult<Vec<DailyProgress>> {
-    use crate::domain::household::HouseholdStatus;
     let active_households = Query::select()
         .column(crate::entities::household::Column::Id)
         .from(crate::entities::household::Entity)
-        .and_where(crate::entities::household::Column::Status.eq(HouseholdStatus::Active.as_db()))
+        .and_where(crate::entities::household::Column::Status.eq(HouseholdStatus::Active))
         .and_where(crate::entities::household::Column::GroupId.in_subquery(report.scope.clone()))
         .to_owned();
     let mut query = pledge::Entity::find()
         .filter(pledge::Column::CampaignId.eq(report.campaign.id))
-        .filter(pledge::Column::Status.eq(PledgeStatus::Signed.as_db()))
+        .filter(pledge::Column::Status.eq(PledgeStatus::Signed))
         .filter(pledge::Column::GroupId.in_subquery(report.scope.clone()))
         .filter(pledge::Column::HouseholdId.in_subquery(active_households))
         .into_query();

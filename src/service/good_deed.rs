@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Select, SqlErr, sea_query::Expr,
+    ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
+    Iterable, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, SqlErr, sea_query::Expr,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -31,18 +31,6 @@ pub const MAX_DESCRIPTION_CHARS: usize = 2000;
 /// The good deeds `actor` may see: those of the groups they may see.
 pub(crate) fn visible(actor: &Actor) -> Select<good_deed::Entity> {
     super::group::in_visible_groups(good_deed::Entity::find(), actor, good_deed::Column::GroupId)
-}
-
-/// The stored status.
-pub fn status(deed: &good_deed::Model) -> AppResult<GoodDeedStatus> {
-    GoodDeedStatus::from_db(&deed.status)
-        .ok_or_else(|| AppError::internal(format!("good deed {} has unknown status", deed.id)))
-}
-
-/// The stored category.
-pub fn category(deed: &good_deed::Model) -> AppResult<GoodDeedCategory> {
-    GoodDeedCategory::from_db(&deed.category)
-        .ok_or_else(|| AppError::internal(format!("good deed {} has unknown category", deed.id)))
 }
 
 /// One good deed, or `NOT_FOUND`.
@@ -86,7 +74,7 @@ fn payload_hash(input: &NewGoodDeed, description: &str) -> String {
         KIND,
         input.group_id,
         input.household_id,
-        input.category.as_db(),
+        input.category.to_value(),
         input.occurred_on,
         description
     ])
@@ -180,10 +168,10 @@ async fn try_record(
         id: Uuid::now_v7(),
         group_id: group.id,
         household_id: input.household_id,
-        category: input.category.as_db().to_owned(),
+        category: input.category,
         occurred_on: input.occurred_on,
         description: description.to_owned(),
-        status: GoodDeedStatus::Reported.as_db().to_owned(),
+        status: GoodDeedStatus::Reported,
         recorded_by: Some(actor.user_id).filter(|id| !id.is_nil()),
         recorded_at: now,
         verified_by: None,
@@ -209,7 +197,7 @@ async fn try_record(
         target_id: Some(deed.id),
         ward_id: Some(group.ward_id),
         summary: json!({
-            "groupId": deed.group_id, "householdId": deed.household_id, "category": deed.category,
+            "groupId": deed.group_id, "householdId": deed.household_id, "category": deed.category.to_value(),
             "occurredOn": deed.occurred_on, "clientMutationId": deed.client_mutation_id,
         }),
     };
@@ -245,19 +233,19 @@ pub async fn verify(
     if !actor.governs_ward(ward_id) {
         return Err(AppError::NotFound(Missing::GoodDeed));
     }
-    if status(&current)? != GoodDeedStatus::Reported {
-        return Err(AppError::conflict(format!("the good deed was already {}", current.status)));
+    if current.status != GoodDeedStatus::Reported {
+        return Err(AppError::conflict(format!("the good deed was already {}", current.status.to_value())));
     }
     let to = if approve { GoodDeedStatus::Verified } else { GoodDeedStatus::Rejected };
     let now = super::now();
     let changed = good_deed::Entity::update_many()
-        .col_expr(good_deed::Column::Status, Expr::value(to.as_db()))
+        .col_expr(good_deed::Column::Status, Expr::value(to))
         .col_expr(good_deed::Column::VerifiedBy, Expr::value(Some(actor.user_id).filter(|id| !id.is_nil())))
         .col_expr(good_deed::Column::VerifiedAt, Expr::value(now))
         .col_expr(good_deed::Column::VerificationNote, Expr::value(note.clone()))
         .col_expr(good_deed::Column::UpdatedAt, Expr::value(now))
         .filter(good_deed::Column::Id.eq(id))
-        .filter(good_deed::Column::Status.eq(GoodDeedStatus::Reported.as_db()))
+        .filter(good_deed::Column::Status.eq(GoodDeedStatus::Reported))
         .exec(&txn)
         .await?;
     if changed.rows_affected != 1 {
@@ -269,7 +257,7 @@ pub async fn verify(
         target_type: "good_deed",
         target_id: Some(deed.id),
         ward_id: Some(ward_id),
-        summary: json!({ "status": deed.status, "note": note }),
+        summary: json!({ "status": deed.status.to_value(), "note": note }),
     };
     super::audit::record(&txn, Some(actor.user_id), entry).await?;
     super::changes::record(&txn, EntityType::GoodDeed, deed.id, deed.group_id, ward_id).await?;
@@ -303,10 +291,10 @@ impl GoodDeedFilter {
             query = query.filter(good_deed::Column::HouseholdId.eq(household_id));
         }
         if let Some(category) = self.category {
-            query = query.filter(good_deed::Column::Category.eq(category.as_db()));
+            query = query.filter(good_deed::Column::Category.eq(category));
         }
         if let Some(status) = self.status {
-            query = query.filter(good_deed::Column::Status.eq(status.as_db()));
+            query = query.filter(good_deed::Column::Status.eq(status));
         }
         if let Some(from) = self.from {
             query = query.filter(good_deed::Column::OccurredOn.gte(from));
@@ -364,8 +352,8 @@ pub struct GroupTally {
 #[derive(Debug, sea_orm::FromQueryResult)]
 struct TallyRow {
     group_id: Uuid,
-    category: String,
-    status: String,
+    category: GoodDeedCategory,
+    status: GoodDeedStatus,
     n: i64,
 }
 
@@ -421,16 +409,14 @@ pub async fn report(
         .into_query();
     query.expr_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), Alias::new("n"));
     let rows = TallyRow::find_by_statement(db.get_database_backend().build(&query)).all(db).await?;
-    let categories = GoodDeedCategory::ALL;
-    let statuses = GoodDeedStatus::ALL;
     let mut tallies: HashMap<Uuid, GroupTally> = group_ids
         .iter()
         .map(|id| {
             let tally = GroupTally {
                 group_id: *id,
                 total: 0,
-                by_category: categories.iter().map(|c| (*c, 0)).collect(),
-                by_status: statuses.iter().map(|s| (*s, 0)).collect(),
+                by_category: GoodDeedCategory::iter().map(|c| (c, 0)).collect(),
+                by_status: GoodDeedStatus::iter().map(|s| (s, 0)).collect(),
             };
             (*id, tally)
         })
@@ -438,10 +424,10 @@ pub async fn report(
     for row in rows {
         let Some(tally) = tallies.get_mut(&row.group_id) else { continue };
         tally.total += row.n;
-        if let Some(entry) = tally.by_category.iter_mut().find(|(c, _)| c.as_db() == row.category) {
+        if let Some(entry) = tally.by_category.iter_mut().find(|(c, _)| *c == row.category) {
             entry.1 += row.n;
         }
-        if let Some(entry) = tally.by_status.iter_mut().find(|(s, _)| s.as_db() == row.status) {
+        if let Some(entry) = tally.by_status.iter_mut().find(|(s, _)| *s == row.status) {
             entry.1 += row.n;
         }
     }

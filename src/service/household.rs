@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use sea_orm::{
+    ActiveEnum,
     ActiveValue::{NotSet, Set},
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Select,
     sea_query::{Expr, ExprTrait, LikeExpr, Query},
@@ -38,12 +39,6 @@ pub fn cursor(household: &household::Model) -> Cursor {
     Cursor { sort_key: household.sort_key.clone(), id: household.id }
 }
 
-/// The stored status of a household.
-pub fn status(household: &household::Model) -> AppResult<HouseholdStatus> {
-    HouseholdStatus::from_db(&household.status)
-        .ok_or_else(|| AppError::internal(format!("household {} has unknown status", household.id)))
-}
-
 /// Narrows a household list.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct HouseholdFilter {
@@ -62,7 +57,7 @@ impl HouseholdFilter {
                 .filter(Expr::col(household::Column::SearchText).like(LikeExpr::new(pattern).escape('\\')));
         }
         if let Some(status) = self.status {
-            query = query.filter(household::Column::Status.eq(status.as_db()));
+            query = query.filter(household::Column::Status.eq(status));
         }
         query
     }
@@ -156,7 +151,7 @@ pub async fn create(
         address: Set(address.as_str().to_owned()),
         member_count: Set(member_count.get()),
         phone: Set(phone.map(|p| p.as_str().to_owned())),
-        status: Set(HouseholdStatus::Active.as_db().to_owned()),
+        status: Set(HouseholdStatus::Active),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
@@ -186,7 +181,7 @@ fn audit_view(household: &household::Model) -> Value {
         "address": household.address,
         "memberCount": household.member_count,
         "phone": super::audit::mask_phone(household.phone.as_deref()),
-        "status": household.status,
+        "status": household.status.to_value(),
         "version": household.version,
     })
 }
@@ -273,7 +268,7 @@ pub async fn update(
         address: Set(address),
         member_count: member_count.map_or(NotSet, |m| Set(m.get())),
         phone: phone.map_or(NotSet, |p| Set(p.map(|p| p.as_str().to_owned()))),
-        status: patch.status.map_or(NotSet, |s| Set(s.as_db().to_owned())),
+        status: patch.status.map_or(NotSet, Set),
         version: Set(expected_version + 1),
         created_at: NotSet,
         updated_at: Set(super::now()),
@@ -307,7 +302,7 @@ pub async fn update(
     };
     super::audit::record(&txn, Some(actor.user_id), entry).await?;
     super::changes::record(&txn, EntityType::Household, household.id, household.group_id, ward_id).await?;
-    let is_active = |h: &household::Model| h.status == HouseholdStatus::Active.as_db();
+    let is_active = |h: &household::Model| h.status == HouseholdStatus::Active;
     if is_active(&current) != is_active(&household) {
         super::coverage::household_activity_changed(
             &txn,
@@ -356,11 +351,11 @@ pub async fn unsigned_page(
         .from(pledge::Entity)
         .and_where(pledge::Column::CampaignId.eq(campaign_id))
         .and_where(pledge::Column::GroupId.eq(group_id))
-        .and_where(pledge::Column::Status.eq(PledgeStatus::Signed.as_db()))
+        .and_where(pledge::Column::Status.eq(PledgeStatus::Signed))
         .to_owned();
     let select = visible(actor)
         .filter(household::Column::GroupId.eq(group_id))
-        .filter(household::Column::Status.eq(HouseholdStatus::Active.as_db()))
+        .filter(household::Column::Status.eq(HouseholdStatus::Active))
         .filter(household::Column::Id.not_in_subquery(signed));
     Ok(super::page::fetch_page(db, select, ORDERING, request).await?)
 }

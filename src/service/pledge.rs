@@ -10,8 +10,8 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Select, SqlErr, sea_query::Expr,
+    ActiveEnum, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, Select, SqlErr, sea_query::Expr,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -42,12 +42,6 @@ const ATTEMPTS: usize = 4;
 /// The pledges `actor` may see: those of the households they may see.
 pub(crate) fn visible(actor: &Actor) -> Select<pledge::Entity> {
     super::group::in_visible_groups(pledge::Entity::find(), actor, pledge::Column::GroupId)
-}
-
-/// The stored status.
-pub fn status(pledge: &pledge::Model) -> AppResult<PledgeStatus> {
-    PledgeStatus::from_db(&pledge.status)
-        .ok_or_else(|| AppError::internal(format!("pledge {} has unknown status", pledge.id)))
 }
 
 /// One pledge, or `NOT_FOUND`.
@@ -228,18 +222,22 @@ fn decide(item: &Parsed, known: &Known, actor: &Actor, today: NaiveDate) -> Deci
     let outcome = (|| {
         let household =
             known.households.get(&item.household_id).ok_or(AppError::NotFound(Missing::Household))?;
-        if HouseholdStatus::from_db(&household.status) != Some(HouseholdStatus::Active) {
+        if household.status != HouseholdStatus::Active {
             return Err(AppError::Conflict {
-                message: format!("the household is {}: only active households sign", household.status),
+                message: format!(
+                    "the household is {}: only active households sign",
+                    household.status.to_value()
+                ),
                 extensions: vec![("field", "householdId".into())],
             });
         }
         let campaign = known.campaigns.get(&item.campaign_id).ok_or(AppError::NotFound(Missing::Campaign))?;
-        if CampaignStatus::from_db(&campaign.status) != Some(CampaignStatus::Open) {
+        if campaign.status != CampaignStatus::Open {
             return Err(AppError::Conflict {
                 message: format!(
-                    "the campaign is {}: pledges are recorded only while it is OPEN",
-                    campaign.status
+                    "the campaign is {}: pledges are recorded only while it is {}",
+                    campaign.status.to_value(),
+                    CampaignStatus::Open.to_value()
                 ),
                 extensions: vec![("field", "campaignId".into())],
             });
@@ -267,7 +265,7 @@ fn decide(item: &Parsed, known: &Known, actor: &Actor, today: NaiveDate) -> Deci
             // The same request, committed by a concurrent retry between two of this batch's reads
             // (each statement sees the latest commits): answer as a replay.
             Some(existing)
-                if existing.status == PledgeStatus::Signed.as_db()
+                if existing.status == PledgeStatus::Signed
                     && existing.client_mutation_id == item.client_mutation_id =>
             {
                 let same = existing.signer_name == item.signer_name
@@ -282,7 +280,7 @@ fn decide(item: &Parsed, known: &Known, actor: &Actor, today: NaiveDate) -> Deci
                     })
                 };
             }
-            Some(existing) if existing.status == PledgeStatus::Signed.as_db() => {
+            Some(existing) if existing.status == PledgeStatus::Signed => {
                 return Err(AppError::Conflict {
                     message: "this household has already signed for the campaign".into(),
                     extensions: vec![
@@ -303,7 +301,7 @@ fn decide(item: &Parsed, known: &Known, actor: &Actor, today: NaiveDate) -> Deci
                 signer_name: item.signer_name.clone(),
                 signed_on: item.signed_on,
                 note: item.note.clone(),
-                status: PledgeStatus::Signed.as_db().to_owned(),
+                status: PledgeStatus::Signed,
                 withdrawn_reason: None,
                 recorded_by: Some(actor.user_id).filter(|id| !id.is_nil()),
                 recorded_at: now,
@@ -429,7 +427,7 @@ async fn attempt(
     }
     for pledge in resigned {
         pledge::Entity::update_many()
-            .col_expr(pledge::Column::Status, Expr::value(pledge.status.clone()))
+            .col_expr(pledge::Column::Status, Expr::value(pledge.status))
             .col_expr(pledge::Column::SignerName, Expr::value(pledge.signer_name.clone()))
             .col_expr(pledge::Column::SignedOn, Expr::value(pledge.signed_on))
             .col_expr(pledge::Column::Note, Expr::value(pledge.note.clone()))
@@ -439,7 +437,7 @@ async fn attempt(
             .col_expr(pledge::Column::ClientMutationId, Expr::value(pledge.client_mutation_id))
             .col_expr(pledge::Column::UpdatedAt, Expr::value(pledge.updated_at))
             .filter(pledge::Column::Id.eq(pledge.id))
-            .filter(pledge::Column::Status.eq(PledgeStatus::Withdrawn.as_db()))
+            .filter(pledge::Column::Status.eq(PledgeStatus::Withdrawn))
             .exec(&txn)
             .await
             .map_err(Stop::from)
@@ -493,22 +491,26 @@ pub async fn withdraw(
     }
     let txn = super::begin_write(db).await?;
     let current = get(&txn, actor, id).await?;
-    if status(&current)? != PledgeStatus::Signed {
+    if current.status != PledgeStatus::Signed {
         return Err(AppError::conflict("the pledge is already withdrawn"));
     }
     let campaign = super::campaign::get(&txn, actor, current.campaign_id).await?;
-    if super::campaign::status(&campaign)? != CampaignStatus::Open {
+    if campaign.status != CampaignStatus::Open {
         return Err(AppError::Conflict {
-            message: format!("the campaign is {}: pledges change only while it is OPEN", campaign.status),
+            message: format!(
+                "the campaign is {}: pledges change only while it is {}",
+                campaign.status.to_value(),
+                CampaignStatus::Open.to_value()
+            ),
             extensions: vec![("field", "id".into())],
         });
     }
     let changed = pledge::Entity::update_many()
-        .col_expr(pledge::Column::Status, Expr::value(PledgeStatus::Withdrawn.as_db()))
+        .col_expr(pledge::Column::Status, Expr::value(PledgeStatus::Withdrawn))
         .col_expr(pledge::Column::WithdrawnReason, Expr::value(reason.clone()))
         .col_expr(pledge::Column::UpdatedAt, Expr::value(super::now()))
         .filter(pledge::Column::Id.eq(id))
-        .filter(pledge::Column::Status.eq(PledgeStatus::Signed.as_db()))
+        .filter(pledge::Column::Status.eq(PledgeStatus::Signed))
         .exec(&txn)
         .await?;
     if changed.rows_affected != 1 {
@@ -526,7 +528,7 @@ pub async fn withdraw(
     super::audit::record(&txn, Some(actor.user_id), entry).await?;
     super::changes::record(&txn, EntityType::Pledge, pledge.id, pledge.group_id, ward_id).await?;
     let household = household::Entity::find_by_id(pledge.household_id).one(&txn).await?;
-    if household.is_some_and(|h| h.status == HouseholdStatus::Active.as_db()) {
+    if household.is_some_and(|h| h.status == HouseholdStatus::Active) {
         super::coverage::adjust_signed(&txn, pledge.campaign_id, pledge.group_id, -1).await?;
     }
     txn.commit().await?;

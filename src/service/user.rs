@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use sea_orm::{
+    ActiveEnum,
     ActiveValue::Set,
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter,
     QuerySelect, Select,
@@ -74,12 +75,11 @@ pub async fn load_actor(
     }
     let (mut admin, mut official_wards, mut leader_groups) = (false, Vec::new(), Vec::new());
     for row in &rows {
-        match row.role.as_deref().map(Role::from_db) {
+        match row.role {
             None => {}
-            Some(Some(Role::Admin)) => admin = true,
-            Some(Some(Role::WardOfficial)) => official_wards.extend(row.ward_id),
-            Some(Some(Role::GroupLeader)) => leader_groups.extend(row.group_id.zip(row.group_ward_id)),
-            Some(None) => return Err(AppError::internal(format!("user {user_id} has an unknown role"))),
+            Some(Role::Admin) => admin = true,
+            Some(Role::WardOfficial) => official_wards.extend(row.ward_id),
+            Some(Role::GroupLeader) => leader_groups.extend(row.group_id.zip(row.group_ward_id)),
         }
     }
     Ok(Some(Actor::new(user_id, admin, official_wards, leader_groups)))
@@ -89,7 +89,7 @@ pub async fn load_actor(
 struct ActorRow {
     active: bool,
     token_version: i32,
-    role: Option<String>,
+    role: Option<Role>,
     ward_id: Option<Uuid>,
     group_id: Option<Uuid>,
     group_ward_id: Option<Uuid>,
@@ -103,13 +103,10 @@ pub async fn actor_of(db: &impl ConnectionTrait, user: &app_user::Model) -> AppR
     let mut official_wards = Vec::new();
     let mut led_groups = Vec::new();
     for assignment in &assignments {
-        match Role::from_db(&assignment.role) {
-            Some(Role::Admin) => admin = true,
-            Some(Role::WardOfficial) => official_wards.extend(assignment.ward_id),
-            Some(Role::GroupLeader) => led_groups.extend(assignment.group_id),
-            None => {
-                return Err(AppError::internal(format!("assignment {} has an unknown role", assignment.id)));
-            }
+        match assignment.role {
+            Role::Admin => admin = true,
+            Role::WardOfficial => official_wards.extend(assignment.ward_id),
+            Role::GroupLeader => led_groups.extend(assignment.group_id),
         }
     }
     let leader_groups: Vec<(Uuid, Uuid)> = if led_groups.is_empty() {
@@ -308,7 +305,7 @@ pub async fn create(
     let rows = assignments.iter().map(|a| role_assignment::ActiveModel {
         id: Set(Uuid::now_v7()),
         user_id: Set(user.id),
-        role: Set(a.role.as_db().to_owned()),
+        role: Set(a.role),
         ward_id: Set(a.ward_id),
         group_id: Set(a.group_id),
         created_at: Set(now),
@@ -316,7 +313,7 @@ pub async fn create(
     role_assignment::Entity::insert_many(rows).exec(&txn).await?;
     let roles: Vec<Value> = assignments
         .iter()
-        .map(|a| json!({ "role": a.role.as_db(), "wardId": a.ward_id, "groupId": a.group_id }))
+        .map(|a| json!({ "role": a.role.to_value(), "wardId": a.ward_id, "groupId": a.group_id }))
         .collect();
     let entry = AuditEntry {
         action: "user.create",

@@ -1,6 +1,7 @@
 //! Campaigns: creation (default and explicit windows, validation), DRAFT → OPEN → CLOSED with
 //! admin-only reopening, updates while DRAFT only, who may manage which campaign, and who sees which.
 
+use pledge_api::domain::campaign::CampaignStatus;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -103,8 +104,8 @@ async fn create_campaign_defaults_the_window_to_1_november_of_the_year_before_th
     assert_eq!(after.changed_tables(&before), ["audit_event", "campaign"]);
     let stored = after.campaign(&id_of(campaign));
     assert_eq!(
-        (stored.year, stored.title.as_str(), stored.status.as_str(), stored.ward_id.map(|w| w.to_string())),
-        (2023, CAMPAIGN_TITLE, "DRAFT", Some(wards.ward_id.clone()))
+        (stored.year, stored.title.as_str(), stored.status, stored.ward_id.map(|w| w.to_string())),
+        (2023, CAMPAIGN_TITLE, CampaignStatus::Draft, Some(wards.ward_id.clone()))
     );
     assert_eq!(
         (stored.starts_on.to_string(), stored.ends_on.to_string()),
@@ -280,7 +281,7 @@ async fn a_campaign_goes_from_draft_to_open_to_closed_and_each_step_is_audited()
     );
     let after = DriveRows::take(app).await;
     assert_eq!(after.changed_tables(&before), ["audit_event", "campaign"]);
-    assert_eq!(after.campaign(&id).status, "CLOSED");
+    assert_eq!(after.campaign(&id).status, CampaignStatus::Closed);
     let official = wards.user_id(&after, "official.w1");
     let events: Vec<_> = after
         .audit_events_since(&before)
@@ -350,7 +351,7 @@ async fn only_an_admin_may_reopen_a_closed_campaign_and_the_reopening_is_audited
     assert_unchanged(&before, &after_official, "an official reopening");
     assert_eq!(by_admin["data"]["openCampaign"]["status"], "OPEN", "{by_admin:#}");
     let after = DriveRows::take(app).await;
-    assert_eq!(after.campaign(&id).status, "OPEN");
+    assert_eq!(after.campaign(&id).status, CampaignStatus::Open);
     let events = after.audit_events_since(&before);
     assert_eq!(events.len(), 1, "{events:#?}");
     assert_eq!(
@@ -649,6 +650,6 @@ async fn an_official_of_two_wards_manages_the_campaigns_of_both() {
     // Assert
     assert_eq!(opened["data"]["openCampaign"]["status"], "OPEN", "{opened:#}");
     let after = DriveRows::take(app).await;
-    assert_eq!(after.campaign(&in_w1).status, "DRAFT");
-    assert_eq!(after.campaign(&in_w2).status, "OPEN");
+    assert_eq!(after.campaign(&in_w1).status, CampaignStatus::Draft);
+    assert_eq!(after.campaign(&in_w2).status, CampaignStatus::Open);
 }

@@ -9,6 +9,8 @@ mod verification;
 mod world;
 
 use chrono::Duration;
+use pledge_api::domain::campaign::GoodDeedStatus;
+use sea_orm::ActiveEnum;
 use serde_json::{Value, json};
 
 pub use world::{
@@ -81,10 +83,10 @@ async fn record_good_deed_stores_a_reported_deed_of_every_category_with_or_witho
         let stored = after.deed(id);
         assert_eq!(stored.group_id.to_string(), world.group_id);
         assert_eq!(stored.household_id.map(|h| h.to_string()).as_deref(), *household);
-        assert_eq!(json!(stored.category), input["category"]);
+        assert_eq!(json!(stored.category.to_value()), input["category"]);
         assert_eq!(json!(stored.occurred_on.to_string()), input["occurredOn"]);
         assert_eq!(json!(stored.description), input["description"]);
-        assert_eq!(stored.status, "REPORTED");
+        assert_eq!(stored.status, GoodDeedStatus::Reported);
         assert_eq!(stored.recorded_by.map(|u| u.to_string()), Some(world.leader_id.clone()));
         assert_eq!(
             (stored.verified_by, stored.verified_at, stored.verification_note.clone()),

@@ -29,6 +29,7 @@ mod pledges;
 mod rate_limits;
 mod schema;
 mod sessions;
+mod stored_enums;
 mod subscriptions;
 mod tokens;
 mod validators;

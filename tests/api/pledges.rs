@@ -9,6 +9,7 @@ mod rules;
 
 use std::sync::Arc;
 
+use pledge_api::{domain::campaign::PledgeStatus, service::changes::EntityType};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -160,7 +161,7 @@ async fn record_pledge_stores_a_signed_pledge_with_its_audit_event_change_log_ro
             row.signer_name.as_str(),
             row.signed_on.to_string(),
             row.note.as_deref(),
-            row.status.as_str(),
+            row.status,
             row.withdrawn_reason.as_deref(),
             row.recorded_by,
             row.client_mutation_id.to_string(),
@@ -172,7 +173,7 @@ async fn record_pledge_stores_a_signed_pledge_with_its_audit_event_change_log_ro
             "Nguyễn Văn An",
             "2023-05-18".to_owned(),
             Some("Ký tại nhà văn hóa tổ 1"),
-            "SIGNED",
+            PledgeStatus::Signed,
             None,
             Some(drive.leader_id),
             key.clone(),
@@ -211,9 +212,9 @@ async fn record_pledge_stores_a_signed_pledge_with_its_audit_event_change_log_ro
     assert_eq!(
         changes
             .iter()
-            .map(|c| (c.entity_type.as_str(), c.entity_id, c.group_id.to_string(), c.ward_id.to_string()))
+            .map(|c| (c.entity_type, c.entity_id, c.group_id.to_string(), c.ward_id.to_string()))
             .collect::<Vec<_>>(),
-        [("pledge", row.id, drive.group_id.clone(), drive.ward_id.clone())]
+        [(EntityType::Pledge, row.id, drive.group_id.clone(), drive.ward_id.clone())]
     );
 }
 
@@ -331,7 +332,7 @@ async fn withdraw_pledge_then_signing_again_reuses_the_same_row() {
     assert_eq!(again["clientMutationId"], again_input["clientMutationId"]);
     assert_eq!(after.pledges.len(), 1, "still one row for the household and campaign");
     let row = after.pledge(&pledge_id);
-    assert_eq!((row.status.as_str(), row.withdrawn_reason.as_deref()), ("SIGNED", None));
+    assert_eq!((row.status, row.withdrawn_reason.as_deref()), (PledgeStatus::Signed, None));
     assert_eq!(after.keys.len(), 2, "both idempotency keys are kept");
     assert_eq!(
         after.audit_events_since(&after_withdrawal).iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),

@@ -17,7 +17,7 @@ use pledge_api::{
     entities::{good_deed, household, pledge},
     service::{self, changes::EntityType},
 };
-use sea_orm::EntityTrait;
+use sea_orm::{ActiveEnum, EntityTrait};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -170,17 +170,17 @@ async fn stored_states(app: &TestApp, group_id: Option<Uuid>) -> States {
     let mut states = States::new();
     for h in household::Entity::find().all(&app.db).await.expect("households") {
         if in_scope(h.group_id) {
-            states.insert(("household", h.id.to_string()), format!("v{} {}", h.version, h.status));
+            states.insert(("household", h.id.to_string()), format!("v{} {}", h.version, h.status.to_value()));
         }
     }
     for p in pledge::Entity::find().all(&app.db).await.expect("pledges") {
         if in_scope(p.group_id) {
-            states.insert(("pledge", p.id.to_string()), p.status);
+            states.insert(("pledge", p.id.to_string()), p.status.to_value());
         }
     }
     for d in good_deed::Entity::find().all(&app.db).await.expect("good deeds") {
         if in_scope(d.group_id) {
-            states.insert(("good_deed", d.id.to_string()), d.status);
+            states.insert(("good_deed", d.id.to_string()), d.status.to_value());
         }
     }
     states

@@ -7,7 +7,10 @@
 
 use std::{cell::RefCell, collections::BTreeMap};
 
-use pledge_api::entities::{household, pledge};
+use pledge_api::{
+    domain::{campaign::PledgeStatus, household::HouseholdStatus},
+    entities::{household, pledge},
+};
 use proptest::{
     prelude::*,
     sample::Index,
@@ -232,12 +235,14 @@ impl World {
         let mut expected = Vec::new();
         for (group, code) in self.groups.iter().zip(["1", "2"]) {
             let group: uuid::Uuid = group.parse().expect("a UUID");
-            let active: Vec<&household::Model> =
-                households.iter().filter(|h| h.group_id == group && h.status == "ACTIVE").collect();
+            let active: Vec<&household::Model> = households
+                .iter()
+                .filter(|h| h.group_id == group && h.status == HouseholdStatus::Active)
+                .collect();
             let has_signed = |h: &household::Model| {
-                pledges
-                    .iter()
-                    .any(|p| p.household_id == h.id && p.campaign_id == campaign_id && p.status == "SIGNED")
+                pledges.iter().any(|p| {
+                    p.household_id == h.id && p.campaign_id == campaign_id && p.status == PledgeStatus::Signed
+                })
             };
             let mut unsigned: Vec<String> =
                 active.iter().filter(|h| !has_signed(h)).map(|h| h.code.clone()).collect();

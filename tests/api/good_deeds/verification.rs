@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use pledge_api::domain::campaign::GoodDeedStatus;
+use sea_orm::ActiveEnum;
 use serde_json::{Value, json};
 
 use super::{DEED_FIELDS, DeedWorld, OFFICIAL_NAME, Rows, assert_refused, deed_input, recorded_deed};
@@ -67,7 +69,7 @@ async fn an_official_of_the_ward_verifies_a_reported_deed_and_cannot_decide_it_a
     assert_eq!(answer["verifiedAt"], answer["updatedAt"]);
     assert!(time(&answer["updatedAt"]) > time(&deed["updatedAt"]), "updatedAt moves: {answer:#}");
     let stored = after_verify.deed(&id);
-    assert_eq!(stored.status, "VERIFIED");
+    assert_eq!(stored.status, GoodDeedStatus::Verified);
     assert_eq!(stored.verified_by.map(|u| u.to_string()), Some(world.official_id.clone()));
     assert_eq!(stored.verification_note.as_deref(), Some("Đã xác minh với công an phường"));
     let events: Vec<_> = after_verify
@@ -97,7 +99,7 @@ async fn an_official_of_the_ward_rejects_a_reported_deed_once() {
     let answer = &body["data"]["verifyGoodDeed"];
     let official = json!({ "id": world.official_id, "displayName": OFFICIAL_NAME });
     assert_eq!(answer, &decided(&deed, answer, "REJECTED", official, Value::Null), "{body:#}");
-    assert_eq!(after_reject.deed(&id).status, "REJECTED");
+    assert_eq!(after_reject.deed(&id).status, GoodDeedStatus::Rejected);
     let actions: Vec<_> = after_reject.new_audit_events(&before).iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, ["good_deed.reject"]);
     assert_refused(&again, "CONFLICT", None, &after_reject, &Rows::take(app).await, "verify after reject");
@@ -157,7 +159,7 @@ async fn an_official_of_another_ward_gets_not_found_exactly_like_for_a_missing_d
     // Assert
     assert_refused(&body, "NOT_FOUND", None, &before, &Rows::take(app).await, "official of W2");
     assert_eq!(body, missing);
-    assert_eq!(Rows::take(app).await.deed(&id).status, "REPORTED");
+    assert_eq!(Rows::take(app).await.deed(&id).status, GoodDeedStatus::Reported);
 }
 
 #[tokio::test]
@@ -204,7 +206,7 @@ async fn of_eight_concurrent_decisions_on_one_deed_exactly_one_wins_and_the_rest
         assert_eq!(error_code(loser), "CONFLICT", "{loser:#}");
     }
     let after = Rows::take(&world.app).await;
-    assert_eq!(json!(after.deed(&id).status), winners[0]["data"]["verifyGoodDeed"]["status"]);
+    assert_eq!(json!(after.deed(&id).status.to_value()), winners[0]["data"]["verifyGoodDeed"]["status"]);
     let events = after.new_audit_events(&before);
     assert_eq!(events.len(), 1, "{events:#?}");
     assert_eq!(after.snapshot.changes.len(), before.snapshot.changes.len() + 1);

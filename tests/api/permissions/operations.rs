@@ -3,6 +3,10 @@
 
 use std::fmt::Debug;
 
+use pledge_api::{
+    auth::Role,
+    domain::{campaign::GoodDeedStatus, household::HouseholdStatus},
+};
 use serde_json::{Value, json};
 
 use super::{
@@ -722,14 +726,16 @@ async fn check_success(
             if case.operation == UpdateHousehold {
                 ensure_eq("stored head", &(stored.head_name.as_str(), stored.member_count), &(NEW_HEAD, 6))
             } else {
-                ensure_eq("stored status", &stored.status.as_str(), &"MOVED_OUT")
+                ensure_eq("stored status", &stored.status, &HouseholdStatus::MovedOut)
             }
         }
         (CreateLeader | CreateOfficial | CreateAdmin, _) => {
-            let (role, ward, group) = match case.operation {
-                CreateLeader => ("GROUP_LEADER", Value::Null, json!({ "id": p.target })),
-                CreateOfficial => ("WARD_OFFICIAL", json!({ "id": p.target }), Value::Null),
-                _ => ("ADMIN", Value::Null, Value::Null),
+            let (role, stored_role, ward, group) = match case.operation {
+                CreateLeader => ("GROUP_LEADER", Role::GroupLeader, Value::Null, json!({ "id": p.target })),
+                CreateOfficial => {
+                    ("WARD_OFFICIAL", Role::WardOfficial, json!({ "id": p.target }), Value::Null)
+                }
+                _ => ("ADMIN", Role::Admin, Value::Null, Value::Null),
             };
             let expected = json!({ "createUser": { "username": p.value, "active": true, "roleAssignments": [
                 { "role": role, "ward": ward, "group": group }
@@ -743,8 +749,8 @@ async fn check_success(
             let stored: Vec<_> = after.assignments.iter().filter(|a| a.user_id == user.id).collect();
             ensure_eq(
                 "stored roles",
-                &stored.iter().map(|a| a.role.as_str()).collect::<Vec<_>>(),
-                &vec![role],
+                &stored.iter().map(|a| a.role).collect::<Vec<_>>(),
+                &vec![stored_role],
             )?;
             let scope_id = stored[0].ward_id.or(stored[0].group_id).map(|id| id.to_string());
             let expected_scope = (role != "ADMIN").then(|| p.target.clone());
@@ -850,7 +856,7 @@ async fn check_success(
             ensure_eq(
                 "stored deed (group, household, status, recorder)",
                 &stored,
-                &vec![(group.id.clone(), Some(household.id.clone()), "REPORTED".to_owned(), recorder)],
+                &vec![(group.id.clone(), Some(household.id.clone()), GoodDeedStatus::Reported, recorder)],
             )
         }
         (VerifyGoodDeed, _) => {
@@ -869,7 +875,7 @@ async fn check_success(
             ensure_eq(
                 "stored (status, verifier)",
                 &stored,
-                &vec![("VERIFIED".to_owned(), Some(after.user(actor).id))],
+                &vec![(GoodDeedStatus::Verified, Some(after.user(actor).id))],
             )
         }
     }

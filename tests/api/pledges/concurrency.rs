@@ -2,6 +2,7 @@
 //! exactly one pledge, on SQLite and PostgreSQL alike. The requests run on several worker threads so the
 //! server's transactions truly overlap.
 
+use pledge_api::domain::campaign::PledgeStatus;
 use serde_json::{Value, json};
 use tokio::task::JoinSet;
 
@@ -59,8 +60,8 @@ async fn thirty_two_concurrent_pledges_for_one_household_sign_it_once_and_tell_t
     let after = DriveRows::take(&drive.app).await;
     assert_eq!(after.pledges.len(), 1, "on {on}");
     assert_eq!(
-        (after.pledges[0].id.to_string(), after.pledges[0].status.as_str()),
-        (pledge_id.to_owned(), "SIGNED")
+        (after.pledges[0].id.to_string(), after.pledges[0].status),
+        (pledge_id.to_owned(), PledgeStatus::Signed)
     );
     assert_eq!(
         after.keys.iter().map(|k| k.id.to_string()).collect::<Vec<_>>(),

@@ -4,6 +4,7 @@
 //! their own. A pledge operation aims at a fresh household of the target group and the world's campaign
 //! for every ward, which everyone sees, so the household alone decides the answer.
 
+use pledge_api::domain::campaign::{CampaignStatus, PledgeStatus};
 use serde_json::{Value, json};
 
 use super::{Operation, Outcome, Prepared, ensure, ensure_eq, ensure_json, place};
@@ -216,10 +217,14 @@ pub(super) fn check(
                 .campaigns
                 .iter()
                 .filter(|c| c.title == p.value)
-                .map(|c| (c.status.as_str(), c.ward_id.map(|w| w.to_string()), c.pledge_items.clone()))
+                .map(|c| (c.status, c.ward_id.map(|w| w.to_string()), c.pledge_items.clone()))
                 .collect();
             let items = serde_json::to_string(&PLEDGE_ITEMS).map_err(|e| e.to_string())?;
-            ensure_eq("stored campaign", &stored, &vec![("DRAFT", ward.map(|w| w.id.clone()), items)])
+            ensure_eq(
+                "stored campaign",
+                &stored,
+                &vec![(CampaignStatus::Draft, ward.map(|w| w.id.clone()), items)],
+            )
         }
         (UpdateCampaign, _) => {
             ensure_json(
@@ -231,13 +236,13 @@ pub(super) fn check(
             ensure_eq("stored title", &stored_campaign().map(|c| c.title.as_str()), &Some(p.value.as_str()))
         }
         (OpenCampaign | CloseCampaign, _) => {
-            let (field, status, action) = match case.operation {
-                OpenCampaign => ("openCampaign", "OPEN", "campaign.open"),
-                _ => ("closeCampaign", "CLOSED", "campaign.close"),
+            let (field, status, stored_status, action) = match case.operation {
+                OpenCampaign => ("openCampaign", "OPEN", CampaignStatus::Open, "campaign.open"),
+                _ => ("closeCampaign", "CLOSED", CampaignStatus::Closed, "campaign.close"),
             };
             ensure_json("data", data, &json!({ field: { "id": p.target, "status": status } }))?;
             wrote(before, after, actor, &["campaign"], [0, 0, 0], 0)?;
-            ensure_eq("stored status", &stored_campaign().map(|c| c.status.as_str()), &Some(status))?;
+            ensure_eq("stored status", &stored_campaign().map(|c| c.status), &Some(stored_status))?;
             let actions: Vec<_> = after.audit_events_since(before).iter().map(|e| e.action.clone()).collect();
             ensure_eq("audited as", &actions, &vec![action.to_owned()])
         }
@@ -257,10 +262,10 @@ pub(super) fn check(
                 .pledges
                 .iter()
                 .filter(|s| !before.pledges.contains(s))
-                .map(|s| (s.household_id.to_string(), s.status.as_str(), s.recorded_by))
+                .map(|s| (s.household_id.to_string(), s.status, s.recorded_by))
                 .collect();
             let recorder = Some(after.base.user(actor).id);
-            ensure_eq("stored pledge", &stored, &vec![(p.target.clone(), "SIGNED", recorder)])
+            ensure_eq("stored pledge", &stored, &vec![(p.target.clone(), PledgeStatus::Signed, recorder)])
         }
         (WithdrawPledge, _) => {
             ensure_json(
@@ -272,8 +277,8 @@ pub(super) fn check(
             let stored = after.pledges.iter().find(|s| s.id.to_string() == p.target).ok_or("pledge gone")?;
             ensure_eq(
                 "stored status and reason",
-                &(stored.status.as_str(), stored.withdrawn_reason.as_deref()),
-                &("WITHDRAWN", Some(p.value.as_str())),
+                &(stored.status, stored.withdrawn_reason.as_deref()),
+                &(PledgeStatus::Withdrawn, Some(p.value.as_str())),
             )
         }
         (operation, _) => Err(format!("{operation:?} is not an operation of the pledge drive")),

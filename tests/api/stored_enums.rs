@@ -1,0 +1,246 @@
+//! Stored enums against the real migrations on the backend under test: every value is written as its
+//! exact name and read back as itself, and a name outside the enum is refused by the column's CHECK.
+
+use std::fmt::Debug;
+
+use chrono::{NaiveDate, Utc};
+use pledge_api::{
+    auth::Role,
+    domain::{
+        campaign::{CampaignStatus, GoodDeedCategory, GoodDeedStatus, PledgeStatus},
+        household::HouseholdStatus,
+    },
+    entities::{app_user, campaign, change_log, good_deed, household, pledge, role_assignment},
+    service::changes::{self, EntityType},
+};
+use sea_orm::{
+    ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IdenStatic, Iterable,
+    QueryFilter, QueryOrder,
+    sea_query::{Expr, Query},
+};
+use uuid::Uuid;
+
+use crate::{
+    drive::draft_campaign,
+    helpers::{create_household, spawn_app, ward_with_two_groups},
+};
+
+/// Writes every value of `V` into `column` of the row `id` of `E`, checks the stored text is its name
+/// and that it reads back as itself; then writes `outsider`, which the database must refuse.
+async fn every_value_round_trips<E, V>(
+    db: &DatabaseConnection,
+    id_column: E::Column,
+    id: Uuid,
+    column: E::Column,
+    read: fn(&E::Model) -> V,
+    outsider: &str,
+) where
+    E: EntityTrait,
+    V: ActiveEnum<Value = String> + Into<sea_orm::Value> + Copy + PartialEq + Debug,
+{
+    for value in V::iter() {
+        E::update_many()
+            .col_expr(column, Expr::val(value))
+            .filter(id_column.eq(id))
+            .exec(db)
+            .await
+            .unwrap_or_else(|e| panic!("{value:?} refused: {e}"));
+        let raw = Query::select().column(column).from(E::default()).and_where(id_column.eq(id)).to_owned();
+        let row = db.query_one(&raw).await.expect("select").expect("the row");
+        let stored: String = row.try_get("", column.as_str()).expect("text");
+        assert_eq!(stored, value.to_value(), "stored name of {value:?}");
+        let model = E::find().filter(id_column.eq(id)).one(db).await.expect("read").expect("the row");
+        assert_eq!(read(&model), value);
+    }
+    let refused =
+        E::update_many().col_expr(column, Expr::val(outsider)).filter(id_column.eq(id)).exec(db).await;
+    assert!(refused.is_err(), "{outsider} was stored in {}", column.as_str());
+}
+
+#[tokio::test]
+async fn every_stored_status_and_category_round_trips_and_the_checks_refuse_other_names() {
+    // Arrange: one row of each table with a stored enum.
+    let app = spawn_app().await;
+    let fixture = ward_with_two_groups(&app).await;
+    let group_id: Uuid = fixture.group_id.parse().expect("a UUID");
+    let household_id: Uuid =
+        create_household(&app, &fixture.group_id, "1", "Nguyễn Văn An").await.parse().expect("a UUID");
+    let campaign_id: Uuid = draft_campaign(&app, "Ký cam kết 2023", None).await.parse().expect("a UUID");
+    let now = Utc::now();
+    let day = NaiveDate::from_ymd_opt(2023, 5, 19).expect("a date");
+    let pledge_id = Uuid::now_v7();
+    pledge::Entity::insert(pledge::ActiveModel::from(pledge::Model {
+        id: pledge_id,
+        household_id,
+        campaign_id,
+        group_id,
+        signer_name: "Nguyễn Văn An".into(),
+        signed_on: day,
+        note: None,
+        status: PledgeStatus::Signed,
+        withdrawn_reason: None,
+        recorded_by: None,
+        recorded_at: now,
+        client_mutation_id: Uuid::now_v7(),
+        updated_at: now,
+    }))
+    .exec(&app.db)
+    .await
+    .expect("insert a pledge");
+    let deed_id = Uuid::now_v7();
+    good_deed::Entity::insert(good_deed::ActiveModel::from(good_deed::Model {
+        id: deed_id,
+        group_id,
+        household_id: Some(household_id),
+        category: GoodDeedCategory::Patrol,
+        occurred_on: day,
+        description: "Tuần tra ban đêm".into(),
+        status: GoodDeedStatus::Reported,
+        recorded_by: None,
+        recorded_at: now,
+        verified_by: None,
+        verified_at: None,
+        verification_note: None,
+        client_mutation_id: Uuid::now_v7(),
+        updated_at: now,
+    }))
+    .exec(&app.db)
+    .await
+    .expect("insert a good deed");
+
+    // Act and assert
+    let db = &app.db;
+    every_value_round_trips::<household::Entity, HouseholdStatus>(
+        db,
+        household::Column::Id,
+        household_id,
+        household::Column::Status,
+        |h| h.status,
+        "GONE",
+    )
+    .await;
+    every_value_round_trips::<campaign::Entity, CampaignStatus>(
+        db,
+        campaign::Column::Id,
+        campaign_id,
+        campaign::Column::Status,
+        |c| c.status,
+        "open",
+    )
+    .await;
+    every_value_round_trips::<pledge::Entity, PledgeStatus>(
+        db,
+        pledge::Column::Id,
+        pledge_id,
+        pledge::Column::Status,
+        |p| p.status,
+        "SIGNED ",
+    )
+    .await;
+    every_value_round_trips::<good_deed::Entity, GoodDeedStatus>(
+        db,
+        good_deed::Column::Id,
+        deed_id,
+        good_deed::Column::Status,
+        |d| d.status,
+        "DONE",
+    )
+    .await;
+    every_value_round_trips::<good_deed::Entity, GoodDeedCategory>(
+        db,
+        good_deed::Column::Id,
+        deed_id,
+        good_deed::Column::Category,
+        |d| d.category,
+        "CHARITY",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn every_role_round_trips_with_its_scope_and_the_check_refuses_other_names() {
+    // Arrange
+    let app = spawn_app().await;
+    let fixture = ward_with_two_groups(&app).await;
+    let root = app_user::Entity::find()
+        .filter(app_user::Column::Username.eq("root"))
+        .one(&app.db)
+        .await
+        .expect("read")
+        .expect("the bootstrap administrator");
+    let ward_id: Uuid = fixture.ward_id.parse().expect("a UUID");
+    let group_id: Uuid = fixture.group_id.parse().expect("a UUID");
+    let assignment = |role: Role| {
+        let (ward_id, group_id) = match role {
+            Role::Admin => (None, None),
+            Role::WardOfficial => (Some(ward_id), None),
+            Role::GroupLeader => (None, Some(group_id)),
+        };
+        role_assignment::Model {
+            id: Uuid::now_v7(),
+            user_id: root.id,
+            role,
+            ward_id,
+            group_id,
+            created_at: Utc::now(),
+        }
+    };
+
+    // Act and assert
+    for role in Role::iter() {
+        let written = assignment(role);
+        role_assignment::Entity::insert(role_assignment::ActiveModel::from(written.clone()))
+            .exec(&app.db)
+            .await
+            .unwrap_or_else(|e| panic!("{role:?} refused: {e}"));
+        let read = role_assignment::Entity::find_by_id(written.id).one(&app.db).await.expect("read");
+        // Everything but the timestamp: PostgreSQL keeps microseconds, not nanoseconds.
+        let scope = |a: &role_assignment::Model| (a.role, a.user_id, a.ward_id, a.group_id);
+        assert_eq!(read.as_ref().map(scope), Some(scope(&written)));
+    }
+    let outsider = Query::insert()
+        .into_table(role_assignment::Entity)
+        .columns([
+            role_assignment::Column::Id,
+            role_assignment::Column::UserId,
+            role_assignment::Column::Role,
+            role_assignment::Column::CreatedAt,
+        ])
+        .values_panic([
+            Expr::val(Uuid::now_v7()),
+            Expr::val(root.id),
+            Expr::val("SUPERUSER"),
+            Expr::val(Utc::now()),
+        ])
+        .to_owned();
+    assert!(app.db.execute(&outsider).await.is_err(), "an unknown role was stored");
+}
+
+#[tokio::test]
+async fn every_kind_of_change_round_trips_through_the_change_log() {
+    // Arrange
+    let app = spawn_app().await;
+    let fixture = ward_with_two_groups(&app).await;
+    let (ward_id, group_id): (Uuid, Uuid) =
+        (fixture.ward_id.parse().expect("a UUID"), fixture.group_id.parse().expect("a UUID"));
+
+    // Act
+    let written: Vec<(EntityType, Uuid)> = EntityType::iter().map(|kind| (kind, Uuid::now_v7())).collect();
+    for (kind, id) in &written {
+        changes::record(&app.db, *kind, *id, group_id, ward_id).await.expect("record a change");
+    }
+
+    // Assert
+    let read: Vec<(EntityType, Uuid)> = change_log::Entity::find()
+        .filter(change_log::Column::EntityId.is_in(written.iter().map(|(_, id)| *id)))
+        .order_by_asc(change_log::Column::Seq)
+        .all(&app.db)
+        .await
+        .expect("read")
+        .into_iter()
+        .map(|row| (row.entity_type, row.entity_id))
+        .collect();
+    assert_eq!(read, written);
+    let names: Vec<String> = EntityType::iter().map(|kind| kind.to_value()).collect();
+    assert_eq!(names, ["household", "pledge", "good_deed"]);
+}
