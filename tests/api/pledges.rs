@@ -347,7 +347,7 @@ async fn a_refused_pledge_leaves_no_audit_event_idempotency_key_or_change_log_ro
     let drive = Drive::build().await;
     let app = &drive.app;
     let signed = drive.household("H1").await;
-    recorded(app, &drive.leader_token, &drive.input(&signed)).await;
+    let standing = id_of(&recorded(app, &drive.leader_token, &drive.input(&signed)).await);
     let fresh = drive.household("H2").await;
     let closed = closed_campaign(app, "Đã đóng", Some(&drive.ward_id)).await;
     let neighbour = create_household(app, &drive.other_group_id, "H9", "Lê Văn Cường").await;
@@ -356,11 +356,19 @@ async fn a_refused_pledge_leaves_no_audit_event_idempotency_key_or_change_log_ro
     let mut nameless = drive.input(&fresh);
     nameless["signerName"] = json!("");
     let cases = [
-        ("already signed", drive.input(&signed)),
-        ("a closed campaign", pledge_input(&unknown_id(), &fresh, &closed)),
-        ("another group's household", drive.input(&neighbour)),
-        ("signed tomorrow", tomorrow),
-        ("no signer", nameless),
+        (
+            "already signed",
+            drive.input(&signed),
+            json!({ "code": "CONFLICT", "field": "householdId", "existingPledgeId": standing }),
+        ),
+        (
+            "a closed campaign",
+            pledge_input(&unknown_id(), &fresh, &closed),
+            json!({ "code": "CONFLICT", "field": "campaignId" }),
+        ),
+        ("another group's household", drive.input(&neighbour), json!({ "code": "NOT_FOUND" })),
+        ("signed tomorrow", tomorrow, json!({ "code": "BAD_USER_INPUT", "field": "signedOn" })),
+        ("no signer", nameless, json!({ "code": "BAD_USER_INPUT", "field": "signerName" })),
     ];
     let counts = || async {
         (
@@ -371,12 +379,13 @@ async fn a_refused_pledge_leaves_no_audit_event_idempotency_key_or_change_log_ro
     };
     let before = counts().await;
 
-    for (case, input) in cases {
+    for (case, input, expected) in cases {
         // Act
         let body = record_pledge(app, &drive.leader_token, &input).await;
 
         // Assert
-        assert!(body["errors"][0]["extensions"]["code"].is_string(), "{case}: refused: {body:#}");
+        assert_eq!(extensions(&body), &expected, "{case}: {body:#}");
+        assert!(body["data"].is_null(), "{case}: no data on an error: {body:#}");
         assert_eq!(counts().await, before, "{case}: (audit events, idempotency keys, change-log rows)");
     }
 }
