@@ -1,4 +1,4 @@
-//! Idempotency as DESIGN.md §2 states it: the same `clientMutationId` with the same payload answers the
+//! Idempotency of `recordPledge`: the same `clientMutationId` with the same payload answers the
 //! original pledge and writes nothing; with a different payload it is `CONFLICT` on `clientMutationId`;
 //! a household already signed under another id is `CONFLICT` naming the pledge that stands.
 
