@@ -9,8 +9,9 @@ use pledge_api::entities::audit_event;
 use serde_json::{Value, json};
 
 use crate::{
-    good_deeds::{DeedWorld, Rows, deed_input, open_campaign, pledge_input, vietnam_today},
+    good_deeds::{deed_input, open_campaign, pledge_input},
     helpers::{TEST_PASSWORD, TestApp, error_code, login_session},
+    world::{Rows, World, vietnam_today},
 };
 
 /// Runs a mutation that must succeed; returns its data and the audit events it wrote, oldest first.
@@ -24,7 +25,8 @@ async fn audited_all(
     let body = app.gql_with(token, query, variables).await;
     assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
     let after = Rows::take(app).await;
-    let mut events: Vec<audit_event::Model> = after.new_audit_events(&before).into_iter().cloned().collect();
+    let mut events: Vec<audit_event::Model> =
+        after.audit_events_since(&before).into_iter().cloned().collect();
     events.sort_by_key(|e| e.id);
     (body["data"].clone(), events)
 }
@@ -70,7 +72,7 @@ fn summary(event: &audit_event::Model) -> Value {
 #[tokio::test]
 async fn a_mutation_that_fails_or_changes_nothing_leaves_no_audit_event() {
     // Arrange
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
     let app = &world.app;
     let today = vietnam_today(app);
     let draft = app
@@ -84,7 +86,7 @@ async fn a_mutation_that_fails_or_changes_nothing_leaves_no_audit_event() {
         .to_owned();
     let open = open_campaign(app, &world.ward_id).await;
     let pledge = pledge_input(&world.household_id, &open, today);
-    let pledge_id = crate::good_deeds::recorded_pledge(app, &world.leader_token, &pledge).await["id"]
+    let pledge_id = crate::drive::recorded(app, &world.leader_token, &pledge).await["id"]
         .as_str()
         .expect("id")
         .to_owned();
@@ -282,7 +284,7 @@ async fn a_mutation_that_fails_or_changes_nothing_leaves_no_audit_event() {
 #[tokio::test]
 async fn a_reused_refresh_token_is_audited_although_the_request_fails_because_it_revokes_the_family() {
     // Arrange
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
     let app = &world.app;
     let (_, refresh) = login_session(app, "leader.1", TEST_PASSWORD).await;
     app.gql_with(
@@ -305,7 +307,7 @@ async fn a_reused_refresh_token_is_audited_although_the_request_fails_because_it
     // Assert
     assert_eq!(error_code(&body), "UNAUTHENTICATED");
     let after = Rows::take(app).await;
-    let events: Vec<_> = after.new_audit_events(&before).into_iter().map(event_of).collect();
+    let events: Vec<_> = after.audit_events_since(&before).into_iter().map(event_of).collect();
     assert_eq!(
         events,
         [(
@@ -322,7 +324,7 @@ async fn a_reused_refresh_token_is_audited_although_the_request_fails_because_it
 async fn no_audit_event_holds_a_phone_number_a_password_or_a_token() {
     // Arrange: a phone written, changed and cleared; a user created with a password, signed in,
     // refreshed, given a new password, signed out.
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
     let app = &world.app;
     let created = app
         .gql_ok(

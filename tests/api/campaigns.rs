@@ -7,14 +7,15 @@ use uuid::Uuid;
 
 use crate::{
     drive::{
-        CAMPAIGN_TITLE, DriveRows, PLEDGE_ITEMS, assert_unchanged, campaign_input, closed_campaign,
-        create_campaign_as, create_campaign_mutation, draft_campaign, id_of, instant, open_campaign, summary,
+        CAMPAIGN_TITLE, PLEDGE_ITEMS, campaign_input, closed_campaign, create_campaign_as,
+        create_campaign_mutation, draft_campaign, id_of, instant, open_campaign, summary,
         transition_mutation,
     },
     helpers::{
         TEST_PASSWORD, TestApp, create_group, create_user, create_ward, error_code, error_field, spawn_app,
         unknown_id, ward_with_two_groups,
     },
+    world::{Rows, assert_unchanged},
 };
 
 /// Ward W1 "Phường Lam Sơn" (groups 1 and 2) and ward W2 "Phường Ba Đình" (group 21), with an official
@@ -41,8 +42,8 @@ impl Wards {
         Self { app, ward_id: fixture.ward_id, other_ward_id, official, other_official, leader }
     }
 
-    fn user_id(&self, rows: &DriveRows, username: &str) -> Uuid {
-        rows.base.user(username).id
+    fn user_id(&self, rows: &Rows, username: &str) -> Uuid {
+        rows.snapshot.user(username).id
     }
 }
 
@@ -75,7 +76,7 @@ async fn create_campaign_defaults_the_window_to_1_november_of_the_year_before_th
     // Arrange
     let wards = Wards::build().await;
     let app = &wards.app;
-    let before = DriveRows::take(app).await;
+    let before = Rows::take(app).await;
 
     // Act
     let body = app
@@ -100,7 +101,7 @@ async fn create_campaign_defaults_the_window_to_1_november_of_the_year_before_th
         "{body:#}"
     );
     assert_eq!(campaign["createdAt"], campaign["updatedAt"]);
-    let after = DriveRows::take(app).await;
+    let after = Rows::take(app).await;
     assert_eq!(after.changed_tables(&before), ["audit_event", "campaign"]);
     let stored = after.campaign(&id_of(campaign));
     assert_eq!(
@@ -213,7 +214,7 @@ async fn create_campaign_refuses_invalid_input_naming_the_field_and_writes_nothi
         ("an end before the default start", json!({ "endsOn": "2022-10-31" }), "endsOn"),
         ("a malformed ward id", json!({ "wardId": "phuong-lam-son" }), "wardId"),
     ];
-    let before = DriveRows::take(&app).await;
+    let before = Rows::take(&app).await;
 
     for (case, change, field) in cases {
         let mut input = campaign_input(CAMPAIGN_TITLE, None);
@@ -227,7 +228,7 @@ async fn create_campaign_refuses_invalid_input_naming_the_field_and_writes_nothi
         // Assert
         assert_refused(&body, "BAD_USER_INPUT", case);
         assert_eq!(error_field(&body), field, "{case}: {body:#}");
-        assert_unchanged(&before, &DriveRows::take(&app).await, case);
+        assert_unchanged(&before, &Rows::take(&app).await, case);
     }
 }
 
@@ -239,7 +240,7 @@ async fn a_malformed_campaign_date_is_bad_user_input_naming_the_date_field_and_w
         ("a date that does not exist", "startsOn", "2023-02-30"),
         ("a date in another format", "endsOn", "31/10/2023"),
     ];
-    let before = DriveRows::take(&app).await;
+    let before = Rows::take(&app).await;
 
     for (case, field, date) in cases {
         let mut input = campaign_input(CAMPAIGN_TITLE, None);
@@ -251,7 +252,7 @@ async fn a_malformed_campaign_date_is_bad_user_input_naming_the_date_field_and_w
         // Assert
         assert_refused(&body, "BAD_USER_INPUT", case);
         assert_eq!(body["errors"][0]["extensions"]["field"], json!(field), "{case}: {body:#}");
-        assert_unchanged(&before, &DriveRows::take(&app).await, case);
+        assert_unchanged(&before, &Rows::take(&app).await, case);
     }
 }
 
@@ -261,7 +262,7 @@ async fn a_campaign_goes_from_draft_to_open_to_closed_and_each_step_is_audited()
     let wards = Wards::build().await;
     let app = &wards.app;
     let id = draft_campaign(app, CAMPAIGN_TITLE, Some(&wards.ward_id)).await;
-    let before = DriveRows::take(app).await;
+    let before = Rows::take(app).await;
 
     // Act
     let opened =
@@ -279,7 +280,7 @@ async fn a_campaign_goes_from_draft_to_open_to_closed_and_each_step_is_audited()
             "status": "CLOSED", "pledgeItems": PLEDGE_ITEMS, "ward": { "id": wards.ward_id, "name": "Phường Lam Sơn" }
         })
     );
-    let after = DriveRows::take(app).await;
+    let after = Rows::take(app).await;
     assert_eq!(after.changed_tables(&before), ["audit_event", "campaign"]);
     assert_eq!(after.campaign(&id).status, CampaignStatus::Closed);
     let official = wards.user_id(&after, "official.w1");
@@ -319,7 +320,7 @@ async fn a_transition_from_where_the_campaign_already_is_or_cannot_go_is_a_confl
         ("closing a draft", "closeCampaign", &draft, "a DRAFT campaign cannot become CLOSED"),
         ("closing a closed campaign", "closeCampaign", &closed, "the campaign is already CLOSED"),
     ];
-    let before = DriveRows::take(&app).await;
+    let before = Rows::take(&app).await;
 
     for (case, operation, id, message) in cases {
         // Act
@@ -328,7 +329,7 @@ async fn a_transition_from_where_the_campaign_already_is_or_cannot_go_is_a_confl
         // Assert
         assert_refused(&body, "CONFLICT", case);
         assert_eq!(body["errors"][0]["message"], message, "{case}");
-        assert_unchanged(&before, &DriveRows::take(&app).await, case);
+        assert_unchanged(&before, &Rows::take(&app).await, case);
     }
 }
 
@@ -338,24 +339,24 @@ async fn only_an_admin_may_reopen_a_closed_campaign_and_the_reopening_is_audited
     let wards = Wards::build().await;
     let app = &wards.app;
     let id = closed_campaign(app, CAMPAIGN_TITLE, Some(&wards.ward_id)).await;
-    let before = DriveRows::take(app).await;
+    let before = Rows::take(app).await;
 
     // Act
     let by_official =
         app.gql_with(Some(&wards.official), &transition_mutation("openCampaign"), json!({ "id": id })).await;
-    let after_official = DriveRows::take(app).await;
+    let after_official = Rows::take(app).await;
     let by_admin = app.gql(&transition_mutation("openCampaign"), json!({ "id": id })).await;
 
     // Assert
     assert_refused(&by_official, "FORBIDDEN", "an official reopening");
     assert_unchanged(&before, &after_official, "an official reopening");
     assert_eq!(by_admin["data"]["openCampaign"]["status"], "OPEN", "{by_admin:#}");
-    let after = DriveRows::take(app).await;
+    let after = Rows::take(app).await;
     assert_eq!(after.campaign(&id).status, CampaignStatus::Open);
     let events = after.audit_events_since(&before);
     assert_eq!(events.len(), 1, "{events:#?}");
     assert_eq!(
-        (events[0].action.as_str(), events[0].actor_id, summary(&events[0])),
+        (events[0].action.as_str(), events[0].actor_id, summary(events[0])),
         ("campaign.reopen", Some(wards.user_id(&after, "root")), json!({ "from": "CLOSED", "to": "OPEN" }))
     );
 }
@@ -366,7 +367,7 @@ async fn update_campaign_changes_a_draft_and_audits_the_new_values() {
     let wards = Wards::build().await;
     let app = &wards.app;
     let id = draft_campaign(app, "Bản nháp", Some(&wards.ward_id)).await;
-    let before = DriveRows::take(app).await;
+    let before = Rows::take(app).await;
 
     // Act
     let body = app
@@ -391,14 +392,14 @@ async fn update_campaign_changes_a_draft_and_audits_the_new_values() {
         "{body:#}"
     );
     assert!(instant(&campaign["updatedAt"]) > instant(&campaign["createdAt"]), "{campaign:#}");
-    let after = DriveRows::take(app).await;
+    let after = Rows::take(app).await;
     assert_eq!(after.changed_tables(&before), ["audit_event", "campaign"]);
     let events = after.audit_events_since(&before);
     assert_eq!(events.len(), 1, "{events:#?}");
     assert_eq!(events[0].action, "campaign.update");
     assert_eq!(events[0].actor_id, Some(wards.user_id(&after, "official.w1")));
     assert_eq!(
-        summary(&events[0]),
+        summary(events[0]),
         json!({
             "title": CAMPAIGN_TITLE, "startsOn": "2023-01-01", "endsOn": "2023-10-31",
             "pledgeItems": [PLEDGE_ITEMS[3], PLEDGE_ITEMS[0]]
@@ -418,7 +419,7 @@ async fn update_campaign_refuses_invalid_input_naming_the_field_and_changes_noth
         ("an end before the stored start", json!({ "endsOn": "2022-10-31" }), "endsOn"),
         ("a start after the stored end", json!({ "startsOn": "2023-11-01" }), "endsOn"),
     ];
-    let before = DriveRows::take(&app).await;
+    let before = Rows::take(&app).await;
 
     for (case, input, field) in cases {
         // Act
@@ -427,7 +428,7 @@ async fn update_campaign_refuses_invalid_input_naming_the_field_and_changes_noth
         // Assert
         assert_refused(&body, "BAD_USER_INPUT", case);
         assert_eq!(error_field(&body), field, "{case}: {body:#}");
-        assert_unchanged(&before, &DriveRows::take(&app).await, case);
+        assert_unchanged(&before, &Rows::take(&app).await, case);
     }
 }
 
@@ -437,7 +438,7 @@ async fn update_campaign_is_a_conflict_once_the_campaign_has_been_opened_and_cha
     let app = spawn_app().await;
     let open = open_campaign(&app, "Đang mở", None).await;
     let closed = closed_campaign(&app, "Đã đóng", None).await;
-    let before = DriveRows::take(&app).await;
+    let before = Rows::take(&app).await;
 
     for (case, id) in [("an open campaign", &open), ("a closed campaign", &closed)] {
         // Act
@@ -450,9 +451,9 @@ async fn update_campaign_is_a_conflict_once_the_campaign_has_been_opened_and_cha
 
         // Assert
         assert_refused(&body, "CONFLICT", case);
-        assert_unchanged(&before, &DriveRows::take(&app).await, case);
+        assert_unchanged(&before, &Rows::take(&app).await, case);
     }
-    let after = DriveRows::take(&app).await;
+    let after = Rows::take(&app).await;
     assert_eq!(after.campaign(&open).title, "Đang mở");
     assert_eq!(after.campaign(&open).pledge_items, serde_json::to_string(&PLEDGE_ITEMS).expect("JSON"));
 }
@@ -467,13 +468,13 @@ async fn an_official_creates_campaigns_for_their_own_ward_only() {
         let input = campaign_input(CAMPAIGN_TITLE, ward_id.as_deref());
         app.gql_with(Some(&wards.official), &mutation, json!({ "input": input }))
     };
-    let before = DriveRows::take(app).await;
+    let before = Rows::take(app).await;
 
     // Act
     let global = create(None).await;
     let other_ward = create(Some(wards.other_ward_id.clone())).await;
     let missing_ward = create(Some(unknown_id())).await;
-    let unchanged = DriveRows::take(app).await;
+    let unchanged = Rows::take(app).await;
     let own_ward = create(Some(wards.ward_id.clone())).await;
 
     // Assert
@@ -493,7 +494,7 @@ async fn an_official_may_not_open_close_or_update_a_campaign_for_every_ward() {
     let app = &wards.app;
     let draft = draft_campaign(app, "Toàn thành phố", None).await;
     let open = open_campaign(app, "Toàn thành phố, đang mở", None).await;
-    let before = DriveRows::take(app).await;
+    let before = Rows::take(app).await;
     let official = Some(wards.official.as_str());
 
     // Act
@@ -506,7 +507,7 @@ async fn an_official_may_not_open_close_or_update_a_campaign_for_every_ward() {
     assert_refused(&opened, "FORBIDDEN", "openCampaign");
     assert_refused(&closed, "FORBIDDEN", "closeCampaign");
     assert_refused(&updated, "FORBIDDEN", "updateCampaign");
-    assert_unchanged(&before, &DriveRows::take(app).await, "refused");
+    assert_unchanged(&before, &Rows::take(app).await, "refused");
 }
 
 #[tokio::test]
@@ -517,7 +518,7 @@ async fn a_group_leader_may_not_create_update_open_or_close_campaigns() {
     let draft = draft_campaign(app, "Nháp của phường", Some(&wards.ward_id)).await;
     let open = open_campaign(app, "Đang mở của phường", Some(&wards.ward_id)).await;
     let leader = Some(wards.leader.as_str());
-    let before = DriveRows::take(app).await;
+    let before = Rows::take(app).await;
 
     // Act
     let answers = [
@@ -548,7 +549,7 @@ async fn a_group_leader_may_not_create_update_open_or_close_campaigns() {
     for (case, body) in &answers {
         assert_refused(body, "FORBIDDEN", case);
     }
-    assert_unchanged(&before, &DriveRows::take(app).await, "refused");
+    assert_unchanged(&before, &Rows::take(app).await, "refused");
 }
 
 #[tokio::test]
@@ -649,7 +650,7 @@ async fn an_official_of_two_wards_manages_the_campaigns_of_both() {
 
     // Assert
     assert_eq!(opened["data"]["openCampaign"]["status"], "OPEN", "{opened:#}");
-    let after = DriveRows::take(app).await;
+    let after = Rows::take(app).await;
     assert_eq!(after.campaign(&in_w1).status, CampaignStatus::Draft);
     assert_eq!(after.campaign(&in_w2).status, CampaignStatus::Open);
 }

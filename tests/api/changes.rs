@@ -14,10 +14,10 @@ use std::time::{Duration as StdDuration, Instant};
 use serde_json::{Value, json};
 
 use crate::{
-    good_deeds::{
-        DeedWorld, deed_input, open_campaign, pledge_input, recorded_deed, recorded_pledge, vietnam_today,
-    },
+    drive::recorded as recorded_pledge,
+    good_deeds::{deed_input, open_campaign, pledge_input, recorded_deed},
     helpers::{TestApp, create_household},
+    world::{World, vietnam_today},
 };
 
 /// `changes` with what the tests compare: codes and versions, statuses, descriptions.
@@ -125,8 +125,8 @@ fn one_of_each() -> FeedPage {
 
 /// The deed world of `good_deeds` with an open campaign for ward W1, a pledge of H1 and a deed "d1" of
 /// group 1 (recorded by the leader): five changes, in the order H1, H2, H21, pledge of H1, d1.
-async fn world_with_one_of_each() -> (DeedWorld, String, String) {
-    let world = DeedWorld::build().await;
+async fn world_with_one_of_each() -> (World, String, String) {
+    let world = World::build().await;
     let app = &world.app;
     let campaign_id = open_campaign(app, &world.ward_id).await;
     let pledge = recorded_pledge(
@@ -199,7 +199,7 @@ async fn changes_returns_the_ids_and_current_state_of_each_row() {
         [world.household_id.clone(), world.other_household_id.clone(), world.foreign_household_id.clone()]
     );
     assert_eq!(ids("pledges"), [pledge_id]);
-    let deeds = crate::good_deeds::Rows::take(app).await.good_deeds;
+    let deeds = crate::world::Rows::take(app).await.good_deeds;
     assert_eq!(ids("goodDeeds"), [deeds[0].id.to_string()]);
     let as_of = chrono::DateTime::parse_from_rfc3339(set["asOf"].as_str().expect("asOf")).expect("RFC 3339");
     assert!(
@@ -214,7 +214,7 @@ async fn changes_since_a_cursor_returns_only_what_was_created_or_changed_after_i
     let (world, _, pledge_id) = world_with_one_of_each().await;
     let app = &world.app;
     let cursor = end_of_feed(app, &app.admin_token, &one_of_each()).await;
-    let deed_id = crate::good_deeds::Rows::take(app).await.good_deeds[0].id.to_string();
+    let deed_id = crate::world::Rows::take(app).await.good_deeds[0].id.to_string();
     app.gql_ok(
         "mutation($id: ID!) { updateHousehold(id: $id, expectedVersion: 1, input: { headName: \"Trần Văn Bảy\" }) { id } }",
         json!({ "id": world.other_household_id }),
@@ -325,7 +325,7 @@ async fn a_leader_receives_only_their_groups_changes_and_an_official_only_their_
 #[tokio::test]
 async fn a_leader_paging_a_small_page_size_is_not_stopped_by_other_groups_changes() {
     // Arrange: the leader's group changes first and last, with many other changes in between.
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
     let app = &world.app;
     for n in 0..5 {
         create_household(app, &world.other_group_id, &format!("X{n}"), "Hàng xóm").await;
@@ -393,7 +393,7 @@ async fn paging_with_first_2_visits_every_change_exactly_once_when_nothing_chang
 #[tokio::test]
 async fn without_first_a_page_holds_20_changes() {
     // Arrange: 3 households of the world and 18 more.
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
     let app = &world.app;
     for n in 0..18 {
         create_household(app, &world.group_id, &format!("N{n:02}"), "Hộ mới").await;

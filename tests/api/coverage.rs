@@ -1,4 +1,4 @@
-//! Coverage (DESIGN.md §3): `coverageReport` with exact figures for a hand-built drive, its scope for every
+//! Coverage: `coverageReport` with exact figures for a hand-built drive, its scope for every
 //! role, the counters following every change that moves them, `verify` and `verify-coverage [--repair]`,
 //! and a property test of random operation sequences against a recomputation from the raw rows.
 
@@ -143,7 +143,7 @@ pub async fn drifts(app: &TestApp) -> Vec<Drift> {
     pledge_api::service::coverage::verify(&app.db, false).await.expect("verify runs")
 }
 
-/// The hand-built drive of DESIGN.md §3's cases, on 19 May 2023 in Vietnam.
+/// The hand-built drive whose figures are worked out by hand, on 19 May 2023 in Vietnam.
 ///
 /// Ward W1 "Phường Lam Sơn":
 /// - group 1: H101, H102, H103 all signed (3 of 3);

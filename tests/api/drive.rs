@@ -1,16 +1,11 @@
 //! The pledge drive as the tests arrange it: the day the tests live on (Vietnam's date, from the
-//! server's injectable clock), campaigns, pledge inputs, and the rows of the drive (campaigns, pledges,
-//! idempotency keys) beside the helpers' `Snapshot`, so a test can say exactly which rows a call left.
+//! server's injectable clock), campaigns and pledge inputs. The rows a call leaves are `world::Rows`.
 
 use chrono::{DateTime, Utc};
-use pledge_api::{
-    auth::clock::Clock,
-    entities::{audit_event, campaign, change_log, client_mutation, pledge},
-};
-use sea_orm::{EntityTrait, QueryOrder};
+use pledge_api::{auth::clock::Clock, entities::audit_event};
 use serde_json::{Value, json};
 
-use crate::helpers::{Snapshot, TestApp};
+use crate::helpers::TestApp;
 
 /// The day every pledge test lives on, in Vietnam.
 pub const TODAY: &str = "2023-05-19";
@@ -137,87 +132,6 @@ pub async fn recorded(app: &TestApp, token: &str, input: &Value) -> Value {
 /// The `id` of a JSON object, as text.
 pub fn id_of(value: &Value) -> String {
     value["id"].as_str().unwrap_or_else(|| panic!("no id in {value:#}")).to_owned()
-}
-
-/// Every row a pledge-drive operation may write: the helpers' `Snapshot` (households, audit trail,
-/// change log, …) and the campaigns, pledges and idempotency keys, each ordered by key.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DriveRows {
-    pub base: Snapshot,
-    pub campaigns: Vec<campaign::Model>,
-    pub pledges: Vec<pledge::Model>,
-    pub keys: Vec<client_mutation::Model>,
-}
-
-impl DriveRows {
-    /// Reads every table of `app`'s database.
-    pub async fn take(app: &TestApp) -> Self {
-        Self {
-            base: Snapshot::take(app).await,
-            campaigns: campaign::Entity::find()
-                .order_by_asc(campaign::Column::Id)
-                .all(&app.db)
-                .await
-                .expect("campaigns"),
-            pledges: pledge::Entity::find()
-                .order_by_asc(pledge::Column::Id)
-                .all(&app.db)
-                .await
-                .expect("pledges"),
-            keys: client_mutation::Entity::find()
-                .order_by_asc(client_mutation::Column::Id)
-                .all(&app.db)
-                .await
-                .expect("idempotency keys"),
-        }
-    }
-
-    /// The tables whose rows differ between `self` and `later`.
-    pub fn changed_tables(&self, later: &Self) -> Vec<&'static str> {
-        let mut changed = self.base.changed_tables(&later.base);
-        for (table, differs) in [
-            ("campaign", self.campaigns != later.campaigns),
-            ("pledge", self.pledges != later.pledges),
-            ("client_mutation", self.keys != later.keys),
-        ] {
-            if differs {
-                changed.push(table);
-            }
-        }
-        changed
-    }
-
-    /// The audit events in `self` that were not in `earlier`, oldest first.
-    pub fn audit_events_since(&self, earlier: &Self) -> Vec<audit_event::Model> {
-        self.base.audit_events.iter().filter(|e| !earlier.base.audit_events.contains(e)).cloned().collect()
-    }
-
-    /// The change-log rows in `self` that were not in `earlier`, in order.
-    pub fn changes_since(&self, earlier: &Self) -> Vec<change_log::Model> {
-        self.base.changes.iter().filter(|c| !earlier.base.changes.contains(c)).cloned().collect()
-    }
-
-    /// The pledge with this id.
-    pub fn pledge(&self, id: &str) -> &pledge::Model {
-        self.pledges
-            .iter()
-            .find(|p| p.id.to_string() == id)
-            .unwrap_or_else(|| panic!("no pledge {id} in {:#?}", self.pledges))
-    }
-
-    /// The campaign with this id.
-    pub fn campaign(&self, id: &str) -> &campaign::Model {
-        self.campaigns
-            .iter()
-            .find(|c| c.id.to_string() == id)
-            .unwrap_or_else(|| panic!("no campaign {id} in {:#?}", self.campaigns))
-    }
-}
-
-/// Asserts that nothing was written between `before` and `after`.
-#[track_caller]
-pub fn assert_unchanged(before: &DriveRows, after: &DriveRows, case: &str) {
-    assert_eq!(before.changed_tables(after), Vec::<&str>::new(), "{case}: tables written");
 }
 
 /// The summary of an audit event, as JSON.

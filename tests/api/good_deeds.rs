@@ -1,6 +1,6 @@
 //! Good deeds: `recordGoodDeed` and every rule with its code and field. `idempotency` covers retries
 //! (sequential and concurrent), `verification` covers `verifyGoodDeed`, `listing` covers `goodDeeds`.
-//! `world` holds the fixtures the feed and audit tests share.
+//! `world` holds what the deed tests add to the shared world (`crate::world`).
 
 mod idempotency;
 mod listing;
@@ -14,15 +14,17 @@ use sea_orm::ActiveEnum;
 use serde_json::{Value, json};
 
 pub use world::{
-    CATEGORIES, DEED_FIELDS, DeedWorld, LEADER_NAME, OFFICIAL_NAME, Rows, assert_refused, deed_input,
-    open_campaign, open_campaign_for, pledge_input, record_deed, record_mutation, recorded_deed,
-    recorded_pledge, vietnam_today,
+    CATEGORIES, DEED_FIELDS, assert_refused, deed_input, open_campaign, open_campaign_for, pledge_input,
+    record_deed, record_mutation, recorded_deed,
 };
 
-use crate::helpers::{TEST_PASSWORD, error_field, unknown_id};
+use crate::{
+    helpers::{TEST_PASSWORD, error_field, unknown_id},
+    world::{LEADER_NAME, OFFICIAL_NAME, Rows, World, vietnam_today},
+};
 
 /// The deed as `recordGoodDeed` must answer it, without the server-made `id`, `recordedAt`, `updatedAt`.
-fn expected_deed(world: &DeedWorld, input: &Value, household_code: Option<&str>) -> Value {
+fn expected_deed(world: &World, input: &Value, household_code: Option<&str>) -> Value {
     let group_code = if input["groupId"] == json!(world.group_id) { "1" } else { "2" };
     json!({
         "group": { "id": input["groupId"], "code": group_code },
@@ -48,7 +50,7 @@ pub fn split_server_fields(deed: &Value) -> (Value, String, String, String) {
 #[tokio::test]
 async fn record_good_deed_stores_a_reported_deed_of_every_category_with_or_without_a_household() {
     // Arrange
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
     let app = &world.app;
     let before = Rows::take(app).await;
     let started = chrono::Utc::now();
@@ -76,7 +78,7 @@ async fn record_good_deed_stores_a_reported_deed_of_every_category_with_or_witho
     // Assert: exactly one deed, one idempotency key, one change and one audit event per call.
     let after = Rows::take(app).await;
     assert_eq!(after.good_deeds.len(), CATEGORIES.len());
-    assert_eq!(after.client_mutations.len(), CATEGORIES.len());
+    assert_eq!(after.keys.len(), CATEGORIES.len());
     assert_eq!(after.snapshot.changes.len(), before.snapshot.changes.len() + CATEGORIES.len());
     assert_eq!(after.snapshot.audit_events.len(), before.snapshot.audit_events.len() + CATEGORIES.len());
     for (id, input, household) in &sent {
@@ -94,7 +96,7 @@ async fn record_good_deed_stores_a_reported_deed_of_every_category_with_or_witho
         );
         assert_eq!(json!(stored.client_mutation_id.to_string()), input["clientMutationId"]);
         let key = after
-            .client_mutations
+            .keys
             .iter()
             .find(|k| json!(k.id.to_string()) == input["clientMutationId"])
             .expect("the idempotency key is stored");
@@ -105,7 +107,7 @@ async fn record_good_deed_stores_a_reported_deed_of_every_category_with_or_witho
 #[tokio::test]
 async fn the_description_is_stored_trimmed_and_may_have_2000_characters_of_any_script() {
     // Arrange
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
     let longest: String = "ệ".repeat(2000);
     let input = deed_input(&world.group_id, None, "OTHER", &format!("  {longest}\n"));
 
@@ -121,7 +123,7 @@ async fn the_description_is_stored_trimmed_and_may_have_2000_characters_of_any_s
 #[tokio::test]
 async fn an_empty_or_too_long_description_is_bad_user_input_on_description_and_records_nothing() {
     // Arrange
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
     let app = &world.app;
     let cases = [
         ("empty", String::new()),
@@ -145,7 +147,7 @@ async fn an_empty_or_too_long_description_is_bad_user_input_on_description_and_r
 #[tokio::test]
 async fn an_occurred_on_after_today_in_vietnam_is_bad_user_input_on_occurred_on() {
     // Arrange
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
     let app = &world.app;
     let today = vietnam_today(app);
     let mut tomorrow = deed_input(&world.group_id, None, "TRAFFIC_SAFETY", "Hướng dẫn học sinh qua đường");
@@ -168,7 +170,7 @@ async fn an_occurred_on_after_today_in_vietnam_is_bad_user_input_on_occurred_on(
 #[tokio::test]
 async fn an_occurred_on_that_is_not_an_iso_date_is_bad_user_input_on_occurred_on() {
     // Arrange
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
     let app = &world.app;
 
     for day in ["19/05/2024", "2024-02-30", "2024-5-1x", ""] {
@@ -187,7 +189,7 @@ async fn an_occurred_on_that_is_not_an_iso_date_is_bad_user_input_on_occurred_on
 #[tokio::test]
 async fn whether_a_day_is_in_the_future_follows_the_servers_clock() {
     // Arrange: two days ahead is in the future now, and no longer once the server's clock moved on.
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
     let app = &world.app;
     let mut input = deed_input(&world.group_id, None, "FIRE_PREVENTION", "Dập đám cháy nhỏ ở chợ");
     input["occurredOn"] = json!((vietnam_today(app) + Duration::days(2)).to_string());
@@ -207,7 +209,7 @@ async fn whether_a_day_is_in_the_future_follows_the_servers_clock() {
 #[tokio::test]
 async fn a_household_of_another_group_is_bad_user_input_on_household_id_and_records_nothing() {
     // Arrange: the official sees both groups of the ward, so only the pairing is wrong.
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
     let app = &world.app;
     let input = deed_input(&world.group_id, Some(&world.other_household_id), "DISPUTE_MEDIATION", "Hòa giải");
     let before = Rows::take(app).await;
@@ -229,7 +231,7 @@ async fn a_household_of_another_group_is_bad_user_input_on_household_id_and_reco
 #[tokio::test]
 async fn a_group_outside_the_callers_scope_is_not_found_exactly_like_a_missing_group() {
     // Arrange
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
     let app = &world.app;
     let cases = [
         ("leader, neighbouring group", &world.leader_token, &world.other_group_id),
@@ -255,7 +257,7 @@ async fn a_group_outside_the_callers_scope_is_not_found_exactly_like_a_missing_g
 #[tokio::test]
 async fn a_household_outside_the_leaders_group_is_not_found_exactly_like_a_missing_household() {
     // Arrange
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
     let app = &world.app;
     let before = Rows::take(app).await;
 
@@ -288,7 +290,7 @@ async fn a_household_outside_the_leaders_group_is_not_found_exactly_like_a_missi
 #[tokio::test]
 async fn a_malformed_id_is_bad_user_input_naming_its_field() {
     // Arrange
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
     let app = &world.app;
 
     for field in ["clientMutationId", "groupId", "householdId"] {
@@ -307,7 +309,7 @@ async fn a_malformed_id_is_bad_user_input_naming_its_field() {
 #[tokio::test]
 async fn an_anonymous_caller_may_not_record_a_good_deed() {
     // Arrange
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
     let app = &world.app;
     let before = Rows::take(app).await;
 

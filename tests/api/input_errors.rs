@@ -1,5 +1,5 @@
 //! Input the schema itself refuses (out-of-range integers, unknown enum values, missing fields) still
-//! answers with an `extensions.code`, as every error must (DESIGN.md §5), and writes nothing.
+//! answers with an `extensions.code`, as every error must, and writes nothing.
 
 use serde_json::{Value, json};
 

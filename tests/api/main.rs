@@ -3,6 +3,7 @@
 
 mod drive;
 mod helpers;
+mod world;
 
 mod architecture;
 mod audit;

@@ -1,9 +1,9 @@
-//! The permission matrix of DESIGN.md §6 as data: every caller (ADMIN, WARD_OFFICIAL of ward A,
+//! The permission matrix as data: every caller (ADMIN, WARD_OFFICIAL of ward A,
 //! GROUP_LEADER of group 11 in ward A, anonymous) against every query, nested list and mutation, on a
 //! target in scope and out of scope. A refusal must carry the exact code and leave every table as it
 //! was; an out-of-scope target must be refused exactly like a missing one; an allowed call must return
 //! exactly the expected data and leave exactly the expected rows (and one audit event naming the caller).
-//! `scenarios` follows the nested paths of issue 3 and `me` in full.
+//! `scenarios` follows the nested paths and `me` in full.
 
 mod operations;
 mod scenarios;

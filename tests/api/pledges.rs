@@ -7,83 +7,50 @@ mod concurrency;
 mod idempotency;
 mod rules;
 
-use std::sync::Arc;
+use std::ops::Deref;
 
 use pledge_api::{domain::campaign::PledgeStatus, service::changes::EntityType};
 use serde_json::{Value, json};
-use uuid::Uuid;
 
 use crate::{
     drive::{
-        CAMPAIGN_TITLE, DriveRows, PLEDGE_FIELDS, VIETNAM_NOON, assert_unchanged, closed_campaign, id_of,
-        instant, open_campaign, pledge_input, record_pledge, recorded, set_clock, summary, transition,
+        CAMPAIGN_TITLE, PLEDGE_FIELDS, VIETNAM_NOON, closed_campaign, id_of, instant, open_campaign,
+        pledge_input, record_pledge, recorded, set_clock, summary, transition,
     },
-    helpers::{
-        TEST_PASSWORD, TestApp, create_group, create_household, create_user, create_ward, error_code,
-        error_field, spawn_app, unknown_id, ward_with_two_groups,
-    },
+    helpers::{create_household, spawn_app, unknown_id},
+    world::{LEADER_NAME, Rows, World, assert_refused, assert_unchanged},
 };
 
-/// The pledge drive of ward W1 "Phường Lam Sơn" on `TODAY`: groups 1 and 2 in W1, group 21 in ward W2
-/// "Phường Ba Đình", the 2023 campaign of W1 open (1 November 2022 to 31 October 2023), the official of
-/// W1 and the leader of group 1.
+/// The pledge drive of the shared world on `TODAY`: the clock at noon in Vietnam and the 2023 campaign
+/// of ward W1 open (1 November 2022 to 31 October 2023), besides the world's wards, groups, households
+/// and signed-in users.
 pub struct Drive {
-    pub app: Arc<TestApp>,
-    pub ward_id: String,
-    pub group_id: String,
-    pub other_group_id: String,
-    pub other_ward_id: String,
-    pub foreign_group_id: String,
+    pub world: World,
     pub campaign_id: String,
-    pub official: String,
-    pub official_id: Uuid,
-    pub leader: String,
-    pub leader_id: Uuid,
 }
 
-pub const LEADER_NAME: &str = "Tổ trưởng tổ 1";
+impl Deref for Drive {
+    type Target = World;
+
+    fn deref(&self) -> &World {
+        &self.world
+    }
+}
 
 impl Drive {
     pub async fn build() -> Self {
         let app = spawn_app().await;
         set_clock(&app, VIETNAM_NOON);
-        let fixture = ward_with_two_groups(&app).await;
-        let other_ward_id = create_ward(&app, "W2", "Phường Ba Đình").await;
-        let foreign_group_id = create_group(&app, &other_ward_id, "21").await;
-        let leader_id = create_user(
-            &app,
-            "leader.1",
-            LEADER_NAME,
-            json!([{ "role": "GROUP_LEADER", "groupId": fixture.group_id }]),
-        )
-        .await;
-        let official_id = create_user(
-            &app,
-            "official.w1",
-            "Cán bộ phường Lam Sơn",
-            json!([{ "role": "WARD_OFFICIAL", "wardId": fixture.ward_id }]),
-        )
-        .await;
-        let leader = app.login("leader.1", TEST_PASSWORD).await;
-        let official = app.login("official.w1", TEST_PASSWORD).await;
-        let campaign_id = open_campaign(&app, CAMPAIGN_TITLE, Some(&fixture.ward_id)).await;
-        Self {
-            app: Arc::new(app),
-            ward_id: fixture.ward_id,
-            group_id: fixture.group_id,
-            other_group_id: fixture.other_group_id,
-            other_ward_id,
-            foreign_group_id,
-            campaign_id,
-            official,
-            official_id: official_id.parse().expect("a user id"),
-            leader,
-            leader_id: leader_id.parse().expect("a user id"),
-        }
+        let world = World::build_on(app).await;
+        let campaign_id = open_campaign(&world.app, CAMPAIGN_TITLE, Some(&world.ward_id)).await;
+        Self { world, campaign_id }
     }
 
-    /// A new active household with `code` in group 1.
+    /// The active household `code` of group 1, headed by "Nguyễn Văn An": the world's H1, or a new one.
     pub async fn household(&self, code: &str) -> String {
+        if code == "H1" {
+            return self.household_id.clone();
+        }
         create_household(&self.app, &self.group_id, code, "Nguyễn Văn An").await
     }
 
@@ -105,15 +72,6 @@ pub fn extensions(body: &Value) -> &Value {
     &body["errors"][0]["extensions"]
 }
 
-#[track_caller]
-pub fn assert_refused(body: &Value, code: &str, field: Option<&str>, case: &str) {
-    assert_eq!(error_code(body), code, "{case}: {body:#}");
-    if let Some(field) = field {
-        assert_eq!(error_field(body), field, "{case}: {body:#}");
-    }
-    assert!(body["data"].is_null(), "{case}: no data on an error: {body:#}");
-}
-
 #[tokio::test]
 async fn record_pledge_stores_a_signed_pledge_with_its_audit_event_change_log_row_and_idempotency_key() {
     // Arrange
@@ -121,12 +79,12 @@ async fn record_pledge_stores_a_signed_pledge_with_its_audit_event_change_log_ro
     let app = &drive.app;
     let household = drive.household("H1").await;
     let key = unknown_id();
-    let before = DriveRows::take(app).await;
+    let before = Rows::take(app).await;
 
     // Act
     let body = record_pledge(
         app,
-        &drive.leader,
+        &drive.leader_token,
         &json!({
             "clientMutationId": key, "householdId": household, "campaignId": drive.campaign_id,
             "signerName": "  Nguyễn Văn An ", "signedOn": "2023-05-18", "note": " Ký tại nhà văn hóa tổ 1 "
@@ -136,7 +94,7 @@ async fn record_pledge_stores_a_signed_pledge_with_its_audit_event_change_log_ro
 
     // Assert
     let pledge = &body["data"]["recordPledge"];
-    let after = DriveRows::take(app).await;
+    let after = Rows::take(app).await;
     assert_eq!(after.changed_tables(&before), ["audit_event", "change_log", "pledge", "client_mutation"]);
     assert_eq!(after.pledges.len(), 1);
     let row = &after.pledges[0];
@@ -175,14 +133,14 @@ async fn record_pledge_stores_a_signed_pledge_with_its_audit_event_change_log_ro
             Some("Ký tại nhà văn hóa tổ 1"),
             PledgeStatus::Signed,
             None,
-            Some(drive.leader_id),
+            Some(drive.leader_uuid()),
             key.clone(),
         )
     );
     let stored_key = &after.keys[0];
     assert_eq!(
         (stored_key.id.to_string(), stored_key.user_id, stored_key.kind.as_str(), stored_key.target_id),
-        (key.clone(), Some(drive.leader_id), "pledge", row.id)
+        (key.clone(), Some(drive.leader_uuid()), "pledge", row.id)
     );
     assert!(
         stored_key.payload_hash.len() == 64 && stored_key.payload_hash.chars().all(|c| c.is_ascii_hexdigit()),
@@ -199,10 +157,10 @@ async fn record_pledge_stores_a_signed_pledge_with_its_audit_event_change_log_ro
             events[0].actor_id,
             events[0].ward_id.map(|w| w.to_string())
         ),
-        ("pledge.record", "pledge", Some(row.id), Some(drive.leader_id), Some(drive.ward_id.clone()))
+        ("pledge.record", "pledge", Some(row.id), Some(drive.leader_uuid()), Some(drive.ward_id.clone()))
     );
     assert_eq!(
-        summary(&events[0]),
+        summary(events[0]),
         json!({
             "householdId": household, "campaignId": drive.campaign_id, "signerName": "Nguyễn Văn An",
             "signedOn": "2023-05-18", "clientMutationId": key
@@ -226,7 +184,7 @@ async fn an_official_records_a_pledge_in_any_group_of_their_ward() {
     let household = create_household(app, &drive.other_group_id, "H7", "Trần Thị Bình").await;
 
     // Act
-    let pledge = recorded(app, &drive.official, &drive.input(&household)).await;
+    let pledge = recorded(app, &drive.official_token, &drive.input(&household)).await;
 
     // Assert
     assert_eq!(pledge["household"], json!({ "id": household, "code": "H7" }));
@@ -235,7 +193,7 @@ async fn an_official_records_a_pledge_in_any_group_of_their_ward() {
         pledge["recordedBy"],
         json!({ "id": drive.official_id.to_string(), "displayName": "Cán bộ phường Lam Sơn" })
     );
-    let rows = DriveRows::take(app).await;
+    let rows = Rows::take(app).await;
     assert_eq!(rows.pledge(&id_of(&pledge)).group_id.to_string(), drive.other_group_id);
 }
 
@@ -248,8 +206,8 @@ async fn household_pledge_and_pledges_show_the_households_pledges_newest_campaig
     let unsigned = drive.household("H2").await;
     let citywide = open_campaign(app, "Toàn thành phố 2023", None).await;
     let draft = crate::drive::draft_campaign(app, "Bản nháp 2024", Some(&drive.ward_id)).await;
-    let for_ward = recorded(app, &drive.leader, &drive.input(&signed)).await;
-    let for_city = recorded(app, &drive.leader, &pledge_input(&unknown_id(), &signed, &citywide)).await;
+    let for_ward = recorded(app, &drive.leader_token, &drive.input(&signed)).await;
+    let for_city = recorded(app, &drive.leader_token, &pledge_input(&unknown_id(), &signed, &citywide)).await;
     let query = "query($id: ID!, $ward: ID!, $city: ID!, $draft: ID!) { household(id: $id) {
         ward: pledge(campaignId: $ward) { id status campaign { title } }
         city: pledge(campaignId: $city) { id }
@@ -259,8 +217,8 @@ async fn household_pledge_and_pledges_show_the_households_pledges_newest_campaig
     let variables = |household: &str| json!({ "id": household, "ward": drive.campaign_id, "city": citywide, "draft": draft });
 
     // Act
-    let of_signed = app.gql_with(Some(&drive.leader), query, variables(&signed)).await;
-    let of_unsigned = app.gql_with(Some(&drive.leader), query, variables(&unsigned)).await;
+    let of_signed = app.gql_with(Some(&drive.leader_token), query, variables(&signed)).await;
+    let of_unsigned = app.gql_with(Some(&drive.leader_token), query, variables(&unsigned)).await;
 
     // Assert
     assert_eq!(
@@ -287,24 +245,24 @@ async fn withdraw_pledge_then_signing_again_reuses_the_same_row() {
     let drive = Drive::build().await;
     let app = &drive.app;
     let household = drive.household("H1").await;
-    let first = recorded(app, &drive.leader, &drive.input(&household)).await;
+    let first = recorded(app, &drive.leader_token, &drive.input(&household)).await;
     let pledge_id = id_of(&first);
-    let before_withdrawal = DriveRows::take(app).await;
+    let before_withdrawal = Rows::take(app).await;
 
     // Act
     let withdrawn = app
         .gql_with(
-            Some(&drive.leader),
+            Some(&drive.leader_token),
             &withdraw_mutation(),
             json!({ "id": pledge_id, "reason": " Chủ hộ muốn ký lại " }),
         )
         .await;
-    let after_withdrawal = DriveRows::take(app).await;
+    let after_withdrawal = Rows::take(app).await;
     let mut again_input = drive.input(&household);
     again_input["signerName"] = json!("Nguyễn Thị Hoa");
     again_input["signedOn"] = json!("2023-05-19");
-    let again = record_pledge(app, &drive.leader, &again_input).await;
-    let after = DriveRows::take(app).await;
+    let again = record_pledge(app, &drive.leader_token, &again_input).await;
+    let after = Rows::take(app).await;
 
     // Assert
     let withdrawn = &withdrawn["data"]["withdrawPledge"];
@@ -346,16 +304,17 @@ async fn withdraw_pledge_refusals_name_their_reason_and_change_nothing() {
     // Arrange
     let drive = Drive::build().await;
     let app = &drive.app;
-    let withdrawn = id_of(&recorded(app, &drive.leader, &drive.input(&drive.household("H1").await)).await);
+    let withdrawn =
+        id_of(&recorded(app, &drive.leader_token, &drive.input(&drive.household("H1").await)).await);
     app.gql_ok(&withdraw_mutation(), json!({ "id": withdrawn, "reason": null })).await;
-    let signed = id_of(&recorded(app, &drive.leader, &drive.input(&drive.household("H2").await)).await);
+    let signed = id_of(&recorded(app, &drive.leader_token, &drive.input(&drive.household("H2").await)).await);
     let closing = open_campaign(app, "Sắp đóng", Some(&drive.ward_id)).await;
     let household = drive.household("H3").await;
     let in_closed =
-        id_of(&recorded(app, &drive.leader, &pledge_input(&unknown_id(), &household, &closing)).await);
+        id_of(&recorded(app, &drive.leader_token, &pledge_input(&unknown_id(), &household, &closing)).await);
     transition(app, "closeCampaign", &closing).await;
     let neighbour = create_household(app, &drive.other_group_id, "H9", "Lê Văn Cường").await;
-    let of_neighbour = id_of(&recorded(app, &drive.official, &drive.input(&neighbour)).await);
+    let of_neighbour = id_of(&recorded(app, &drive.official_token, &drive.input(&neighbour)).await);
     let unknown = unknown_id();
     let cases = [
         ("an already withdrawn pledge", &withdrawn, None, "CONFLICT", None),
@@ -364,21 +323,22 @@ async fn withdraw_pledge_refusals_name_their_reason_and_change_nothing() {
         ("another group's pledge", &of_neighbour, None, "NOT_FOUND", None),
         ("a missing pledge", &unknown, None, "NOT_FOUND", None),
     ];
-    let before = DriveRows::take(app).await;
+    let before = Rows::take(app).await;
 
     for (case, id, reason, code, field) in cases {
         // Act
         let body = app
-            .gql_with(Some(&drive.leader), &withdraw_mutation(), json!({ "id": id, "reason": reason }))
+            .gql_with(Some(&drive.leader_token), &withdraw_mutation(), json!({ "id": id, "reason": reason }))
             .await;
 
         // Assert
         assert_refused(&body, code, field, case);
-        assert_unchanged(&before, &DriveRows::take(app).await, case);
+        assert_unchanged(&before, &Rows::take(app).await, case);
     }
     let another_groups =
-        app.gql_with(Some(&drive.leader), &withdraw_mutation(), json!({ "id": of_neighbour })).await;
-    let missing = app.gql_with(Some(&drive.leader), &withdraw_mutation(), json!({ "id": unknown })).await;
+        app.gql_with(Some(&drive.leader_token), &withdraw_mutation(), json!({ "id": of_neighbour })).await;
+    let missing =
+        app.gql_with(Some(&drive.leader_token), &withdraw_mutation(), json!({ "id": unknown })).await;
     assert_eq!(another_groups, missing, "another group's pledge is refused exactly like a missing one");
 }
 
@@ -388,7 +348,7 @@ async fn a_refused_pledge_leaves_no_audit_event_idempotency_key_or_change_log_ro
     let drive = Drive::build().await;
     let app = &drive.app;
     let signed = drive.household("H1").await;
-    recorded(app, &drive.leader, &drive.input(&signed)).await;
+    let standing = id_of(&recorded(app, &drive.leader_token, &drive.input(&signed)).await);
     let fresh = drive.household("H2").await;
     let closed = closed_campaign(app, "Đã đóng", Some(&drive.ward_id)).await;
     let neighbour = create_household(app, &drive.other_group_id, "H9", "Lê Văn Cường").await;
@@ -397,11 +357,19 @@ async fn a_refused_pledge_leaves_no_audit_event_idempotency_key_or_change_log_ro
     let mut nameless = drive.input(&fresh);
     nameless["signerName"] = json!("");
     let cases = [
-        ("already signed", drive.input(&signed)),
-        ("a closed campaign", pledge_input(&unknown_id(), &fresh, &closed)),
-        ("another group's household", drive.input(&neighbour)),
-        ("signed tomorrow", tomorrow),
-        ("no signer", nameless),
+        (
+            "already signed",
+            drive.input(&signed),
+            json!({ "code": "CONFLICT", "field": "householdId", "existingPledgeId": standing }),
+        ),
+        (
+            "a closed campaign",
+            pledge_input(&unknown_id(), &fresh, &closed),
+            json!({ "code": "CONFLICT", "field": "campaignId" }),
+        ),
+        ("another group's household", drive.input(&neighbour), json!({ "code": "NOT_FOUND" })),
+        ("signed tomorrow", tomorrow, json!({ "code": "BAD_USER_INPUT", "field": "signedOn" })),
+        ("no signer", nameless, json!({ "code": "BAD_USER_INPUT", "field": "signerName" })),
     ];
     let counts = || async {
         (
@@ -412,12 +380,13 @@ async fn a_refused_pledge_leaves_no_audit_event_idempotency_key_or_change_log_ro
     };
     let before = counts().await;
 
-    for (case, input) in cases {
+    for (case, input, expected) in cases {
         // Act
-        let body = record_pledge(app, &drive.leader, &input).await;
+        let body = record_pledge(app, &drive.leader_token, &input).await;
 
         // Assert
-        assert!(body["errors"][0]["extensions"]["code"].is_string(), "{case}: refused: {body:#}");
+        assert_eq!(extensions(&body), &expected, "{case}: {body:#}");
+        assert!(body["data"].is_null(), "{case}: no data on an error: {body:#}");
         assert_eq!(counts().await, before, "{case}: (audit events, idempotency keys, change-log rows)");
     }
 }

@@ -5,14 +5,15 @@ use serde_json::json;
 
 use super::{audited, audited_all, event_of, expected, summary};
 use crate::{
-    good_deeds::{DeedWorld, Rows, deed_input, pledge_input, vietnam_today},
+    good_deeds::{deed_input, pledge_input},
     helpers::TEST_PASSWORD,
+    world::{Rows, World, vietnam_today},
 };
 
 #[tokio::test]
 async fn every_successful_mutation_writes_one_audit_event_naming_its_action_actor_and_target() {
     // Arrange
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
     let app = &world.app;
     let root = Rows::take(app).await.snapshot.user("root").id.to_string();
     let (admin, official, leader) = (

@@ -5,8 +5,9 @@ use pledge_api::entities::audit_event;
 use serde_json::{Value, json};
 
 use crate::{
-    good_deeds::{DeedWorld, Rows, deed_input, recorded_deed},
+    good_deeds::{deed_input, recorded_deed},
     helpers::{TestApp, create_household, error_code, error_field},
+    world::{Rows, World},
 };
 
 const EVENTS: &str = "query($filter: AuditEventFilterInput, $first: Int, $after: String) {
@@ -69,8 +70,8 @@ fn actions_on(nodes: &[Value]) -> Vec<(String, String)> {
 
 /// The deed world, then: the leader updates H1, the official records a deed in group 2, the
 /// administrator adds household H22 to ward W2.
-async fn busy_world() -> DeedWorld {
-    let world = DeedWorld::build().await;
+async fn busy_world() -> World {
+    let world = World::build().await;
     let app = &world.app;
     app.gql_with(
         Some(&world.leader_token),

@@ -4,14 +4,14 @@ use uuid::Uuid;
 
 use super::changes;
 use crate::{
-    good_deeds::DeedWorld,
     helpers::{error_code, error_field},
+    world::World,
 };
 
 #[tokio::test]
 async fn a_since_that_changes_did_not_return_is_bad_user_input_on_since() {
     // Arrange
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
     let app = &world.app;
     use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
     let list_cursor = URL_SAFE_NO_PAD.encode(format!("c1:{}\n", Uuid::now_v7()));
@@ -37,7 +37,7 @@ async fn a_since_that_changes_did_not_return_is_bad_user_input_on_since() {
 #[tokio::test]
 async fn first_outside_1_to_100_is_bad_user_input_on_first() {
     // Arrange
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
 
     for first in [0, 101, -1] {
         // Act
@@ -53,7 +53,7 @@ async fn first_outside_1_to_100_is_bad_user_input_on_first() {
 #[tokio::test]
 async fn an_anonymous_caller_may_not_read_the_feed() {
     // Arrange
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
 
     // Act
     let body = changes(&world.app, None, None, None).await;

@@ -23,8 +23,9 @@ use uuid::Uuid;
 
 use super::{FeedPage, changes, end_of_feed, feed_page};
 use crate::{
-    good_deeds::{CATEGORIES, DeedWorld, deed_input, open_campaign_for, pledge_input, vietnam_today},
+    good_deeds::{CATEGORIES, deed_input, open_campaign_for, pledge_input},
     helpers::{TestApp, backend},
+    world::{World, vietnam_today},
 };
 
 /// Writer tasks and the households each writes; every household brings four to six changes.
@@ -50,7 +51,7 @@ async fn ok(app: &TestApp, token: &str, query: &str, variables: Value) -> Value 
 
 /// One writer: `ITERATIONS` households in `group_id`, each created, updated, pledged, given a good deed;
 /// some pledges withdrawn and, for officials and admins, some deeds verified or rejected.
-async fn write(world: Arc<DeedWorld>, writer: usize, token: String, group_id: String, campaign_id: String) {
+async fn write(world: Arc<World>, writer: usize, token: String, group_id: String, campaign_id: String) {
     let app = &world.app;
     let today = vietnam_today(app);
     let may_verify = token != world.leader_token;
@@ -148,7 +149,7 @@ impl Received {
 
 /// Pages the feed from the start until the writers are done and a read started after that says nothing
 /// more is waiting.
-async fn read_while_writing(world: Arc<DeedWorld>, token: String, done: Arc<AtomicBool>) -> Received {
+async fn read_while_writing(world: Arc<World>, token: String, done: Arc<AtomicBool>) -> Received {
     let mut received = Received::default();
     loop {
         let writers_done = done.load(Ordering::SeqCst);
@@ -222,7 +223,7 @@ async fn settle(app: &TestApp, token: &str, received: &mut Received, stored: &St
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn pages_read_while_six_tasks_write_hold_every_committed_change_in_its_final_state() {
     // Arrange
-    let world = Arc::new(DeedWorld::build().await);
+    let world = Arc::new(World::build().await);
     let campaign_id = open_campaign_for(&world.app, None).await;
     let admin = world.app.admin_token.clone();
     let writers = [
@@ -291,7 +292,7 @@ async fn pages_read_while_six_tasks_write_hold_every_committed_change_in_its_fin
 #[tokio::test]
 async fn on_postgresql_a_change_committed_after_a_later_transaction_is_still_delivered() {
     // Arrange
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
     let app = &world.app;
     if !app.database.is_postgres() {
         // SQLite writers hold the database's only write lock in turn: commits cannot come out of order.

@@ -7,15 +7,14 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use super::{
-    DeedWorld, Rows, assert_refused, deed_input, open_campaign, pledge_input, record_deed, recorded_deed,
-    recorded_pledge, vietnam_today,
+    Rows, World, assert_refused, deed_input, open_campaign, pledge_input, record_deed, recorded_deed,
 };
-use crate::helpers::TEST_PASSWORD;
+use crate::{drive::recorded as recorded_pledge, helpers::TEST_PASSWORD, world::vietnam_today};
 
 #[tokio::test]
 async fn sending_the_same_client_mutation_id_and_payload_again_returns_the_same_deed_and_writes_nothing() {
     // Arrange
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
     let app = &world.app;
     let input =
         deed_input(&world.group_id, Some(&world.household_id), "LOST_PROPERTY_RETURNED", "Trả lại ví");
@@ -34,7 +33,7 @@ async fn sending_the_same_client_mutation_id_and_payload_again_returns_the_same_
     assert_eq!(again, first);
     assert_eq!(third, first);
     let after = Rows::take(app).await;
-    assert!(before.good_deeds == after.good_deeds && before.client_mutations == after.client_mutations);
+    assert!(before.good_deeds == after.good_deeds && before.keys == after.keys);
     assert!(
         before_third == after,
         "a replay writes nothing: {:?}",
@@ -46,7 +45,7 @@ async fn sending_the_same_client_mutation_id_and_payload_again_returns_the_same_
 #[tokio::test]
 async fn the_same_client_mutation_id_with_a_different_payload_is_a_conflict_on_client_mutation_id() {
     // Arrange
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
     let app = &world.app;
     let input = deed_input(&world.group_id, Some(&world.household_id), "CRIME_REPORT", "Báo tin trộm xe máy");
     let original = recorded_deed(app, &world.official_token, &input).await;
@@ -80,7 +79,7 @@ async fn the_same_client_mutation_id_with_a_different_payload_is_a_conflict_on_c
 #[tokio::test]
 async fn a_client_mutation_id_already_used_for_a_pledge_is_a_conflict_for_a_good_deed() {
     // Arrange
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
     let app = &world.app;
     let campaign_id = open_campaign(app, &world.ward_id).await;
     let pledge = pledge_input(&world.household_id, &campaign_id, vietnam_today(app));
@@ -106,7 +105,7 @@ async fn a_client_mutation_id_already_used_for_a_pledge_is_a_conflict_for_a_good
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn eight_concurrent_sends_of_one_client_mutation_id_make_one_deed_and_identical_answers() {
     // Arrange
-    let world = Arc::new(DeedWorld::build().await);
+    let world = Arc::new(World::build().await);
     let input = deed_input(&world.group_id, Some(&world.household_id), "DRUG_PREVENTION", "Tuyên truyền");
     let before = Rows::take(&world.app).await;
 
@@ -130,8 +129,8 @@ async fn eight_concurrent_sends_of_one_client_mutation_id_make_one_deed_and_iden
         after.good_deeds[0].id.to_string(),
         first["data"]["recordGoodDeed"]["id"].as_str().expect("id")
     );
-    assert_eq!(after.client_mutations.len(), 1);
-    let events: Vec<_> = after.new_audit_events(&before).iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(after.keys.len(), 1);
+    let events: Vec<_> = after.audit_events_since(&before).iter().map(|e| e.action.as_str()).collect();
     assert_eq!(events, ["good_deed.record"]);
     assert_eq!(after.snapshot.changes.len(), before.snapshot.changes.len() + 1);
 }

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::{DeedWorld, deed_input, recorded_deed};
+use super::{World, deed_input, recorded_deed};
 use crate::helpers::{TestApp, error_code, error_field};
 
 const LIST: &str = "query($filter: GoodDeedFilterInput, $first: Int, $after: String) {
@@ -17,7 +17,7 @@ const LIST: &str = "query($filter: GoodDeedFilterInput, $first: Int, $after: Str
 /// d1 group 1, H1, CRIME_REPORT, 2024-01-10;       d2 group 1, no household, PATROL, 2024-02-10;
 /// d3 group 2, H2, PATROL, 2024-03-10;             d4 group 1, H1, FIRE_PREVENTION, 2024-04-10, VERIFIED;
 /// d5 group 21 of W2, H21, PATROL, 2024-05-10, REJECTED;   d6 group 2, no household, OTHER, 2024-06-10.
-async fn six_deeds(world: &DeedWorld) {
+async fn six_deeds(world: &World) {
     let app = &world.app;
     let deeds = [
         ("d1", &world.group_id, Some(&world.household_id), "CRIME_REPORT", "2024-01-10", None),
@@ -74,7 +74,7 @@ fn descriptions(body: &Value) -> (Vec<String>, u64) {
 #[tokio::test]
 async fn each_filter_narrows_the_list_to_exactly_the_matching_deeds_newest_first() {
     // Arrange
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
     six_deeds(&world).await;
     let cases: Vec<(&str, Value, &[&str])> = vec![
         ("no filter", json!({}), &["d6", "d5", "d4", "d3", "d2", "d1"]),
@@ -110,7 +110,7 @@ async fn each_filter_narrows_the_list_to_exactly_the_matching_deeds_newest_first
 #[tokio::test]
 async fn each_role_sees_only_the_deeds_of_its_scope_and_filtering_outside_it_finds_nothing() {
     // Arrange
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
     six_deeds(&world).await;
     let cases: Vec<(&str, &str, Value, &[&str])> = vec![
         ("admin", &world.app.admin_token, json!({}), &["d6", "d5", "d4", "d3", "d2", "d1"]),
@@ -147,7 +147,7 @@ async fn each_role_sees_only_the_deeds_of_its_scope_and_filtering_outside_it_fin
 #[tokio::test]
 async fn an_anonymous_caller_may_not_list_good_deeds() {
     // Arrange
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
     six_deeds(&world).await;
 
     // Act
@@ -161,7 +161,7 @@ async fn an_anonymous_caller_may_not_list_good_deeds() {
 #[tokio::test]
 async fn pages_of_two_walk_every_deed_once_newest_first() {
     // Arrange
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
     six_deeds(&world).await;
     let app = &world.app;
     let mut after: Option<String> = None;
@@ -198,7 +198,7 @@ async fn pages_of_two_walk_every_deed_once_newest_first() {
 #[tokio::test]
 async fn pages_of_a_filtered_list_keep_the_filter() {
     // Arrange
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
     six_deeds(&world).await;
     let app = &world.app;
     let filter = json!({ "groupId": world.group_id });
@@ -217,7 +217,7 @@ async fn pages_of_a_filtered_list_keep_the_filter() {
 #[tokio::test]
 async fn first_0_returns_only_the_count_and_says_more_follow() {
     // Arrange
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
     six_deeds(&world).await;
 
     // Act
@@ -231,7 +231,7 @@ async fn first_0_returns_only_the_count_and_says_more_follow() {
 #[tokio::test]
 async fn bad_paging_or_filter_arguments_are_bad_user_input_naming_the_argument() {
     // Arrange
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
     six_deeds(&world).await;
     let cases = [
         ("first 101", json!({}), Some(101), None, "first"),
@@ -257,7 +257,7 @@ async fn bad_paging_or_filter_arguments_are_bad_user_input_naming_the_argument()
 #[tokio::test]
 async fn a_to_before_from_is_bad_user_input_naming_filter_to_like_a_malformed_to() {
     // Arrange
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
     six_deeds(&world).await;
     let filter = json!({ "from": "2024-03-10", "to": "2024-03-09" });
 

@@ -2,8 +2,9 @@
 
 use serde_json::{Value, json};
 
-use super::world::{DeedWorld, deed_input, recorded_deed};
+use super::world::{deed_input, recorded_deed};
 use crate::helpers::error_code;
+use crate::world::World;
 
 const REPORT: &str = "query($w: ID, $g: ID, $from: String, $to: String) {
     goodDeedReport(wardId: $w, groupId: $g, from: $from, to: $to) {
@@ -23,8 +24,8 @@ fn count(list: &Value, key: &str, name: &str) -> i64 {
 
 /// Group 1: two patrols (one verified) and a crime report (rejected); group 2: one fire prevention;
 /// group 21 of the other ward: one patrol.
-async fn world_with_deeds() -> DeedWorld {
-    let world = DeedWorld::build().await;
+async fn world_with_deeds() -> World {
+    let world = World::build().await;
     let app = &world.app;
     let admin = app.admin_token.clone();
     let patrol =

@@ -7,7 +7,7 @@ use pledge_api::domain::campaign::GoodDeedStatus;
 use sea_orm::ActiveEnum;
 use serde_json::{Value, json};
 
-use super::{DEED_FIELDS, DeedWorld, OFFICIAL_NAME, Rows, assert_refused, deed_input, recorded_deed};
+use super::{DEED_FIELDS, OFFICIAL_NAME, Rows, World, assert_refused, deed_input, recorded_deed};
 use crate::helpers::{TestApp, error_code, unknown_id};
 
 fn verify_mutation() -> String {
@@ -27,7 +27,7 @@ fn time(value: &Value) -> chrono::DateTime<chrono::FixedOffset> {
 }
 
 /// A deed reported by the leader of group 1, and its id.
-async fn reported(world: &DeedWorld) -> (Value, String) {
+async fn reported(world: &World) -> (Value, String) {
     let input = deed_input(&world.group_id, Some(&world.household_id), "CRIME_REPORT", "Báo tin người lạ");
     let deed = recorded_deed(&world.app, &world.leader_token, &input).await;
     let id = deed["id"].as_str().expect("id").to_owned();
@@ -48,7 +48,7 @@ fn decided(reported: &Value, answer: &Value, status: &str, verifier: Value, note
 #[tokio::test]
 async fn an_official_of_the_ward_verifies_a_reported_deed_and_cannot_decide_it_again() {
     // Arrange
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
     let app = &world.app;
     let (deed, id) = reported(&world).await;
     let before = Rows::take(app).await;
@@ -73,7 +73,7 @@ async fn an_official_of_the_ward_verifies_a_reported_deed_and_cannot_decide_it_a
     assert_eq!(stored.verified_by.map(|u| u.to_string()), Some(world.official_id.clone()));
     assert_eq!(stored.verification_note.as_deref(), Some("Đã xác minh với công an phường"));
     let events: Vec<_> = after_verify
-        .new_audit_events(&before)
+        .audit_events_since(&before)
         .iter()
         .map(|e| (e.action.as_str(), e.actor_id.map(|a| a.to_string()), e.target_id.map(|t| t.to_string())))
         .collect();
@@ -85,7 +85,7 @@ async fn an_official_of_the_ward_verifies_a_reported_deed_and_cannot_decide_it_a
 #[tokio::test]
 async fn an_official_of_the_ward_rejects_a_reported_deed_once() {
     // Arrange
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
     let app = &world.app;
     let (deed, id) = reported(&world).await;
     let before = Rows::take(app).await;
@@ -100,7 +100,8 @@ async fn an_official_of_the_ward_rejects_a_reported_deed_once() {
     let official = json!({ "id": world.official_id, "displayName": OFFICIAL_NAME });
     assert_eq!(answer, &decided(&deed, answer, "REJECTED", official, Value::Null), "{body:#}");
     assert_eq!(after_reject.deed(&id).status, GoodDeedStatus::Rejected);
-    let actions: Vec<_> = after_reject.new_audit_events(&before).iter().map(|e| e.action.as_str()).collect();
+    let actions: Vec<_> =
+        after_reject.audit_events_since(&before).iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, ["good_deed.reject"]);
     assert_refused(&again, "CONFLICT", None, &after_reject, &Rows::take(app).await, "verify after reject");
 }
@@ -108,7 +109,7 @@ async fn an_official_of_the_ward_rejects_a_reported_deed_once() {
 #[tokio::test]
 async fn an_admin_verifies_deeds_of_any_ward() {
     // Arrange
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
     let app = &world.app;
     let input = deed_input(&world.foreign_group_id, None, "PATROL", "Tuần tra cùng dân quân");
     let deed = recorded_deed(app, &app.admin_token, &input).await;
@@ -129,7 +130,7 @@ async fn an_admin_verifies_deeds_of_any_ward() {
 #[tokio::test]
 async fn a_group_leader_may_not_verify_even_a_deed_of_their_own_group() {
     // Arrange
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
     let app = &world.app;
     let (_, id) = reported(&world).await;
 
@@ -147,7 +148,7 @@ async fn a_group_leader_may_not_verify_even_a_deed_of_their_own_group() {
 #[tokio::test]
 async fn an_official_of_another_ward_gets_not_found_exactly_like_for_a_missing_deed() {
     // Arrange
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
     let app = &world.app;
     let (_, id) = reported(&world).await;
     let before = Rows::take(app).await;
@@ -165,7 +166,7 @@ async fn an_official_of_another_ward_gets_not_found_exactly_like_for_a_missing_d
 #[tokio::test]
 async fn a_note_over_2000_characters_or_a_malformed_id_is_bad_user_input_naming_the_field() {
     // Arrange
-    let world = DeedWorld::build().await;
+    let world = World::build().await;
     let app = &world.app;
     let (_, id) = reported(&world).await;
     let long_note = "x".repeat(2001);
@@ -186,7 +187,7 @@ async fn a_note_over_2000_characters_or_a_malformed_id_is_bad_user_input_naming_
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn of_eight_concurrent_decisions_on_one_deed_exactly_one_wins_and_the_rest_are_conflicts() {
     // Arrange
-    let world = Arc::new(DeedWorld::build().await);
+    let world = Arc::new(World::build().await);
     let (_, id) = reported(&world).await;
     let before = Rows::take(&world.app).await;
 
@@ -207,7 +208,7 @@ async fn of_eight_concurrent_decisions_on_one_deed_exactly_one_wins_and_the_rest
     }
     let after = Rows::take(&world.app).await;
     assert_eq!(json!(after.deed(&id).status.to_value()), winners[0]["data"]["verifyGoodDeed"]["status"]);
-    let events = after.new_audit_events(&before);
+    let events = after.audit_events_since(&before);
     assert_eq!(events.len(), 1, "{events:#?}");
     assert_eq!(after.snapshot.changes.len(), before.snapshot.changes.len() + 1);
 }

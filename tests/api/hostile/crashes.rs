@@ -59,8 +59,8 @@ impl Drop for ChildServer {
 }
 
 /// Sends each document to a fresh child server and reports those that kill it or are not refused with
-/// one of `expected`.
-async fn crash_candidates(expected: &[&str], documents: Vec<(String, String)>) {
+/// `expected`.
+async fn crash_candidates(expected: &str, documents: Vec<(String, String)>) {
     let client = reqwest::Client::new();
     let mut failures = Vec::new();
     for (what, document) in documents {
@@ -92,7 +92,7 @@ async fn brackets_hidden_after_a_block_string_do_not_crash_the_server() {
         )
     };
     crash_candidates(
-        &["LIMIT_EXCEEDED"],
+        "LIMIT_EXCEEDED",
         vec![
             ("100 `[` after \"\"\"x\"y\"\"\"".into(), hidden(100)),
             ("3,000 `[` after \"\"\"x\"y\"\"\"".into(), hidden(3_000)),
@@ -119,7 +119,7 @@ async fn a_long_chain_of_fragments_does_not_crash_the_server() {
         format!("{{ ...f0 }}\n{fragments}fragment f{n} on Query {{ __typename }}")
     };
     crash_candidates(
-        STRUCTURAL,
+        "LIMIT_EXCEEDED",
         vec![
             ("a chain of 1,000 fragments".into(), chain(1_000)),
             ("a chain of 8,000 fragments".into(), chain(8_000)),

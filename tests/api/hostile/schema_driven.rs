@@ -317,7 +317,7 @@ async fn every_argument_of_every_operation_given_the_wrong_type_is_bad_user_inpu
     assert!(requests.len() > 500, "{} requests: the schema was not read", requests.len());
 
     // Act and assert: refused before anything runs.
-    expect_all(&app, requests, |answer, what| refused(answer, what, &["BAD_USER_INPUT"])).await;
+    expect_all(&app, requests, |answer, what| refused(answer, what, "BAD_USER_INPUT")).await;
     assert_eq!(app.count_rows("audit_event").await, before, "no operation ran");
 }
 

@@ -14,10 +14,10 @@ use super::{
     world::{Place, World, id_or_unknown},
 };
 use crate::{
-    drive::DriveRows,
     helpers::{
         LOGIN, RowCounts, Snapshot, TEST_PASSWORD, create_household, create_user, login_session, unknown_id,
     },
+    world::Rows,
 };
 
 mod pledge_drive;
@@ -449,9 +449,9 @@ async fn send(world: &World, operation: Operation, prepared: &Prepared) -> Value
 pub async fn run_case(world: &World, case: &Case) -> Outcome {
     let app = &world.app;
     let prepared = prepare(world, case.caller, case.operation, case.scope).await;
-    let before = DriveRows::take(app).await;
+    let before = Rows::take(app).await;
     let body = send(world, case.operation, &prepared).await;
-    let after = DriveRows::take(app).await;
+    let after = Rows::take(app).await;
     match case.expected {
         Expected::Refused(code) => {
             refused(&body, code)?;
@@ -488,7 +488,7 @@ pub async fn run_case(world: &World, case: &Case) -> Outcome {
                 .filter(|t| ["campaign", "pledge"].contains(t))
                 .collect();
             ensure(drive_tables.is_empty(), || format!("campaigns or pledges changed: {drive_tables:?}"))?;
-            check_success(world, case, &prepared, &body["data"], &before.base, &after.base).await
+            check_success(world, case, &prepared, &body["data"], &before.snapshot, &after.snapshot).await
         }
     }
 }
@@ -496,9 +496,9 @@ pub async fn run_case(world: &World, case: &Case) -> Outcome {
 /// The answer to the same operation on a target that does not exist, asserting it wrote nothing.
 async fn missing_answer(world: &World, case: &Case) -> Result<Value, String> {
     let missing = prepare(world, case.caller, case.operation, Scope::Missing).await;
-    let before = DriveRows::take(&world.app).await;
+    let before = Rows::take(&world.app).await;
     let body = send(world, case.operation, &missing).await;
-    pledge_drive::untouched(&before, &DriveRows::take(&world.app).await)?;
+    pledge_drive::untouched(&before, &Rows::take(&world.app).await)?;
     Ok(body)
 }
 

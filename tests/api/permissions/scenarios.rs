@@ -1,4 +1,4 @@
-//! The nested paths and `me` of issue 3, spelled out: a leader asking for their ward sees only their
+//! The nested paths and `me`, spelled out: a leader asking for their ward sees only their
 //! group; `wards` lists only their ward; `me` names each role's ward or group; two assignments add up.
 
 use serde_json::json;

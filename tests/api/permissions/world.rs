@@ -6,7 +6,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde_json::{Value, json};
 
 use super::{Caller, Scope};
-use crate::helpers::{TEST_PASSWORD, TestApp, create_group, create_user, create_ward, spawn_app, unknown_id};
+use crate::{
+    helpers::{TEST_PASSWORD, TestApp, create_group, create_user, create_ward, spawn_app, unknown_id},
+    world::open_campaign_around_today,
+};
 
 /// A row of the fixture: its id and the code and name the API shows.
 #[derive(Debug, Clone)]
@@ -44,23 +47,9 @@ pub const CAMPAIGN_ALL: &str = "Chiến dịch toàn thành phố";
 pub const CAMPAIGN_A: &str = "Chiến dịch phường Lam Sơn";
 pub const CAMPAIGN_B: &str = "Chiến dịch phường Ba Đình";
 
-/// Today in Vietnam by the server's clock.
-pub fn today(app: &TestApp) -> chrono::NaiveDate {
-    use pledge_api::auth::clock::Clock;
-    pledge_api::domain::campaign::local_today(app.clock.now())
-}
-
 /// An open campaign whose window holds today (60 days either side), made by the administrator.
 pub async fn open_campaign(app: &TestApp, title: &str, ward_id: Option<&str>) -> String {
-    let today = today(app);
-    let mut input = crate::drive::campaign_input(title, ward_id);
-    input["year"] = json!(chrono::Datelike::year(&today));
-    input["startsOn"] = json!((today - chrono::Days::new(60)).to_string());
-    input["endsOn"] = json!((today + chrono::Days::new(60)).to_string());
-    let data = app.gql_ok(&crate::drive::create_campaign_mutation(), json!({ "input": input })).await;
-    let id = data["createCampaign"]["id"].as_str().expect("campaign id").to_owned();
-    crate::drive::transition(app, "openCampaign", &id).await;
-    id
+    open_campaign_around_today(app, title, ward_id, 60).await
 }
 
 async fn household(

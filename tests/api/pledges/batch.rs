@@ -8,8 +8,9 @@ use serde_json::{Value, json};
 
 use super::{Drive, assert_refused};
 use crate::{
-    drive::{DriveRows, assert_unchanged, closed_campaign, pledge_input, record_pledges_mutation, recorded},
+    drive::{closed_campaign, pledge_input, record_pledges_mutation, recorded},
     helpers::{backend, create_household, unknown_id},
+    world::{Rows, assert_unchanged},
 };
 
 /// Sends `recordPledges` as `token` and returns the whole body.
@@ -47,7 +48,7 @@ async fn mixed_batch(drive: &Drive) -> MixedBatch {
     ];
     let neighbour = create_household(app, &drive.other_group_id, "H9", "Lê Văn Cường").await;
     let closed = closed_campaign(app, "Đã đóng", Some(&drive.ward_id)).await;
-    let standing = recorded(app, &drive.leader, &drive.input(&h2)).await;
+    let standing = recorded(app, &drive.leader_token, &drive.input(&h2)).await;
     let good = drive.input(&h1);
     let second_good = drive.input(&h5);
     let mut malformed_household = drive.input(&h4);
@@ -76,10 +77,10 @@ async fn record_pledges_answers_each_item_in_input_order_and_writes_only_the_goo
     // Arrange
     let drive = Drive::build().await;
     let batch = mixed_batch(&drive).await;
-    let before = DriveRows::take(&drive.app).await;
+    let before = Rows::take(&drive.app).await;
 
     // Act
-    let body = record_pledges(&drive, &drive.leader, &batch.inputs).await;
+    let body = record_pledges(&drive, &drive.leader_token, &batch.inputs).await;
 
     // Assert
     assert!(body.get("errors").is_none(), "{body:#}");
@@ -121,7 +122,7 @@ async fn record_pledges_answers_each_item_in_input_order_and_writes_only_the_goo
             "{pledge:#}"
         );
     }
-    let after = DriveRows::take(&drive.app).await;
+    let after = Rows::take(&drive.app).await;
     let mut signed: Vec<String> = after.pledges.iter().map(|p| p.household_id.to_string()).collect();
     signed.sort();
     let mut expected_signed = vec![
@@ -156,16 +157,16 @@ async fn retrying_the_same_batch_answers_identically_and_writes_nothing() {
     // Arrange: the phone sent the batch, the answer was lost, and it sends the batch again.
     let drive = Drive::build().await;
     let batch = mixed_batch(&drive).await;
-    let first = record_pledges(&drive, &drive.leader, &batch.inputs).await;
-    let before = DriveRows::take(&drive.app).await;
+    let first = record_pledges(&drive, &drive.leader_token, &batch.inputs).await;
+    let before = Rows::take(&drive.app).await;
 
     // Act
-    let retry = record_pledges(&drive, &drive.leader, &batch.inputs).await;
+    let retry = record_pledges(&drive, &drive.leader_token, &batch.inputs).await;
 
     // Assert
     assert!(first.get("errors").is_none(), "{first:#}");
     assert_eq!(retry, first);
-    assert_unchanged(&before, &DriveRows::take(&drive.app).await, "a retried batch");
+    assert_unchanged(&before, &Rows::take(&drive.app).await, "a retried batch");
 }
 
 #[tokio::test]
@@ -174,25 +175,25 @@ async fn a_batch_of_more_than_500_items_is_bad_user_input_on_inputs_and_writes_n
     let drive = Drive::build().await;
     let household = drive.household("H1").await;
     let inputs: Vec<Value> = (0..501).map(|_| drive.input(&household)).collect();
-    let before = DriveRows::take(&drive.app).await;
+    let before = Rows::take(&drive.app).await;
 
     // Act
-    let body = record_pledges(&drive, &drive.leader, &inputs).await;
+    let body = record_pledges(&drive, &drive.leader_token, &inputs).await;
 
     // Assert
     assert_refused(&body, "BAD_USER_INPUT", Some("inputs"), "501 items");
-    assert_unchanged(&before, &DriveRows::take(&drive.app).await, "501 items");
+    assert_unchanged(&before, &Rows::take(&drive.app).await, "501 items");
 }
 
 #[tokio::test]
 async fn an_empty_batch_answers_an_empty_list_and_writes_nothing() {
     let drive = Drive::build().await;
-    let before = DriveRows::take(&drive.app).await;
+    let before = Rows::take(&drive.app).await;
 
-    let body = record_pledges(&drive, &drive.leader, &[]).await;
+    let body = record_pledges(&drive, &drive.leader_token, &[]).await;
 
     assert_eq!(body, json!({ "data": { "recordPledges": [] } }));
-    assert_unchanged(&before, &DriveRows::take(&drive.app).await, "an empty batch");
+    assert_unchanged(&before, &Rows::take(&drive.app).await, "an empty batch");
 }
 
 #[tokio::test]
@@ -204,11 +205,11 @@ async fn a_batch_of_500_pledges_is_recorded_in_one_call() {
         households.push(drive.household(&format!("H{n}")).await);
     }
     let inputs: Vec<Value> = households.iter().map(|h| drive.input(h)).collect();
-    let before = DriveRows::take(&drive.app).await;
+    let before = Rows::take(&drive.app).await;
 
     // Act
     let started = Instant::now();
-    let body = record_pledges(&drive, &drive.leader, &inputs).await;
+    let body = record_pledges(&drive, &drive.leader_token, &inputs).await;
     let elapsed = started.elapsed();
 
     // Assert
@@ -223,7 +224,7 @@ async fn a_batch_of_500_pledges_is_recorded_in_one_call() {
             "item {index}"
         );
     }
-    let after = DriveRows::take(&drive.app).await;
+    let after = Rows::take(&drive.app).await;
     assert_eq!(
         (
             after.pledges.len(),

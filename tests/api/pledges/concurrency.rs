@@ -7,10 +7,7 @@ use serde_json::{Value, json};
 use tokio::task::JoinSet;
 
 use super::{Drive, extensions};
-use crate::{
-    drive::{DriveRows, record_pledge},
-    helpers::backend,
-};
+use crate::{drive::record_pledge, helpers::backend, world::Rows};
 
 /// Sends every input at once as `token`; the bodies come back in input order.
 async fn send_at_once(drive: &Drive, token: &str, inputs: Vec<Value>) -> Vec<Value> {
@@ -31,10 +28,10 @@ async fn thirty_two_concurrent_pledges_for_one_household_sign_it_once_and_tell_t
     let drive = Drive::build().await;
     let household = drive.household("H1").await;
     let inputs: Vec<Value> = (0..32).map(|_| drive.input(&household)).collect();
-    let before = DriveRows::take(&drive.app).await;
+    let before = Rows::take(&drive.app).await;
 
     // Act
-    let bodies = send_at_once(&drive, &drive.leader, inputs.clone()).await;
+    let bodies = send_at_once(&drive, &drive.leader_token, inputs.clone()).await;
 
     // Assert
     let on = backend(&drive.app);
@@ -57,7 +54,7 @@ async fn thirty_two_concurrent_pledges_for_one_household_sign_it_once_and_tell_t
         );
         assert!(body["data"].is_null(), "request {index}: {body:#}");
     }
-    let after = DriveRows::take(&drive.app).await;
+    let after = Rows::take(&drive.app).await;
     assert_eq!(after.pledges.len(), 1, "on {on}");
     assert_eq!(
         (after.pledges[0].id.to_string(), after.pledges[0].status),
@@ -87,14 +84,14 @@ async fn the_same_pledge_sent_eight_times_at_once_is_stored_once_and_answered_id
         pledges.push(drive.input(&drive.household(&format!("H{n}")).await));
     }
     let copies: Vec<Value> = pledges.iter().flat_map(|input| vec![input.clone(); 8]).collect();
-    let before = DriveRows::take(&drive.app).await;
+    let before = Rows::take(&drive.app).await;
 
     // Act
-    let bodies = send_at_once(&drive, &drive.leader, copies).await;
+    let bodies = send_at_once(&drive, &drive.leader_token, copies).await;
 
     // Assert
     let on = backend(&drive.app);
-    let after = DriveRows::take(&drive.app).await;
+    let after = Rows::take(&drive.app).await;
     for (input, answers) in pledges.iter().zip(bodies.chunks(8)) {
         let pledge = &answers[0]["data"]["recordPledge"];
         assert_eq!(

@@ -7,22 +7,23 @@ use serde_json::{Value, json};
 use super::{Drive, assert_refused};
 use crate::{
     drive::{
-        DriveRows, assert_unchanged, campaign_input, closed_campaign, create_campaign_mutation,
-        draft_campaign, open_campaign, pledge_input, record_pledge, recorded, set_clock, transition,
+        campaign_input, closed_campaign, create_campaign_mutation, draft_campaign, open_campaign,
+        pledge_input, record_pledge, recorded, set_clock, transition,
     },
     helpers::{create_household, unknown_id},
+    world::{Rows, assert_unchanged},
 };
 
 /// Sends each `(case, input, code, field)` as `token` and asserts the refusal and that nothing was written.
 async fn assert_each_refused(drive: &Drive, token: &str, cases: Vec<(&str, Value, &str, Option<&str>)>) {
-    let before = DriveRows::take(&drive.app).await;
+    let before = Rows::take(&drive.app).await;
     for (case, input, code, field) in cases {
         // Act
         let body = record_pledge(&drive.app, token, &input).await;
 
         // Assert
         assert_refused(&body, code, field, case);
-        assert_unchanged(&before, &DriveRows::take(&drive.app).await, case);
+        assert_unchanged(&before, &Rows::take(&drive.app).await, case);
     }
 }
 
@@ -62,7 +63,7 @@ async fn each_malformed_field_is_bad_user_input_naming_it_and_writes_nothing() {
     // Act and assert
     let cases =
         cases.into_iter().map(|(case, input, field)| (case, input, "BAD_USER_INPUT", Some(field))).collect();
-    assert_each_refused(&drive, &drive.leader, cases).await;
+    assert_each_refused(&drive, &drive.leader_token, cases).await;
 }
 
 #[tokio::test]
@@ -73,7 +74,7 @@ async fn a_signer_name_of_200_characters_and_a_note_of_500_are_accepted() {
     let input = with(&input, "note", json!("ô".repeat(500)));
 
     // Act
-    let pledge = recorded(&drive.app, &drive.leader, &input).await;
+    let pledge = recorded(&drive.app, &drive.leader_token, &input).await;
 
     // Assert
     assert_eq!(pledge["signerName"], json!("Â".repeat(200)));
@@ -98,11 +99,11 @@ async fn a_household_that_is_not_active_cannot_sign() {
             .await;
         cases.push((status, drive.input(&household)));
     }
-    let before = DriveRows::take(&drive.app).await;
+    let before = Rows::take(&drive.app).await;
 
     for (status, input) in cases {
         // Act
-        let body = record_pledge(&drive.app, &drive.leader, &input).await;
+        let body = record_pledge(&drive.app, &drive.leader_token, &input).await;
 
         // Assert
         assert_refused(&body, "CONFLICT", Some("householdId"), status);
@@ -111,7 +112,7 @@ async fn a_household_that_is_not_active_cannot_sign() {
             json!(format!("the household is {status}: only active households sign")),
             "{body:#}"
         );
-        assert_unchanged(&before, &DriveRows::take(&drive.app).await, status);
+        assert_unchanged(&before, &Rows::take(&drive.app).await, status);
     }
 }
 
@@ -123,12 +124,13 @@ async fn a_campaign_that_is_not_open_takes_no_pledges() {
     let draft = draft_campaign(app, "Bản nháp", Some(&drive.ward_id)).await;
     let closed = closed_campaign(app, "Đã đóng", Some(&drive.ward_id)).await;
     let household = drive.household("H1").await;
-    let before = DriveRows::take(app).await;
+    let before = Rows::take(app).await;
 
     for (status, campaign) in [("DRAFT", draft), ("CLOSED", closed)] {
         // Act
         let body =
-            record_pledge(app, &drive.leader, &pledge_input(&unknown_id(), &household, &campaign)).await;
+            record_pledge(app, &drive.leader_token, &pledge_input(&unknown_id(), &household, &campaign))
+                .await;
 
         // Assert
         assert_refused(&body, "CONFLICT", Some("campaignId"), status);
@@ -137,7 +139,7 @@ async fn a_campaign_that_is_not_open_takes_no_pledges() {
             json!(format!("the campaign is {status}: pledges are recorded only while it is OPEN")),
             "{body:#}"
         );
-        assert_unchanged(&before, &DriveRows::take(app).await, status);
+        assert_unchanged(&before, &Rows::take(app).await, status);
     }
 }
 
@@ -145,7 +147,7 @@ async fn a_campaign_that_is_not_open_takes_no_pledges() {
 async fn a_campaign_for_another_ward_is_bad_user_input_on_campaign_id_for_an_admin() {
     // Arrange
     let drive = Drive::build().await;
-    let other_wards = open_campaign(&drive.app, "Ba Đình 2023", Some(&drive.other_ward_id)).await;
+    let other_wards = open_campaign(&drive.app, "Ba Đình 2023", Some(&drive.foreign_ward_id)).await;
     let input = pledge_input(&unknown_id(), &drive.household("H1").await, &other_wards);
 
     // Act and assert
@@ -162,19 +164,21 @@ async fn a_campaign_of_another_ward_is_not_found_for_an_official_exactly_like_a_
     // Arrange
     let drive = Drive::build().await;
     let app = &drive.app;
-    let other_wards = open_campaign(app, "Ba Đình 2023", Some(&drive.other_ward_id)).await;
+    let other_wards = open_campaign(app, "Ba Đình 2023", Some(&drive.foreign_ward_id)).await;
     let household = drive.household("H1").await;
     let key = unknown_id();
-    let before = DriveRows::take(app).await;
+    let before = Rows::take(app).await;
 
     // Act
-    let foreign = record_pledge(app, &drive.official, &pledge_input(&key, &household, &other_wards)).await;
-    let missing = record_pledge(app, &drive.official, &pledge_input(&key, &household, &unknown_id())).await;
+    let foreign =
+        record_pledge(app, &drive.official_token, &pledge_input(&key, &household, &other_wards)).await;
+    let missing =
+        record_pledge(app, &drive.official_token, &pledge_input(&key, &household, &unknown_id())).await;
 
     // Assert
     assert_refused(&foreign, "NOT_FOUND", None, "another ward's campaign");
     assert_eq!(foreign, missing);
-    assert_unchanged(&before, &DriveRows::take(app).await, "refused");
+    assert_unchanged(&before, &Rows::take(app).await, "refused");
 }
 
 #[tokio::test]
@@ -184,14 +188,14 @@ async fn a_household_outside_the_callers_scope_is_not_found_exactly_like_a_missi
     let app = &drive.app;
     let citywide = open_campaign(app, "Toàn thành phố 2023", None).await;
     let neighbour = create_household(app, &drive.other_group_id, "H9", "Lê Văn Cường").await;
-    let foreign = create_household(app, &drive.foreign_group_id, "H21", "Phạm Thị Dung").await;
+    let foreign = drive.foreign_household_id.clone();
     let key = unknown_id();
     let cases = [
-        ("the leader, a household of group 2", &drive.leader, neighbour),
-        ("the leader, a household of ward W2", &drive.leader, foreign.clone()),
-        ("the official, a household of ward W2", &drive.official, foreign),
+        ("the leader, a household of group 2", &drive.leader_token, neighbour),
+        ("the leader, a household of ward W2", &drive.leader_token, foreign.clone()),
+        ("the official, a household of ward W2", &drive.official_token, foreign),
     ];
-    let before = DriveRows::take(app).await;
+    let before = Rows::take(app).await;
 
     for (case, token, household) in cases {
         // Act
@@ -201,7 +205,7 @@ async fn a_household_outside_the_callers_scope_is_not_found_exactly_like_a_missi
         // Assert
         assert_refused(&body, "NOT_FOUND", None, case);
         assert_eq!(body, missing, "{case}");
-        assert_unchanged(&before, &DriveRows::take(app).await, case);
+        assert_unchanged(&before, &Rows::take(app).await, case);
     }
 }
 
@@ -219,11 +223,11 @@ async fn signed_on_must_lie_inside_the_campaign_window_whose_ends_are_included()
     let household = drive.household("H1").await;
     let on =
         |day: &str| with(&pledge_input(&unknown_id(), &household, &first_quarter), "signedOn", json!(day));
-    let before = DriveRows::take(app).await;
+    let before = Rows::take(app).await;
 
     for day in ["2022-12-31", "2023-04-01"] {
         // Act
-        let body = record_pledge(app, &drive.leader, &on(day)).await;
+        let body = record_pledge(app, &drive.leader_token, &on(day)).await;
 
         // Assert
         assert_refused(&body, "BAD_USER_INPUT", Some("signedOn"), day);
@@ -231,13 +235,13 @@ async fn signed_on_must_lie_inside_the_campaign_window_whose_ends_are_included()
             body["errors"][0]["message"], "the campaign runs from 2023-01-01 to 2023-03-31",
             "{body:#}"
         );
-        assert_unchanged(&before, &DriveRows::take(app).await, day);
+        assert_unchanged(&before, &Rows::take(app).await, day);
     }
-    let first_day = recorded(app, &drive.leader, &on("2023-01-01")).await;
+    let first_day = recorded(app, &drive.leader_token, &on("2023-01-01")).await;
     let other = drive.household("H2").await;
     let last_day = recorded(
         app,
-        &drive.leader,
+        &drive.leader_token,
         &with(&pledge_input(&unknown_id(), &other, &first_quarter), "signedOn", json!("2023-03-31")),
     )
     .await;
@@ -249,15 +253,15 @@ async fn signed_on_may_not_be_after_today_in_vietnam() {
     // Arrange
     let drive = Drive::build().await;
     let input = with(&drive.input(&drive.household("H1").await), "signedOn", json!("2023-05-20"));
-    let before = DriveRows::take(&drive.app).await;
+    let before = Rows::take(&drive.app).await;
 
     // Act
-    let body = record_pledge(&drive.app, &drive.leader, &input).await;
+    let body = record_pledge(&drive.app, &drive.leader_token, &input).await;
 
     // Assert
     assert_refused(&body, "BAD_USER_INPUT", Some("signedOn"), "tomorrow");
     assert_eq!(body["errors"][0]["message"], "2023-05-20 is in the future", "{body:#}");
-    assert_unchanged(&before, &DriveRows::take(&drive.app).await, "tomorrow");
+    assert_unchanged(&before, &Rows::take(&drive.app).await, "tomorrow");
 }
 
 #[tokio::test]

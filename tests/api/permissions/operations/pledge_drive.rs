@@ -9,12 +9,13 @@ use serde_json::{Value, json};
 
 use super::{Operation, Outcome, Prepared, ensure, ensure_eq, ensure_json, place};
 use crate::{
-    drive::{DriveRows, PLEDGE_ITEMS, campaign_input, create_campaign_as, recorded, transition},
+    drive::{PLEDGE_ITEMS, campaign_input, create_campaign_as, recorded, transition},
     helpers::{TestApp, create_household, unknown_id},
     permissions::{
         Case, Expected, Scope,
-        world::{World, id_or_unknown, today},
+        world::{World, id_or_unknown},
     },
+    world::{Rows, vietnam_today},
 };
 
 /// The request of each pledge-drive operation.
@@ -74,7 +75,7 @@ async fn fresh_household(world: &World, scope: Scope, n: usize) -> String {
 fn pledge_input(world: &World, app: &TestApp, household_id: &str, signer: &str) -> Value {
     json!({
         "clientMutationId": unknown_id(), "householdId": household_id, "campaignId": world.campaign_all.id,
-        "signerName": signer, "signedOn": today(app).to_string()
+        "signerName": signer, "signedOn": vietnam_today(app).to_string()
     })
 }
 
@@ -134,7 +135,7 @@ pub(super) async fn prepare(world: &World, operation: Operation, scope: Scope, n
 }
 
 /// Nothing was written.
-pub(super) fn untouched(before: &DriveRows, after: &DriveRows) -> Outcome {
+pub(super) fn untouched(before: &Rows, after: &Rows) -> Outcome {
     let changed = before.changed_tables(after);
     ensure(changed.is_empty(), || format!("the database changed: tables {changed:?}"))
 }
@@ -142,8 +143,8 @@ pub(super) fn untouched(before: &DriveRows, after: &DriveRows) -> Outcome {
 /// A successful write: exactly `tables` and the audit trail changed; `added` rows of campaign, pledge
 /// and client_mutation and `changes` change-log rows were added; one audit event names `actor`.
 fn wrote(
-    before: &DriveRows,
-    after: &DriveRows,
+    before: &Rows,
+    after: &Rows,
     actor: &str,
     tables: &[&str],
     added: [usize; 3],
@@ -166,7 +167,7 @@ fn wrote(
     )?;
     ensure_eq("change-log rows added", &after.changes_since(before).len(), &changes)?;
     let actors: Vec<_> = after.audit_events_since(before).iter().map(|e| e.actor_id).collect();
-    ensure_eq("actor of the audit event", &actors, &vec![Some(after.base.user(actor).id)])
+    ensure_eq("actor of the audit event", &actors, &vec![Some(after.snapshot.user(actor).id)])
 }
 
 /// The id of a place as the API shows a nested object: `{ id }`, or null.
@@ -180,8 +181,8 @@ pub(super) fn check(
     case: &Case,
     p: &Prepared,
     data: &Value,
-    before: &DriveRows,
-    after: &DriveRows,
+    before: &Rows,
+    after: &Rows,
 ) -> Outcome {
     use Operation::*;
     let scope = case.scope;
@@ -264,7 +265,7 @@ pub(super) fn check(
                 .filter(|s| !before.pledges.contains(s))
                 .map(|s| (s.household_id.to_string(), s.status, s.recorded_by))
                 .collect();
-            let recorder = Some(after.base.user(actor).id);
+            let recorder = Some(after.snapshot.user(actor).id);
             ensure_eq("stored pledge", &stored, &vec![(p.target.clone(), PledgeStatus::Signed, recorder)])
         }
         (WithdrawPledge, _) => {
