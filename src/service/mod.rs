@@ -13,7 +13,6 @@ pub mod pledge;
 pub mod session;
 pub mod user;
 pub mod ward;
-pub mod ward_figures;
 
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::{

@@ -20,7 +20,7 @@ use std::{
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::coverage::Totals;
+use super::Totals;
 
 /// Longest figures are reused without any change being heard.
 const MAX_AGE: Duration = Duration::from_secs(10);
@@ -61,7 +61,7 @@ where
     }
     let generation = GENERATION.load(Ordering::SeqCst);
     let computed = Instant::now();
-    let as_of = super::now();
+    let as_of = crate::service::now();
     let wards = compute().await?;
     let figures = Arc::new(WardFigures { as_of, wards, generation, computed });
     cache.insert(campaign_id, figures.clone());

@@ -1,95 +1,25 @@
-//! Coverage: the share of ACTIVE households that signed a campaign (DESIGN.md §3).
-//!
-//! Two counters are kept in the transaction of every change that moves them: ACTIVE households per
-//! group, and signed ACTIVE households per (campaign, group). A report then reads one row per group,
-//! whatever the number of households. `verify` recomputes both from the raw rows.
+//! The coverage report of a campaign: per group, per ward and in total, read from the counters in one
+//! row per group (or one per ward when only wards are asked). Whole-ward callers share the per-ward
+//! figures kept in `ward_figures`.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
-    QueryTrait, Statement,
-    sea_query::{Alias, Expr, ExprTrait, JoinType, OnConflict, Query},
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, QueryTrait,
+    sea_query::{Alias, Expr, ExprTrait, JoinType},
 };
 use uuid::Uuid;
 
 use crate::{
     auth::Actor,
-    domain::{campaign::PledgeStatus, household::HouseholdStatus},
     entities::{
-        campaign, campaign_group_coverage as signed, group_coverage as active, pledge,
-        residential_group as group, ward,
+        campaign, campaign_group_coverage as signed, group_coverage as active, residential_group as group,
+        ward,
     },
     error::{AppError, AppResult},
+    service,
 };
-
-/// Adds `delta` to the ACTIVE households of a group.
-pub async fn adjust_active(db: &impl ConnectionTrait, group_id: Uuid, delta: i32) -> AppResult<()> {
-    let upsert = Query::insert()
-        .into_table(active::Entity)
-        .columns([active::Column::GroupId, active::Column::ActiveHouseholds])
-        .values_panic([Expr::val(group_id), Expr::val(delta)])
-        .on_conflict(
-            OnConflict::column(active::Column::GroupId)
-                .value(
-                    active::Column::ActiveHouseholds,
-                    Expr::col((active::Entity, active::Column::ActiveHouseholds)).add(delta),
-                )
-                .to_owned(),
-        )
-        .to_owned();
-    db.execute(&upsert).await?;
-    Ok(())
-}
-
-/// Adds `delta` to the signed ACTIVE households of a group for a campaign.
-pub async fn adjust_signed(
-    db: &impl ConnectionTrait,
-    campaign_id: Uuid,
-    group_id: Uuid,
-    delta: i32,
-) -> AppResult<()> {
-    let upsert = Query::insert()
-        .into_table(signed::Entity)
-        .columns([signed::Column::CampaignId, signed::Column::GroupId, signed::Column::SignedHouseholds])
-        .values_panic([Expr::val(campaign_id), Expr::val(group_id), Expr::val(delta)])
-        .on_conflict(
-            OnConflict::columns([signed::Column::CampaignId, signed::Column::GroupId])
-                .value(
-                    signed::Column::SignedHouseholds,
-                    Expr::col((signed::Entity, signed::Column::SignedHouseholds)).add(delta),
-                )
-                .to_owned(),
-        )
-        .to_owned();
-    db.execute(&upsert).await?;
-    Ok(())
-}
-
-/// A household entered (`true`) or left (`false`) the ACTIVE status: it joins or leaves the
-/// denominator, and its signed pledges join or leave the numerators.
-pub async fn household_activity_changed(
-    db: &impl ConnectionTrait,
-    household_id: Uuid,
-    group_id: Uuid,
-    now_active: bool,
-) -> AppResult<()> {
-    let delta = if now_active { 1 } else { -1 };
-    adjust_active(db, group_id, delta).await?;
-    let campaigns: Vec<Uuid> = pledge::Entity::find()
-        .filter(pledge::Column::HouseholdId.eq(household_id))
-        .filter(pledge::Column::Status.eq(PledgeStatus::Signed))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| p.campaign_id)
-        .collect();
-    for campaign_id in campaigns {
-        adjust_signed(db, campaign_id, group_id, delta).await?;
-    }
-    Ok(())
-}
 
 /// The figures of one group.
 #[derive(Debug, Clone, PartialEq, FromQueryResult)]
@@ -141,7 +71,7 @@ impl GroupFigures {
     }
 }
 
-fn ratio(signed: i64, total: i64) -> f64 {
+pub(super) fn ratio(signed: i64, total: i64) -> f64 {
     if total == 0 { 0.0 } else { signed as f64 / total as f64 }
 }
 
@@ -222,7 +152,7 @@ pub struct Report {
     /// asked).
     pub groups: Vec<GroupFigures>,
     /// The ids of every group in the report's scope, whether or not its rows were read.
-    scope: sea_orm::sea_query::SelectStatement,
+    pub(super) scope: sea_orm::sea_query::SelectStatement,
 }
 
 /// How much of the report to read.
@@ -256,17 +186,17 @@ pub async fn report(
     group_id: Option<Uuid>,
     detail: Detail,
 ) -> AppResult<Report> {
-    let campaign = super::campaign::get(db, actor, campaign_id).await?;
-    let mut groups = super::group::visible(actor);
+    let campaign = service::campaign::get(db, actor, campaign_id).await?;
+    let mut groups = service::group::visible(actor);
     if let Some(group_id) = group_id {
-        let group = super::group::get(db, actor, group_id).await?;
+        let group = service::group::get(db, actor, group_id).await?;
         if ward_id.is_some_and(|w| w != group.ward_id) {
             return Err(AppError::bad_input("groupId", "the group is not in this ward"));
         }
         groups = groups.filter(group::Column::Id.eq(group.id));
     }
     if let Some(ward_id) = ward_id {
-        super::ward::get(db, actor, ward_id).await?;
+        service::ward::get(db, actor, ward_id).await?;
         groups = groups.filter(group::Column::WardId.eq(ward_id));
     }
     if let Some(campaign_ward) = campaign.ward_id {
@@ -274,7 +204,7 @@ pub async fn report(
             return Err(AppError::bad_input("wardId", "the campaign is not for this ward"));
         }
         if let Some(group_id) = group_id
-            && super::group::ward_of(db, group_id).await? != campaign_ward
+            && service::group::ward_of(db, group_id).await? != campaign_ward
         {
             return Err(AppError::bad_input("groupId", "the campaign is not for this group's ward"));
         }
@@ -298,7 +228,7 @@ pub async fn report(
     if detail == Detail::Wards {
         let wards = aggregate_wards(db, query).await?;
         let totals = Totals::sum(wards.iter().map(|(_, totals)| totals));
-        return Ok(Report { as_of: super::now(), totals, campaign, wards, groups: Vec::new(), scope });
+        return Ok(Report { as_of: service::now(), totals, campaign, wards, groups: Vec::new(), scope });
     }
     let backend = db.get_database_backend();
     query
@@ -331,7 +261,14 @@ pub async fn report(
         .collect();
     wards.sort_by(|a, b| a.2.coverage().total_cmp(&b.2.coverage()).then_with(|| a.1.cmp(b.1)));
     let wards = wards.into_iter().map(|(id, _, totals)| (id, totals)).collect();
-    Ok(Report { as_of: super::now(), totals: Totals::of(rows.iter()), campaign, wards, groups: rows, scope })
+    Ok(Report {
+        as_of: service::now(),
+        totals: Totals::of(rows.iter()),
+        campaign,
+        wards,
+        groups: rows,
+        scope,
+    })
 }
 
 /// The caller's scope is made of whole wards (an administrator, or an official who leads no group
@@ -408,169 +345,4 @@ async fn aggregate_wards(
         .collect();
     wards.sort_by(|a, b| a.2.coverage().total_cmp(&b.2.coverage()).then_with(|| a.1.cmp(&b.1)));
     Ok(wards.into_iter().map(|(id, _, totals)| (id, totals)).collect())
-}
-
-/// Coverage moved: shared per-ward figures read before now are stale (see `ward_figures`).
-pub fn moved() {
-    super::ward_figures::moved();
-}
-
-/// A counter that differs from the raw rows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Drift {
-    /// `active` (per group) or `signed` (per campaign and group).
-    pub counter: &'static str,
-    /// The campaign, for `signed`.
-    pub campaign_id: Option<Uuid>,
-    /// The group.
-    pub group_id: Uuid,
-    /// What the counter says.
-    pub stored: i64,
-    /// What the rows say.
-    pub actual: i64,
-}
-
-#[derive(Debug, FromQueryResult)]
-struct CountRow {
-    campaign_id: Option<Uuid>,
-    group_id: Uuid,
-    stored: i64,
-    actual: i64,
-}
-
-/// Recomputes every counter from the raw rows and lists the differences; with `repair`, fixes them
-/// in the same transaction.
-pub async fn verify(db: &sea_orm::DatabaseConnection, repair: bool) -> AppResult<Vec<Drift>> {
-    let txn = super::begin_write(db).await?;
-    let backend = txn.get_database_backend();
-    let (nil, first, second) = match backend {
-        DbBackend::Postgres => ("CAST(NULL AS uuid)", "$1", "$2"),
-        _ => ("NULL", "?", "?"),
-    };
-    // The statuses are bound, not spelled in the SQL, so the enums stay their only spelling.
-    let active_sql = format!(
-        "SELECT {nil} AS campaign_id, g.id AS group_id, \
-           CAST(COALESCE(c.active_households, 0) AS BIGINT) AS stored, \
-           CAST((SELECT COUNT(*) FROM household h WHERE h.group_id = g.id AND h.status = {first}) AS BIGINT) AS actual \
-         FROM residential_group g LEFT JOIN group_coverage c ON c.group_id = g.id"
-    );
-    let signed_sql = format!(
-        "SELECT k.campaign_id AS campaign_id, k.group_id AS group_id, \
-           CAST(COALESCE(c.signed_households, 0) AS BIGINT) AS stored, \
-           CAST((SELECT COUNT(*) FROM pledge p JOIN household h ON h.id = p.household_id \
-                 WHERE p.campaign_id = k.campaign_id AND p.group_id = k.group_id \
-                   AND p.status = {first} AND h.status = {second}) AS BIGINT) AS actual \
-         FROM (SELECT campaign_id, group_id FROM pledge UNION SELECT campaign_id, group_id FROM campaign_group_coverage) k \
-         LEFT JOIN campaign_group_coverage c ON c.campaign_id = k.campaign_id AND c.group_id = k.group_id"
-    );
-    let counters = [
-        ("active", Statement::from_sql_and_values(backend, active_sql, [HouseholdStatus::Active.into()])),
-        (
-            "signed",
-            Statement::from_sql_and_values(
-                backend,
-                signed_sql,
-                [PledgeStatus::Signed.into(), HouseholdStatus::Active.into()],
-            ),
-        ),
-    ];
-    let mut drifts = Vec::new();
-    for (counter, statement) in counters {
-        let rows = CountRow::find_by_statement(statement).all(&txn).await?;
-        for row in rows.into_iter().filter(|r| r.stored != r.actual) {
-            drifts.push(Drift {
-                counter,
-                campaign_id: row.campaign_id,
-                group_id: row.group_id,
-                stored: row.stored,
-                actual: row.actual,
-            });
-        }
-    }
-    if repair {
-        for drift in &drifts {
-            let delta = i32::try_from(drift.actual - drift.stored).map_err(AppError::internal)?;
-            match drift.campaign_id {
-                None => adjust_active(&txn, drift.group_id, delta).await?,
-                Some(campaign_id) => adjust_signed(&txn, campaign_id, drift.group_id, delta).await?,
-            }
-        }
-        if !drifts.is_empty() {
-            crate::metrics::coverage_repaired(drifts.len());
-            let entry = super::audit::AuditEntry {
-                action: "coverage.repair",
-                target_type: "coverage",
-                target_id: None,
-                ward_id: None,
-                summary: serde_json::json!({ "repaired": drifts.len() }),
-            };
-            super::audit::record(&txn, None, entry).await?;
-        }
-        txn.commit().await?;
-        moved();
-    }
-    Ok(drifts)
-}
-
-/// Signatures of one day and the running total.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DailyProgress {
-    /// The day.
-    pub date: chrono::NaiveDate,
-    /// Signatures dated that day (of households still ACTIVE and pledges still SIGNED).
-    pub signed: i64,
-    /// Signatures up to and including that day.
-    pub cumulative_signed: i64,
-    /// `cumulative_signed` over today's ACTIVE households.
-    pub cumulative_coverage: f64,
-}
-
-#[derive(Debug, FromQueryResult)]
-struct DayRow {
-    signed_on: chrono::NaiveDate,
-    n: i64,
-}
-
-/// Day by day over the campaign window (up to `today`), for the groups of `report`: what a chart of
-/// progress needs. Counted from the pledges, so it costs in proportion to them: ask for it when drawn.
-pub async fn daily(
-    db: &impl ConnectionTrait,
-    report: &Report,
-    today: chrono::NaiveDate,
-) -> AppResult<Vec<DailyProgress>> {
-    let active_households = Query::select()
-        .column(crate::entities::household::Column::Id)
-        .from(crate::entities::household::Entity)
-        .and_where(crate::entities::household::Column::Status.eq(HouseholdStatus::Active))
-        .and_where(crate::entities::household::Column::GroupId.in_subquery(report.scope.clone()))
-        .to_owned();
-    let mut query = pledge::Entity::find()
-        .filter(pledge::Column::CampaignId.eq(report.campaign.id))
-        .filter(pledge::Column::Status.eq(PledgeStatus::Signed))
-        .filter(pledge::Column::GroupId.in_subquery(report.scope.clone()))
-        .filter(pledge::Column::HouseholdId.in_subquery(active_households))
-        .into_query();
-    query
-        .clear_selects()
-        .column(pledge::Column::SignedOn)
-        .expr_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), Alias::new("n"))
-        .group_by_col(pledge::Column::SignedOn);
-    let rows = DayRow::find_by_statement(db.get_database_backend().build(&query)).all(db).await?;
-    let by_day: BTreeMap<chrono::NaiveDate, i64> = rows.into_iter().map(|r| (r.signed_on, r.n)).collect();
-    let last = Ord::min(report.campaign.ends_on, today);
-    let mut days = Vec::new();
-    let mut cumulative = 0;
-    let mut day = report.campaign.starts_on;
-    while day <= last {
-        let signed = by_day.get(&day).copied().unwrap_or(0);
-        cumulative += signed;
-        days.push(DailyProgress {
-            date: day,
-            signed,
-            cumulative_signed: cumulative,
-            cumulative_coverage: ratio(cumulative, report.totals.total_households),
-        });
-        day = day.succ_opt().unwrap_or(last + chrono::Duration::days(1));
-    }
-    Ok(days)
 }

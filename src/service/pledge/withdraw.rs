@@ -1,0 +1,79 @@
+//! Withdrawing a signed pledge.
+
+use sea_orm::{ActiveEnum, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, sea_query::Expr};
+use serde_json::json;
+use uuid::Uuid;
+
+use super::{MAX_NOTE_CHARS, get};
+use crate::{
+    auth::Actor,
+    domain::{
+        campaign::{CampaignStatus, PledgeStatus},
+        household::HouseholdStatus,
+    },
+    entities::{household, pledge},
+    error::{AppError, AppResult},
+    service::{self, audit::AuditEntry, changes::EntityType},
+};
+
+/// Withdraws a signed pledge while its campaign is open; the household may sign again later.
+#[tracing::instrument(skip(db, actor, reason))]
+pub async fn withdraw(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+    reason: Option<String>,
+) -> AppResult<pledge::Model> {
+    let reason = reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
+    if reason.as_ref().is_some_and(|r| r.chars().count() > MAX_NOTE_CHARS) {
+        return Err(AppError::bad_input(
+            "reason",
+            format!("the reason must be at most {MAX_NOTE_CHARS} characters"),
+        ));
+    }
+    let txn = service::begin_write(db).await?;
+    let current = get(&txn, actor, id).await?;
+    if current.status != PledgeStatus::Signed {
+        return Err(AppError::conflict("the pledge is already withdrawn"));
+    }
+    let campaign = service::campaign::get(&txn, actor, current.campaign_id).await?;
+    if campaign.status != CampaignStatus::Open {
+        return Err(AppError::Conflict {
+            message: format!(
+                "the campaign is {}: pledges change only while it is {}",
+                campaign.status.to_value(),
+                CampaignStatus::Open.to_value()
+            ),
+            extensions: vec![("field", "id".into())],
+        });
+    }
+    let changed = pledge::Entity::update_many()
+        .col_expr(pledge::Column::Status, Expr::value(PledgeStatus::Withdrawn))
+        .col_expr(pledge::Column::WithdrawnReason, Expr::value(reason.clone()))
+        .col_expr(pledge::Column::UpdatedAt, Expr::value(service::now()))
+        .filter(pledge::Column::Id.eq(id))
+        .filter(pledge::Column::Status.eq(PledgeStatus::Signed))
+        .exec(&txn)
+        .await?;
+    if changed.rows_affected != 1 {
+        return Err(AppError::conflict("the pledge is already withdrawn"));
+    }
+    let pledge = get(&txn, actor, id).await?;
+    let ward_id = service::group::ward_of(&txn, pledge.group_id).await?;
+    let entry = AuditEntry {
+        action: "pledge.withdraw",
+        target_type: "pledge",
+        target_id: Some(pledge.id),
+        ward_id: Some(ward_id),
+        summary: json!({ "householdId": pledge.household_id, "campaignId": pledge.campaign_id, "reason": reason }),
+    };
+    service::audit::record(&txn, Some(actor.user_id), entry).await?;
+    service::changes::record(&txn, EntityType::Pledge, pledge.id, pledge.group_id, ward_id).await?;
+    let household = household::Entity::find_by_id(pledge.household_id).one(&txn).await?;
+    if household.is_some_and(|h| h.status == HouseholdStatus::Active) {
+        service::coverage::adjust_signed(&txn, pledge.campaign_id, pledge.group_id, -1).await?;
+    }
+    txn.commit().await?;
+    service::coverage::moved();
+    Ok(pledge)
+}
