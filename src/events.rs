@@ -1,8 +1,9 @@
 //! Coverage events for live dashboards (`coverageUpdated`).
 //!
-//! After a change that moves coverage commits, its resolver publishes which (campaign, group) moved.
-//! On PostgreSQL the event goes out with `NOTIFY`, and every server process on the database LISTENs and
-//! forwards what it hears to its own subscribers; on SQLite (one process) it goes straight to them.
+//! After a change that moves coverage commits, the service handle publishes which (campaign, group)
+//! moved. On PostgreSQL the event goes out with `NOTIFY`, and every server process on the database
+//! LISTENs, marks its shared figures stale and forwards what it hears to its own subscribers; on SQLite
+//! (one process) it goes straight to them.
 
 use std::{sync::Arc, time::Duration};
 
@@ -10,6 +11,8 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 use uuid::Uuid;
+
+use crate::service::Caches;
 
 /// The PostgreSQL channel.
 const CHANNEL: &str = "pledge_coverage";
@@ -32,12 +35,13 @@ pub struct CoverageBus {
 }
 
 impl CoverageBus {
-    /// A bus over `db`; on PostgreSQL it starts listening for the events of every process.
-    pub fn start(db: DatabaseConnection) -> Arc<Self> {
+    /// A bus over `db`; on PostgreSQL it starts listening for the events of every process, marking
+    /// `caches` stale for each.
+    pub fn start(db: DatabaseConnection, caches: Arc<Caches>) -> Arc<Self> {
         let (sender, _) = broadcast::channel(1024);
         let bus = Arc::new(Self { sender, db });
         if bus.db.get_database_backend() == DbBackend::Postgres {
-            tokio::spawn(listen(bus.db.clone(), bus.sender.clone()));
+            tokio::spawn(listen(bus.db.clone(), bus.sender.clone(), caches));
         }
         bus
     }
@@ -46,10 +50,6 @@ impl CoverageBus {
     /// catches up with the next, or by asking `coverageReport`.
     pub async fn publish(&self, events: impl IntoIterator<Item = CoverageEvent>) {
         let mut events: Vec<CoverageEvent> = events.into_iter().collect();
-        // Before the writer's answer goes out: a report asked after it must not come from before it.
-        if !events.is_empty() {
-            crate::service::coverage::moved();
-        }
         events.sort_by_key(|e| (e.campaign_id, e.group_id));
         events.dedup();
         for event in events {
@@ -77,10 +77,10 @@ impl CoverageBus {
 }
 
 /// Forwards the database's notifications to local subscribers, reconnecting when the database goes away.
-async fn listen(db: DatabaseConnection, sender: broadcast::Sender<CoverageEvent>) {
+async fn listen(db: DatabaseConnection, sender: broadcast::Sender<CoverageEvent>, caches: Arc<Caches>) {
     loop {
         let pool = db.get_postgres_connection_pool().clone();
-        let Err(err) = forward(&pool, &sender).await;
+        let Err(err) = forward(&pool, &sender, &caches).await;
         tracing::warn!(error = %err, "coverage listener lost the database; retrying");
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
@@ -89,16 +89,17 @@ async fn listen(db: DatabaseConnection, sender: broadcast::Sender<CoverageEvent>
 async fn forward(
     pool: &sea_orm::sqlx::PgPool,
     sender: &broadcast::Sender<CoverageEvent>,
+    caches: &Caches,
 ) -> Result<std::convert::Infallible, sea_orm::sqlx::Error> {
     let mut listener = sea_orm::sqlx::postgres::PgListener::connect_with(pool).await?;
     listener.listen(CHANNEL).await?;
     // Changes made while the listener was away were not heard: cached figures may be stale.
-    crate::service::coverage::moved();
+    caches.moved();
     loop {
         let notification = listener.recv().await?;
         match serde_json::from_str::<CoverageEvent>(notification.payload()) {
             Ok(event) => {
-                crate::service::coverage::moved();
+                caches.moved();
                 let _ = sender.send(event);
             }
             Err(err) => tracing::warn!(error = %err, "unreadable coverage notification"),

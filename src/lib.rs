@@ -4,9 +4,8 @@
 //! `main.rs` is a thin CLI over this library; tests drive the same `startup::Application`.
 
 pub mod auth;
-pub mod bench_seed;
+pub mod commands;
 pub mod config;
-pub mod demo;
 pub mod domain;
 pub mod entities;
 pub mod error;
@@ -16,3 +15,5 @@ pub mod http;
 pub mod metrics;
 pub mod service;
 pub mod startup;
+
+pub use service::{bench_seed, demo};

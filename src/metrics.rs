@@ -75,15 +75,15 @@ pub fn coverage_repaired(counters: usize) {
 }
 
 /// The text served at `/metrics`, with the database pool's current use.
-pub fn render(handle: &PrometheusHandle, db: &DatabaseConnection) -> String {
-    let (size, idle) = pool_use(db);
+pub fn render(handle: &PrometheusHandle, (size, idle): (u32, usize)) -> String {
     metrics::gauge!("pledge_db_pool_connections").set(size as f64);
     metrics::gauge!("pledge_db_pool_idle_connections").set(idle as f64);
     metrics::gauge!("pledge_db_pool_in_use_connections").set((size as usize).saturating_sub(idle) as f64);
     handle.render()
 }
 
-fn pool_use(db: &DatabaseConnection) -> (u32, usize) {
+/// Open and idle connections of the pool.
+pub fn pool_use(db: &DatabaseConnection) -> (u32, usize) {
     match db.get_database_backend() {
         sea_orm::DbBackend::Postgres => {
             let pool = db.get_postgres_connection_pool();

@@ -16,6 +16,7 @@ use crate::{
     },
     config::Settings,
     http,
+    service::Services,
 };
 
 /// How long a request waits for a database connection before it answers `SERVICE_UNAVAILABLE`. Short, so
@@ -67,7 +68,7 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 pub struct Application {
     listener: TcpListener,
     router: axum::Router,
-    auth: Arc<Auth>,
+    services: Arc<Services>,
 }
 
 impl Application {
@@ -83,15 +84,24 @@ impl Application {
         clock: Arc<dyn Clock>,
     ) -> std::io::Result<Self> {
         let auth = Arc::new(Auth::new(&settings.jwt_secret, clock));
-        let state = http::AppState::new(db, auth.clone(), settings)?;
+        let services = Services::start(db, auth.clone());
+        if let Some(interval) = settings.coverage_check_interval {
+            tokio::spawn(services.clone().check_coverage_periodically(interval));
+        }
+        let state = http::AppState::new(services.clone(), settings)?;
         let router = http::router(state);
         let listener = TcpListener::bind(settings.bind).await?;
-        Ok(Self { listener, router, auth })
+        Ok(Self { listener, router, services })
     }
 
     /// The authentication state (tests count password verifications through it).
     pub fn auth(&self) -> Arc<Auth> {
-        self.auth.clone()
+        self.services.auth().clone()
+    }
+
+    /// The services the application runs on (tests and tools reach the service layer through them).
+    pub fn services(&self) -> Arc<Services> {
+        self.services.clone()
     }
 
     /// The address actually bound.

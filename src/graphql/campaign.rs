@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::{
     connection::{CampaignConnection, page_request, to_connection},
-    context::{parse_id, parse_optional_date, signed_in},
+    context::{parse_id, parse_optional_date, scope, signed_in},
     scalars::Date,
     ward::Ward,
 };
@@ -67,7 +67,7 @@ impl Campaign {
     /// The ward it is for; null when it covers every ward.
     async fn ward(&self, ctx: &Context<'_>) -> Result<Option<Ward>> {
         let Some(ward_id) = self.0.ward_id else { return Ok(None) };
-        Ok(signed_in(ctx)?.0.wards.load_one(ward_id).await?.map(Ward))
+        Ok(signed_in(ctx)?.wards.load_one(ward_id).await?.map(Ward))
     }
 
     /// When it was created.
@@ -124,9 +124,9 @@ impl CampaignQuery {
         #[graphql(desc = "How many campaigns, 0 to 100 (default 20).")] first: Option<i64>,
         #[graphql(desc = "Start after this cursor, taken from a previous page.")] after: Option<String>,
     ) -> Result<CampaignConnection> {
-        let (request_ctx, actor) = signed_in(ctx)?;
+        let scope = scope(ctx)?;
         let page_request = page_request(ctx, first, after)?;
-        let page = service::campaign::list(&request_ctx.db, actor, &page_request).await?;
+        let page = scope.campaigns().list(&page_request).await?;
         Ok(to_connection(page, service::campaign::cursor, Campaign))
     }
 
@@ -136,9 +136,9 @@ impl CampaignQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The campaign's id.")] id: ID,
     ) -> Result<Campaign> {
-        let (request_ctx, actor) = signed_in(ctx)?;
+        let scope = scope(ctx)?;
         let id = parse_id(&id, "id")?;
-        Ok(Campaign(service::campaign::get(&request_ctx.db, actor, id).await?))
+        Ok(Campaign(scope.campaigns().get(id).await?))
     }
 }
 
@@ -154,7 +154,7 @@ impl CampaignMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new campaign.")] input: CreateCampaignInput,
     ) -> Result<Campaign> {
-        let (request_ctx, actor) = signed_in(ctx)?;
+        let scope = scope(ctx)?;
         let new = service::campaign::NewCampaign {
             year: input.year,
             title: input.title,
@@ -163,7 +163,7 @@ impl CampaignMutation {
             pledge_items: input.pledge_items,
             ward_id: input.ward_id.as_ref().map(|id| parse_id(id, "wardId")).transpose()?,
         };
-        Ok(Campaign(service::campaign::create(&request_ctx.db, actor, new).await?))
+        Ok(Campaign(scope.campaigns().create(new).await?))
     }
 
     /// Changes a campaign while it is `DRAFT`; once open, what households sign no longer changes.
@@ -173,7 +173,7 @@ impl CampaignMutation {
         #[graphql(desc = "The campaign.")] id: ID,
         #[graphql(desc = "The fields to change.")] input: UpdateCampaignInput,
     ) -> Result<Campaign> {
-        let (request_ctx, actor) = signed_in(ctx)?;
+        let scope = scope(ctx)?;
         let id = parse_id(&id, "id")?;
         let patch = service::campaign::CampaignPatch {
             title: input.title,
@@ -181,7 +181,7 @@ impl CampaignMutation {
             ends_on: parse_optional_date(input.ends_on.as_deref(), "endsOn")?,
             pledge_items: input.pledge_items,
         };
-        Ok(Campaign(service::campaign::update(&request_ctx.db, actor, id, patch).await?))
+        Ok(Campaign(scope.campaigns().update(id, patch).await?))
     }
 
     /// Opens a campaign for pledges (`DRAFT` → `OPEN`; `CLOSED` → `OPEN` for administrators only).
@@ -190,9 +190,9 @@ impl CampaignMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The campaign.")] id: ID,
     ) -> Result<Campaign> {
-        let (request_ctx, actor) = signed_in(ctx)?;
+        let scope = scope(ctx)?;
         let id = parse_id(&id, "id")?;
-        Ok(Campaign(service::campaign::open(&request_ctx.db, actor, id).await?))
+        Ok(Campaign(scope.campaigns().open(id).await?))
     }
 
     /// Closes an open campaign: no more pledges are recorded.
@@ -201,8 +201,8 @@ impl CampaignMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The campaign.")] id: ID,
     ) -> Result<Campaign> {
-        let (request_ctx, actor) = signed_in(ctx)?;
+        let scope = scope(ctx)?;
         let id = parse_id(&id, "id")?;
-        Ok(Campaign(service::campaign::close(&request_ctx.db, actor, id).await?))
+        Ok(Campaign(scope.campaigns().close(id).await?))
     }
 }

@@ -1,4 +1,4 @@
-//! What every resolver reads from the request: the caller, the database, auth state and dataloaders.
+//! What every resolver reads from the request: the caller, the scoped service handle and dataloaders.
 
 use std::{
     net::IpAddr,
@@ -6,17 +6,16 @@ use std::{
 };
 
 use async_graphql::{Context, ID, dataloader::DataLoader};
-use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use super::loaders::{
     AssignmentLoader, CampaignLoader, GroupLoader, GroupPageLoader, HouseholdLoader, HouseholdPageLoader,
-    HouseholdPledgesLoader, RecorderLoader, WardLoader,
+    HouseholdPledgesLoader, RecorderLoader, Scoped, WardLoader,
 };
 use crate::{
-    auth::{Actor, Auth},
+    auth::Actor,
     error::{AppError, Unauthenticated},
-    events::CoverageBus,
+    service::{Scope, Services},
 };
 
 /// The outcome of reading the `Authorization` header.
@@ -41,16 +40,15 @@ pub struct ActorCell {
 }
 
 impl ActorCell {
-    /// The actor loaders read with: the token's, else the one signed in by this request. Loaders run
-    /// only under fields that already passed `signed_in`, so the fallback serves only the payload.
-    pub fn current(&self) -> Option<&Actor> {
-        self.from_token.as_deref().or_else(|| self.signed_in.get().map(|(_, actor)| actor.as_ref()))
-    }
-
-    /// The current actor, or one that sees nothing.
-    pub fn current_or_nobody(&self) -> &Actor {
-        static NOBODY: LazyLock<Actor> = LazyLock::new(Actor::nobody);
-        self.current().unwrap_or(&NOBODY)
+    /// The actor loaders read with: the token's, else the one signed in by this request, else one that
+    /// sees nothing. Loaders run only under fields that already passed `scope`, so the fallback to the
+    /// signed-in user serves only the payload.
+    pub fn current_or_nobody(&self) -> Arc<Actor> {
+        static NOBODY: LazyLock<Arc<Actor>> = LazyLock::new(|| Arc::new(Actor::nobody()));
+        self.from_token
+            .clone()
+            .or_else(|| self.signed_in.get().map(|(_, actor)| actor.clone()))
+            .unwrap_or_else(|| NOBODY.clone())
     }
 }
 
@@ -58,14 +56,9 @@ impl ActorCell {
 pub struct RequestContext {
     caller: Caller,
     actor: Arc<ActorCell>,
-    /// The database pool.
-    pub db: DatabaseConnection,
-    /// Tokens, passwords, throttling, clock.
-    pub auth: Arc<Auth>,
+    services: Arc<Services>,
     /// The client's address (for login throttling).
     pub client_address: IpAddr,
-    /// Live coverage events.
-    pub bus: Arc<CoverageBus>,
     pub(super) wards: DataLoader<WardLoader>,
     pub(super) groups: DataLoader<GroupLoader>,
     pub(super) group_pages: DataLoader<GroupPageLoader>,
@@ -79,47 +72,39 @@ pub struct RequestContext {
 
 impl RequestContext {
     /// A context for `caller`, with fresh dataloaders (they cache per request, scoped to the caller).
-    pub fn new(
-        caller: Caller,
-        db: DatabaseConnection,
-        auth: Arc<Auth>,
-        bus: Arc<CoverageBus>,
-        client_address: IpAddr,
-    ) -> Self {
+    pub fn new(caller: Caller, services: Arc<Services>, client_address: IpAddr) -> Self {
         let from_token = match &caller {
             Caller::User(actor) => Some(actor.clone()),
             Caller::Anonymous | Caller::InvalidToken => None,
         };
         let actor = Arc::new(ActorCell { from_token, signed_in: OnceLock::new() });
+        let scoped = Scoped { services: services.clone(), actor: actor.clone() };
         let spawn = |f| tokio::spawn(f);
         Self {
-            wards: DataLoader::new(WardLoader { db: db.clone(), actor: actor.clone() }, spawn),
-            groups: DataLoader::new(GroupLoader { db: db.clone(), actor: actor.clone() }, spawn),
-            group_pages: DataLoader::new(GroupPageLoader { db: db.clone(), actor: actor.clone() }, spawn),
-            household_pages: DataLoader::new(
-                HouseholdPageLoader { db: db.clone(), actor: actor.clone() },
-                spawn,
-            ),
-            assignments: DataLoader::new(AssignmentLoader { db: db.clone() }, spawn),
-            households: DataLoader::new(HouseholdLoader { db: db.clone(), actor: actor.clone() }, spawn),
-            campaigns: DataLoader::new(CampaignLoader { db: db.clone(), actor: actor.clone() }, spawn),
-            household_pledges: DataLoader::new(
-                HouseholdPledgesLoader { db: db.clone(), actor: actor.clone() },
-                spawn,
-            ),
-            recorders: DataLoader::new(RecorderLoader { db: db.clone() }, spawn),
+            wards: DataLoader::new(WardLoader(scoped.clone()), spawn),
+            groups: DataLoader::new(GroupLoader(scoped.clone()), spawn),
+            group_pages: DataLoader::new(GroupPageLoader(scoped.clone()), spawn),
+            household_pages: DataLoader::new(HouseholdPageLoader(scoped.clone()), spawn),
+            assignments: DataLoader::new(AssignmentLoader(scoped.clone()), spawn),
+            households: DataLoader::new(HouseholdLoader(scoped.clone()), spawn),
+            campaigns: DataLoader::new(CampaignLoader(scoped.clone()), spawn),
+            household_pledges: DataLoader::new(HouseholdPledgesLoader(scoped.clone()), spawn),
+            recorders: DataLoader::new(RecorderLoader(scoped), spawn),
             caller,
             actor,
-            db,
-            auth,
+            services,
             client_address,
-            bus,
         }
     }
 
     /// Who sent the request, as the bearer token says.
     pub fn caller(&self) -> &Caller {
         &self.caller
+    }
+
+    /// The shared services (signing in happens here, before there is a scope).
+    pub fn services(&self) -> &Arc<Services> {
+        &self.services
     }
 
     /// Makes `actor` the caller inside the payload of the field at `ctx` (`login`, `refreshSession`).
@@ -129,17 +114,17 @@ impl RequestContext {
     }
 
     /// The caller for the field at `ctx`, or `UNAUTHENTICATED`.
-    pub fn actor(&self, ctx: &Context<'_>) -> Result<&Actor, AppError> {
+    fn actor(&self, ctx: &Context<'_>) -> Result<Arc<Actor>, AppError> {
         if let Some(actor) = &self.actor.from_token {
-            return Ok(actor);
+            return Ok(actor.clone());
         }
         if let Some((key, actor)) = self.actor.signed_in.get()
             && *key == root_key(ctx)
         {
-            return Ok(actor);
+            return Ok(actor.clone());
         }
         match &self.caller {
-            Caller::User(actor) => Ok(actor),
+            Caller::User(actor) => Ok(actor.clone()),
             Caller::Anonymous => Err(AppError::Unauthenticated(Unauthenticated::NoToken)),
             Caller::InvalidToken => Err(AppError::Unauthenticated(Unauthenticated::InvalidToken)),
         }
@@ -151,10 +136,17 @@ pub fn request<'a>(ctx: &Context<'a>) -> Result<&'a RequestContext, AppError> {
     ctx.data::<RequestContext>().map_err(|_| AppError::internal("request context missing"))
 }
 
-/// The request context and the signed-in caller, or `UNAUTHENTICATED`.
-pub fn signed_in<'a>(ctx: &Context<'a>) -> Result<(&'a RequestContext, &'a Actor), AppError> {
+/// The service handle of the signed-in caller, or `UNAUTHENTICATED`.
+pub fn scope(ctx: &Context<'_>) -> Result<Scope, AppError> {
     let request = request(ctx)?;
-    Ok((request, request.actor(ctx)?))
+    Ok(request.services.scope(request.actor(ctx)?))
+}
+
+/// The request context, after checking the caller is signed in (for fields that read a dataloader).
+pub fn signed_in<'a>(ctx: &Context<'a>) -> Result<&'a RequestContext, AppError> {
+    let request = request(ctx)?;
+    request.actor(ctx)?;
+    Ok(request)
 }
 
 /// The response key of the root field `ctx` lies under.

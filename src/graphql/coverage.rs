@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::{
     campaign::Campaign,
     connection::{HouseholdConnection, page_request, to_connection},
-    context::{RequestContext, parse_id, signed_in},
+    context::{parse_id, scope, signed_in},
     group::ResidentialGroup,
     household::Household,
     scalars::Date,
@@ -15,7 +15,6 @@ use super::{
 };
 use crate::{
     error::{AppError, Missing},
-    events::CoverageEvent,
     service::{
         self,
         coverage::{Detail, GroupFigures, Report, Totals},
@@ -72,9 +71,7 @@ impl CoverageReport {
     /// Day by day over the campaign window up to today (Vietnam's date): signatures that day and the
     /// running coverage, for charts. Counted from the pledges: ask for it only when drawing.
     async fn daily(&self, ctx: &Context<'_>) -> Result<Vec<DailyProgress>> {
-        let (request_ctx, _) = signed_in(ctx)?;
-        let today = crate::domain::campaign::local_today(request_ctx.auth.clock.now());
-        let days = service::coverage::daily(&request_ctx.db, &self.0, today).await?;
+        let days = scope(ctx)?.coverage().daily(&self.0).await?;
         Ok(days
             .into_iter()
             .map(|d| DailyProgress {
@@ -129,7 +126,7 @@ pub struct WardCoverage {
 impl WardCoverage {
     /// The ward.
     async fn ward(&self, ctx: &Context<'_>) -> Result<Ward> {
-        let ward = signed_in(ctx)?.0.wards.load_one(self.ward_id).await?;
+        let ward = signed_in(ctx)?.wards.load_one(self.ward_id).await?;
         Ok(Ward(ward.ok_or(AppError::NotFound(Missing::Ward))?))
     }
 
@@ -212,16 +209,10 @@ impl GroupCoverage {
         #[graphql(desc = "How many households, 0 to 100 (default 20).")] first: Option<i64>,
         #[graphql(desc = "Start after this cursor, taken from a previous page.")] after: Option<String>,
     ) -> Result<HouseholdConnection> {
-        let (request_ctx, actor) = signed_in(ctx)?;
+        let scope = scope(ctx)?;
         let page_request = page_request(ctx, first, after)?;
-        let page = service::household::unsigned_page(
-            &request_ctx.db,
-            actor,
-            self.figures.group_id,
-            self.campaign_id,
-            &page_request,
-        )
-        .await?;
+        let page =
+            scope.households().unsigned_page(self.figures.group_id, self.campaign_id, &page_request).await?;
         Ok(to_connection(page, service::household::cursor, Household))
     }
 }
@@ -241,29 +232,13 @@ impl CoverageQuery {
         #[graphql(desc = "Only this ward.")] ward_id: Option<ID>,
         #[graphql(desc = "Only this group.")] group_id: Option<ID>,
     ) -> Result<CoverageReport> {
-        let (request_ctx, actor) = signed_in(ctx)?;
+        let scope = scope(ctx)?;
         let campaign_id = parse_id(&campaign_id, "campaignId")?;
         let ward_id = ward_id.as_ref().map(|id| parse_id(id, "wardId")).transpose()?;
         let group_id = group_id.as_ref().map(|id| parse_id(id, "groupId")).transpose()?;
         // Group rows cost one row per group; a province-wide report asked per ward reads one per ward.
         let detail = if ctx.look_ahead().field("groups").exists() { Detail::Groups } else { Detail::Wards };
-        let report =
-            service::coverage::report(&request_ctx.db, actor, campaign_id, ward_id, group_id, detail).await?;
+        let report = scope.coverage().report(campaign_id, ward_id, group_id, detail).await?;
         Ok(CoverageReport(report))
     }
-}
-
-/// Tells live dashboards that coverage moved for these (campaign or every campaign, group) pairs.
-pub(super) async fn announce(
-    request_ctx: &RequestContext,
-    moved: impl IntoIterator<Item = (Option<Uuid>, Uuid)>,
-) {
-    let mut events = Vec::new();
-    for (campaign_id, group_id) in moved {
-        match service::group::ward_of(&request_ctx.db, group_id).await {
-            Ok(ward_id) => events.push(CoverageEvent { campaign_id, group_id, ward_id }),
-            Err(err) => tracing::warn!(error = ?err, "could not announce a coverage change"),
-        }
-    }
-    request_ctx.bus.publish(events).await;
 }

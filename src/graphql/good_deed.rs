@@ -5,14 +5,13 @@ use chrono::{DateTime, Utc};
 
 use super::{
     connection::{GoodDeedConnection, page_request, to_connection},
-    context::{parse_date, parse_id, parse_optional_date, signed_in},
+    context::{parse_date, parse_id, parse_optional_date, scope, signed_in},
     group::ResidentialGroup,
     household::Household,
     pledge::Recorder,
     scalars::Date,
 };
 use crate::{
-    domain::campaign::local_today,
     entities::good_deed,
     error::{AppError, Missing},
     service::{self, good_deed::GoodDeedFilter},
@@ -67,14 +66,14 @@ impl GoodDeed {
 
     /// The residential group.
     async fn group(&self, ctx: &Context<'_>) -> Result<ResidentialGroup> {
-        let group = signed_in(ctx)?.0.groups.load_one(self.0.group_id).await?;
+        let group = signed_in(ctx)?.groups.load_one(self.0.group_id).await?;
         Ok(ResidentialGroup(group.ok_or(AppError::NotFound(Missing::Group))?))
     }
 
     /// The household, when one household did it.
     async fn household(&self, ctx: &Context<'_>) -> Result<Option<Household>> {
         let Some(household_id) = self.0.household_id else { return Ok(None) };
-        Ok(signed_in(ctx)?.0.households.load_one(household_id).await?.map(Household))
+        Ok(signed_in(ctx)?.households.load_one(household_id).await?.map(Household))
     }
 
     /// What kind.
@@ -135,7 +134,7 @@ impl GoodDeed {
 
 async fn recorder(ctx: &Context<'_>, user_id: Option<uuid::Uuid>) -> Result<Option<Recorder>> {
     let Some(user_id) = user_id else { return Ok(None) };
-    let name = signed_in(ctx)?.0.recorders.load_one(user_id).await?;
+    let name = signed_in(ctx)?.recorders.load_one(user_id).await?;
     Ok(name.map(|display_name| Recorder { id: ID(user_id.to_string()), display_name }))
 }
 
@@ -205,10 +204,10 @@ impl GoodDeedQuery {
         #[graphql(desc = "How many, 0 to 100 (default 20).")] first: Option<i64>,
         #[graphql(desc = "Start after this cursor, taken from a previous page.")] after: Option<String>,
     ) -> Result<GoodDeedConnection> {
-        let (request_ctx, actor) = signed_in(ctx)?;
+        let scope = scope(ctx)?;
         let filter = filter.unwrap_or_default().parse()?;
         let page_request = page_request(ctx, first, after)?;
-        let page = service::good_deed::list(&request_ctx.db, actor, &filter, &page_request).await?;
+        let page = scope.good_deeds().list(&filter, &page_request).await?;
         Ok(to_connection(page, service::good_deed::cursor, GoodDeed))
     }
 }
@@ -226,7 +225,7 @@ impl GoodDeedMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The good deed.")] input: RecordGoodDeedInput,
     ) -> Result<GoodDeed> {
-        let (request_ctx, actor) = signed_in(ctx)?;
+        let scope = scope(ctx)?;
         let new = service::good_deed::NewGoodDeed {
             client_mutation_id: parse_id(&input.client_mutation_id, "clientMutationId")?,
             group_id: parse_id(&input.group_id, "groupId")?,
@@ -235,8 +234,7 @@ impl GoodDeedMutation {
             occurred_on: parse_date(&input.occurred_on, "occurredOn")?,
             description: input.description,
         };
-        let today = local_today(request_ctx.auth.clock.now());
-        Ok(GoodDeed(service::good_deed::record(&request_ctx.db, actor, new, today).await?))
+        Ok(GoodDeed(scope.good_deeds().record(new).await?))
     }
 
     /// Verifies (`approve: true`) or rejects a reported good deed, once: ward officials of its ward
@@ -248,8 +246,8 @@ impl GoodDeedMutation {
         #[graphql(desc = "True to verify, false to reject.")] approve: bool,
         #[graphql(desc = "The official's note.")] note: Option<String>,
     ) -> Result<GoodDeed> {
-        let (request_ctx, actor) = signed_in(ctx)?;
+        let scope = scope(ctx)?;
         let id = parse_id(&id, "id")?;
-        Ok(GoodDeed(service::good_deed::verify(&request_ctx.db, actor, id, approve, note).await?))
+        Ok(GoodDeed(scope.good_deeds().verify(id, approve, note).await?))
     }
 }

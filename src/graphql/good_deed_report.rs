@@ -3,14 +3,14 @@
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 
 use super::{
-    context::{parse_id, parse_optional_date, signed_in},
+    context::{parse_id, parse_optional_date, scope, signed_in},
     good_deed::{GoodDeedCategory, GoodDeedStatus},
     group::ResidentialGroup,
 };
 use crate::{
     domain::campaign::{GoodDeedCategory as DomainCategory, GoodDeedStatus as DomainStatus},
     error::{AppError, Missing},
-    service::{self, good_deed::GroupTally},
+    service::good_deed::GroupTally,
 };
 
 /// How many good deeds of one category.
@@ -50,7 +50,7 @@ pub struct GroupGoodDeeds(GroupTally);
 impl GroupGoodDeeds {
     /// The group.
     async fn group(&self, ctx: &Context<'_>) -> Result<ResidentialGroup> {
-        let group = signed_in(ctx)?.0.groups.load_one(self.0.group_id).await?;
+        let group = signed_in(ctx)?.groups.load_one(self.0.group_id).await?;
         Ok(ResidentialGroup(group.ok_or(AppError::NotFound(Missing::Group))?))
     }
 
@@ -127,18 +127,18 @@ impl GoodDeedReportQuery {
         #[graphql(desc = "Deeds that happened on or after this day, `YYYY-MM-DD`.")] from: Option<String>,
         #[graphql(desc = "Deeds that happened on or before this day, `YYYY-MM-DD`.")] to: Option<String>,
     ) -> Result<GoodDeedReport> {
-        let (request_ctx, actor) = signed_in(ctx)?;
+        let scope = scope(ctx)?;
         let ward_id = ward_id.as_ref().map(|id| parse_id(id, "wardId")).transpose()?;
         let group_id = group_id.as_ref().map(|id| parse_id(id, "groupId")).transpose()?;
-        let tallies = service::good_deed::report(
-            &request_ctx.db,
-            actor,
-            ward_id,
-            group_id,
-            parse_optional_date(from.as_deref(), "from")?,
-            parse_optional_date(to.as_deref(), "to")?,
-        )
-        .await?;
+        let tallies = scope
+            .good_deeds()
+            .report(
+                ward_id,
+                group_id,
+                parse_optional_date(from.as_deref(), "from")?,
+                parse_optional_date(to.as_deref(), "to")?,
+            )
+            .await?;
         Ok(GoodDeedReport(tallies))
     }
 }

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::{
     connection::{HouseholdConnection, page_request, to_connection},
-    context::{parse_id, signed_in},
+    context::{parse_id, scope, signed_in},
     household::{Household, HouseholdFilterInput},
     loaders::HouseholdPageKey,
     ward::Ward,
@@ -49,7 +49,7 @@ impl ResidentialGroup {
 
     /// The ward the group belongs to.
     async fn ward(&self, ctx: &Context<'_>) -> Result<Ward> {
-        let ward = signed_in(ctx)?.0.wards.load_one(self.0.ward_id).await?;
+        let ward = signed_in(ctx)?.wards.load_one(self.0.ward_id).await?;
         Ok(Ward(ward.ok_or(AppError::NotFound(Missing::Ward))?))
     }
 
@@ -67,7 +67,6 @@ impl ResidentialGroup {
             request: page_request(ctx, first, after)?,
         };
         let page = signed_in(ctx)?
-            .0
             .household_pages
             .load_one(key.clone())
             .await?
@@ -88,9 +87,9 @@ impl GroupQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The group's id.")] id: ID,
     ) -> Result<ResidentialGroup> {
-        let (request_ctx, actor) = signed_in(ctx)?;
+        let scope = scope(ctx)?;
         let id = parse_id(&id, "id")?;
-        Ok(ResidentialGroup(service::group::get(&request_ctx.db, actor, id).await?))
+        Ok(ResidentialGroup(scope.groups().get(id).await?))
     }
 }
 
@@ -126,13 +125,13 @@ impl GroupMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new group.")] input: CreateGroupInput,
     ) -> Result<ResidentialGroup> {
-        let (request_ctx, actor) = signed_in(ctx)?;
+        let scope = scope(ctx)?;
         let new = service::group::NewGroup {
             ward_id: parse_id(&input.ward_id, "wardId")?,
             code: input.code,
             name: input.name,
         };
-        Ok(ResidentialGroup(service::group::create(&request_ctx.db, actor, new).await?))
+        Ok(ResidentialGroup(scope.groups().create(new).await?))
     }
 
     /// Renames or recodes a residential group in a ward the caller governs.
@@ -142,9 +141,9 @@ impl GroupMutation {
         #[graphql(desc = "The group to change.")] id: ID,
         #[graphql(desc = "The fields to change.")] input: UpdateGroupInput,
     ) -> Result<ResidentialGroup> {
-        let (request_ctx, actor) = signed_in(ctx)?;
+        let scope = scope(ctx)?;
         let id = parse_id(&id, "id")?;
         let patch = service::group::GroupPatch { code: input.code, name: input.name };
-        Ok(ResidentialGroup(service::group::update(&request_ctx.db, actor, id, patch).await?))
+        Ok(ResidentialGroup(scope.groups().update(id, patch).await?))
     }
 }

@@ -5,8 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::{
     connection::{HouseholdConnection, page_request, to_connection},
-    context::{parse_id, signed_in},
-    coverage::announce,
+    context::{parse_id, scope, signed_in},
     group::ResidentialGroup,
     loaders::HouseholdPageKey,
     pledge::Pledge,
@@ -93,19 +92,19 @@ impl Household {
         #[graphql(desc = "The campaign.")] campaign_id: ID,
     ) -> Result<Option<Pledge>> {
         let campaign_id = parse_id(&campaign_id, "campaignId")?;
-        let pledges = signed_in(ctx)?.0.household_pledges.load_one(self.0.id).await?.unwrap_or_default();
+        let pledges = signed_in(ctx)?.household_pledges.load_one(self.0.id).await?.unwrap_or_default();
         Ok(pledges.into_iter().find(|p| p.campaign_id == campaign_id).map(Pledge))
     }
 
     /// Every pledge of the household, newest campaign first.
     async fn pledges(&self, ctx: &Context<'_>) -> Result<Vec<Pledge>> {
-        let pledges = signed_in(ctx)?.0.household_pledges.load_one(self.0.id).await?.unwrap_or_default();
+        let pledges = signed_in(ctx)?.household_pledges.load_one(self.0.id).await?.unwrap_or_default();
         Ok(pledges.into_iter().map(Pledge).collect())
     }
 
     /// The residential group the household belongs to.
     async fn group(&self, ctx: &Context<'_>) -> Result<ResidentialGroup> {
-        let group = signed_in(ctx)?.0.groups.load_one(self.0.group_id).await?;
+        let group = signed_in(ctx)?.groups.load_one(self.0.group_id).await?;
         Ok(ResidentialGroup(group.ok_or(AppError::NotFound(Missing::Group))?))
     }
 }
@@ -145,14 +144,13 @@ impl HouseholdQuery {
         #[graphql(desc = "Start after this cursor, taken from a previous page.")] after: Option<String>,
         #[graphql(desc = "Narrow the list by words or status.")] filter: Option<HouseholdFilterInput>,
     ) -> Result<HouseholdConnection> {
-        let (request_ctx, actor) = signed_in(ctx)?;
         let group_id = parse_id(&group_id, "groupId")?;
         let page_request = page_request(ctx, first, after)?;
         // Resolve the group first so an out-of-scope group is NOT_FOUND rather than an empty list.
-        service::group::ensure_visible(&request_ctx.db, actor, group_id).await?;
+        scope(ctx)?.groups().ensure_visible(group_id).await?;
         let key =
             HouseholdPageKey { group_id, filter: filter.unwrap_or_default().into(), request: page_request };
-        let page = request_ctx
+        let page = signed_in(ctx)?
             .household_pages
             .load_one(key.clone())
             .await?
@@ -166,9 +164,9 @@ impl HouseholdQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The household's id.")] id: ID,
     ) -> Result<Household> {
-        let (request_ctx, actor) = signed_in(ctx)?;
+        let scope = scope(ctx)?;
         let id = parse_id(&id, "id")?;
-        Ok(Household(service::household::get(&request_ctx.db, actor, id).await?))
+        Ok(Household(scope.households().get(id).await?))
     }
 }
 
@@ -216,7 +214,7 @@ impl HouseholdMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new household.")] input: CreateHouseholdInput,
     ) -> Result<Household> {
-        let (request_ctx, actor) = signed_in(ctx)?;
+        let scope = scope(ctx)?;
         let new = service::household::NewHousehold {
             group_id: parse_id(&input.group_id, "groupId")?,
             code: input.code,
@@ -225,8 +223,7 @@ impl HouseholdMutation {
             member_count: input.member_count,
             phone: input.phone,
         };
-        let household = service::household::create(&request_ctx.db, actor, new).await?;
-        announce(request_ctx, [(None, household.group_id)]).await;
+        let household = scope.households().create(new).await?;
         Ok(Household(household))
     }
 
@@ -240,7 +237,7 @@ impl HouseholdMutation {
         expected_version: i32,
         #[graphql(desc = "The fields to change.")] input: UpdateHouseholdInput,
     ) -> Result<Household> {
-        let (request_ctx, actor) = signed_in(ctx)?;
+        let scope = scope(ctx)?;
         let id = parse_id(&id, "id")?;
         let patch = service::household::HouseholdPatch {
             code: input.code,
@@ -254,8 +251,7 @@ impl HouseholdMutation {
             },
             status: None,
         };
-        let updated = service::household::update(&request_ctx.db, actor, id, expected_version, patch);
-        Ok(Household(updated.await?))
+        Ok(Household(scope.households().update(id, expected_version, patch).await?))
     }
 
     /// Marks a household active, moved out or dissolved, if it is still at `expectedVersion`.
@@ -267,12 +263,10 @@ impl HouseholdMutation {
         expected_version: i32,
         #[graphql(desc = "The new status.")] status: HouseholdStatus,
     ) -> Result<Household> {
-        let (request_ctx, actor) = signed_in(ctx)?;
+        let scope = scope(ctx)?;
         let id = parse_id(&id, "id")?;
         let patch = service::household::HouseholdPatch { status: Some(status.into()), ..Default::default() };
-        let household =
-            service::household::update(&request_ctx.db, actor, id, expected_version, patch).await?;
-        announce(request_ctx, [(None, household.group_id)]).await;
+        let household = scope.households().update(id, expected_version, patch).await?;
         Ok(Household(household))
     }
 }

@@ -1,51 +1,56 @@
-//! Dataloaders: nested fields of many parents load in one query per distinct argument set, scoped to the
-//! actor like every other read.
+//! Dataloaders: nested fields of many parents load in one query per distinct argument set, through the
+//! request's scoped service handle like every other read.
 
 use std::{collections::HashMap, sync::Arc};
 
 use async_graphql::dataloader::Loader;
-use sea_orm::DatabaseConnection;
 use uuid::Uuid;
 
 use super::context::ActorCell;
-use crate::{
-    entities::{household, residential_group, ward},
-    service::{
-        self,
-        household::HouseholdFilter,
-        page::{Page, PageRequest},
-    },
+use crate::service::{
+    Scope, Services,
+    household::HouseholdFilter,
+    page::{Page, PageRequest},
+    records::{CampaignRecord, GroupRecord, HouseholdRecord, PledgeRecord, RoleAssignmentRecord, WardRecord},
 };
 
 type LoadResult<K, V> = Result<HashMap<K, V>, async_graphql::Error>;
 
-/// Wards by id.
-pub struct WardLoader {
-    pub(super) db: DatabaseConnection,
+/// What every loader holds: the services and the request's caller (read when a batch runs, so the
+/// payload of a `login` loads as the user it signed in).
+#[derive(Clone)]
+pub(super) struct Scoped {
+    pub(super) services: Arc<Services>,
     pub(super) actor: Arc<ActorCell>,
 }
 
+impl Scoped {
+    fn scope(&self) -> Scope {
+        self.services.scope(self.actor.current_or_nobody())
+    }
+}
+
+/// Wards by id.
+pub struct WardLoader(pub(super) Scoped);
+
 impl Loader<Uuid> for WardLoader {
-    type Value = ward::Model;
+    type Value = WardRecord;
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[Uuid]) -> LoadResult<Uuid, Self::Value> {
-        Ok(service::ward::by_ids(&self.db, self.actor.current_or_nobody(), keys).await?)
+        Ok(self.0.scope().wards().by_ids(keys).await?)
     }
 }
 
 /// Groups by id.
-pub struct GroupLoader {
-    pub(super) db: DatabaseConnection,
-    pub(super) actor: Arc<ActorCell>,
-}
+pub struct GroupLoader(pub(super) Scoped);
 
 impl Loader<Uuid> for GroupLoader {
-    type Value = residential_group::Model;
+    type Value = GroupRecord;
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[Uuid]) -> LoadResult<Uuid, Self::Value> {
-        Ok(service::group::by_ids(&self.db, self.actor.current_or_nobody(), keys).await?)
+        Ok(self.0.scope().groups().by_ids(keys).await?)
     }
 }
 
@@ -72,25 +77,17 @@ pub struct GroupPageKey {
 }
 
 /// Pages of groups per ward.
-pub struct GroupPageLoader {
-    pub(super) db: DatabaseConnection,
-    pub(super) actor: Arc<ActorCell>,
-}
+pub struct GroupPageLoader(pub(super) Scoped);
 
 impl Loader<GroupPageKey> for GroupPageLoader {
-    type Value = Page<residential_group::Model>;
+    type Value = Page<GroupRecord>;
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[GroupPageKey]) -> LoadResult<GroupPageKey, Self::Value> {
+        let scope = self.0.scope();
         let mut pages = HashMap::new();
         for (request, ward_ids) in by_arguments(keys, |k| (k.ward_id, k.request.clone())) {
-            let found = service::group::pages_for_wards(
-                &self.db,
-                self.actor.current_or_nobody(),
-                &ward_ids,
-                &request,
-            )
-            .await?;
+            let found = scope.groups().pages_for_wards(&ward_ids, &request).await?;
             pages.extend(
                 found
                     .into_iter()
@@ -113,28 +110,19 @@ pub struct HouseholdPageKey {
 }
 
 /// Pages of households per group.
-pub struct HouseholdPageLoader {
-    pub(super) db: DatabaseConnection,
-    pub(super) actor: Arc<ActorCell>,
-}
+pub struct HouseholdPageLoader(pub(super) Scoped);
 
 impl Loader<HouseholdPageKey> for HouseholdPageLoader {
-    type Value = Page<household::Model>;
+    type Value = Page<HouseholdRecord>;
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[HouseholdPageKey]) -> LoadResult<HouseholdPageKey, Self::Value> {
+        let scope = self.0.scope();
         let mut pages = HashMap::new();
         for ((filter, request), group_ids) in
             by_arguments(keys, |k| (k.group_id, (k.filter.clone(), k.request.clone())))
         {
-            let found = service::household::pages_for_groups(
-                &self.db,
-                self.actor.current_or_nobody(),
-                &group_ids,
-                &filter,
-                &request,
-            )
-            .await?;
+            let found = scope.households().pages_for_groups(&group_ids, &filter, &request).await?;
             pages.extend(found.into_iter().map(|(group_id, page)| {
                 (HouseholdPageKey { group_id, filter: filter.clone(), request: request.clone() }, page)
             }));
@@ -143,75 +131,62 @@ impl Loader<HouseholdPageKey> for HouseholdPageLoader {
     }
 }
 
-/// Role assignments by user (the users themselves were already scoped).
-pub struct AssignmentLoader {
-    pub(super) db: DatabaseConnection,
-}
+/// Role assignments by user, of the users the caller may see.
+pub struct AssignmentLoader(pub(super) Scoped);
 
 impl Loader<Uuid> for AssignmentLoader {
-    type Value = Vec<crate::entities::role_assignment::Model>;
+    type Value = Vec<RoleAssignmentRecord>;
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[Uuid]) -> LoadResult<Uuid, Self::Value> {
-        Ok(service::user::assignments_of(&self.db, keys).await?)
+        Ok(self.0.scope().users().assignments(keys).await?)
     }
 }
 
 /// Households by id.
-pub struct HouseholdLoader {
-    pub(super) db: DatabaseConnection,
-    pub(super) actor: Arc<ActorCell>,
-}
+pub struct HouseholdLoader(pub(super) Scoped);
 
 impl Loader<Uuid> for HouseholdLoader {
-    type Value = household::Model;
+    type Value = HouseholdRecord;
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[Uuid]) -> LoadResult<Uuid, Self::Value> {
-        Ok(service::household::by_ids(&self.db, self.actor.current_or_nobody(), keys).await?)
+        Ok(self.0.scope().households().by_ids(keys).await?)
     }
 }
 
 /// Campaigns by id.
-pub struct CampaignLoader {
-    pub(super) db: DatabaseConnection,
-    pub(super) actor: Arc<ActorCell>,
-}
+pub struct CampaignLoader(pub(super) Scoped);
 
 impl Loader<Uuid> for CampaignLoader {
-    type Value = crate::entities::campaign::Model;
+    type Value = CampaignRecord;
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[Uuid]) -> LoadResult<Uuid, Self::Value> {
-        Ok(service::campaign::by_ids(&self.db, self.actor.current_or_nobody(), keys).await?)
+        Ok(self.0.scope().campaigns().by_ids(keys).await?)
     }
 }
 
 /// Pledges by household.
-pub struct HouseholdPledgesLoader {
-    pub(super) db: DatabaseConnection,
-    pub(super) actor: Arc<ActorCell>,
-}
+pub struct HouseholdPledgesLoader(pub(super) Scoped);
 
 impl Loader<Uuid> for HouseholdPledgesLoader {
-    type Value = Vec<crate::entities::pledge::Model>;
+    type Value = Vec<PledgeRecord>;
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[Uuid]) -> LoadResult<Uuid, Self::Value> {
-        Ok(service::pledge::of_households(&self.db, self.actor.current_or_nobody(), keys).await?)
+        Ok(self.0.scope().pledges().of_households(keys).await?)
     }
 }
 
-/// Display names of the users who recorded something (colleagues' names are not scoped).
-pub struct RecorderLoader {
-    pub(super) db: DatabaseConnection,
-}
+/// Display names of the users who recorded something the caller sees.
+pub struct RecorderLoader(pub(super) Scoped);
 
 impl Loader<Uuid> for RecorderLoader {
     type Value = String;
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[Uuid]) -> LoadResult<Uuid, Self::Value> {
-        Ok(service::user::display_names(&self.db, keys).await?)
+        Ok(self.0.scope().users().display_names(keys).await?)
     }
 }

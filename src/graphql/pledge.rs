@@ -5,16 +5,14 @@ use chrono::{DateTime, Utc};
 
 use super::{
     campaign::Campaign,
-    context::{parse_id, signed_in},
-    coverage::announce,
+    context::{parse_id, scope, signed_in},
     household::Household,
     scalars::Date,
 };
 use crate::{
-    domain::campaign::local_today,
     entities::pledge,
     error::{AppError, Missing},
-    service::{self, pledge::PledgeInput},
+    service::pledge::PledgeInput,
 };
 
 /// Whether a household's pledge stands.
@@ -40,13 +38,13 @@ impl Pledge {
 
     /// The household that signed.
     async fn household(&self, ctx: &Context<'_>) -> Result<Household> {
-        let household = signed_in(ctx)?.0.households.load_one(self.0.household_id).await?;
+        let household = signed_in(ctx)?.households.load_one(self.0.household_id).await?;
         Ok(Household(household.ok_or(AppError::NotFound(Missing::Household))?))
     }
 
     /// The campaign.
     async fn campaign(&self, ctx: &Context<'_>) -> Result<Campaign> {
-        let campaign = signed_in(ctx)?.0.campaigns.load_one(self.0.campaign_id).await?;
+        let campaign = signed_in(ctx)?.campaigns.load_one(self.0.campaign_id).await?;
         Ok(Campaign(campaign.ok_or(AppError::NotFound(Missing::Campaign))?))
     }
 
@@ -78,7 +76,7 @@ impl Pledge {
     /// Who recorded it.
     async fn recorded_by(&self, ctx: &Context<'_>) -> Result<Option<Recorder>> {
         let Some(user_id) = self.0.recorded_by else { return Ok(None) };
-        let name = signed_in(ctx)?.0.recorders.load_one(user_id).await?;
+        let name = signed_in(ctx)?.recorders.load_one(user_id).await?;
         Ok(name.map(|display_name| Recorder { id: ID(user_id.to_string()), display_name }))
     }
 
@@ -189,12 +187,8 @@ impl PledgeMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The signature.")] input: RecordPledgeInput,
     ) -> Result<Pledge> {
-        let (request_ctx, actor) = signed_in(ctx)?;
-        let today = local_today(request_ctx.auth.clock.now());
-        let mut results =
-            service::pledge::record_many(&request_ctx.db, actor, &[input.into()], today).await?;
+        let mut results = scope(ctx)?.pledges().record_many(&[input.into()]).await?;
         let pledge = results.pop().ok_or_else(|| AppError::internal("no result for the pledge"))??;
-        announce(request_ctx, [(Some(pledge.campaign_id), pledge.group_id)]).await;
         Ok(Pledge(pledge))
     }
 
@@ -205,13 +199,9 @@ impl PledgeMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The signatures, at most 500.")] inputs: Vec<RecordPledgeInput>,
     ) -> Result<Vec<PledgeResult>> {
-        let (request_ctx, actor) = signed_in(ctx)?;
-        let today = local_today(request_ctx.auth.clock.now());
         let ids: Vec<String> = inputs.iter().map(|i| i.client_mutation_id.clone()).collect();
         let items: Vec<PledgeInput> = inputs.into_iter().map(PledgeInput::from).collect();
-        let results = service::pledge::record_many(&request_ctx.db, actor, &items, today).await?;
-        let moved = results.iter().flatten().map(|p| (Some(p.campaign_id), p.group_id)).collect::<Vec<_>>();
-        announce(request_ctx, moved).await;
+        let results = scope(ctx)?.pledges().record_many(&items).await?;
         Ok(ids
             .into_iter()
             .zip(results)
@@ -229,10 +219,7 @@ impl PledgeMutation {
         #[graphql(desc = "The pledge.")] id: ID,
         #[graphql(desc = "Why (at most 500 characters).")] reason: Option<String>,
     ) -> Result<Pledge> {
-        let (request_ctx, actor) = signed_in(ctx)?;
         let id = parse_id(&id, "id")?;
-        let pledge = service::pledge::withdraw(&request_ctx.db, actor, id, reason).await?;
-        announce(request_ctx, [(Some(pledge.campaign_id), pledge.group_id)]).await;
-        Ok(Pledge(pledge))
+        Ok(Pledge(scope(ctx)?.pledges().withdraw(id, reason).await?))
     }
 }

@@ -4,10 +4,10 @@ use async_graphql::{Context, ID, Result, Subscription, futures_util::Stream};
 use tokio::sync::broadcast::error::RecvError;
 
 use super::{
-    context::{parse_id, signed_in},
+    context::{parse_id, scope},
     coverage::GroupCoverage,
 };
-use crate::service;
+use crate::service::coverage::Detail;
 
 /// Everything a client can follow live.
 #[derive(Default)]
@@ -25,21 +25,13 @@ impl SubscriptionRoot {
         #[graphql(desc = "The campaign.")] campaign_id: ID,
         #[graphql(desc = "Only groups of this ward.")] ward_id: Option<ID>,
     ) -> Result<impl Stream<Item = GroupCoverage> + use<>> {
-        let (request_ctx, actor) = signed_in(ctx)?;
+        let scope = scope(ctx)?;
         let campaign_id = parse_id(&campaign_id, "campaignId")?;
         let ward_id = ward_id.as_ref().map(|id| parse_id(id, "wardId")).transpose()?;
         // Refuse now what the report would refuse (unknown campaign, ward out of scope or not covered).
-        service::coverage::report(
-            &request_ctx.db,
-            actor,
-            campaign_id,
-            ward_id,
-            None,
-            service::coverage::Detail::Wards,
-        )
-        .await?;
-        let state = (request_ctx.bus.subscribe(), request_ctx.db.clone(), actor.clone());
-        Ok(async_graphql::futures_util::stream::unfold(state, move |(mut events, db, actor)| async move {
+        scope.coverage().report(campaign_id, ward_id, None, Detail::Wards).await?;
+        let state = (scope.services().subscribe(), scope);
+        Ok(async_graphql::futures_util::stream::unfold(state, move |(mut events, scope)| async move {
             loop {
                 let event = match events.recv().await {
                     Ok(event) => event,
@@ -52,20 +44,15 @@ impl SubscriptionRoot {
                     continue;
                 }
                 // Out of scope, or a ward the campaign does not cover: not this subscriber's business.
-                let Ok(report) = service::coverage::report(
-                    &db,
-                    &actor,
-                    campaign_id,
-                    Some(event.ward_id),
-                    Some(event.group_id),
-                    service::coverage::Detail::Groups,
-                )
-                .await
+                let Ok(report) = scope
+                    .coverage()
+                    .report(campaign_id, Some(event.ward_id), Some(event.group_id), Detail::Groups)
+                    .await
                 else {
                     continue;
                 };
                 if let Some(figures) = report.groups.into_iter().next() {
-                    return Some((GroupCoverage::new(figures, campaign_id), (events, db, actor)));
+                    return Some((GroupCoverage::new(figures, campaign_id), (events, scope)));
                 }
             }
         }))

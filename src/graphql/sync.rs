@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::{
     connection::{AuditEventConnection, page_request, to_connection},
-    context::{parse_id, signed_in},
+    context::{parse_id, scope},
     good_deed::GoodDeed,
     household::Household,
     pledge::Pledge,
@@ -110,7 +110,7 @@ impl SyncQuery {
         #[graphql(desc = "The `cursor` of the previous answer; null for everything.")] since: Option<String>,
         #[graphql(desc = "How many changes at most, 1 to 100 (default 20).")] first: Option<i64>,
     ) -> Result<ChangeSet> {
-        let (request_ctx, actor) = signed_in(ctx)?;
+        let scope = scope(ctx)?;
         let since = since
             .as_deref()
             .map(|text| {
@@ -127,10 +127,10 @@ impl SyncQuery {
                 );
             }
         };
-        let page = service::changes::feed(&request_ctx.db, actor, since, first).await?;
-        let households = service::household::by_ids(&request_ctx.db, actor, &page.households).await?;
-        let pledges = service::pledge::by_ids(&request_ctx.db, actor, &page.pledges).await?;
-        let deeds = service::good_deed::by_ids(&request_ctx.db, actor, &page.good_deeds).await?;
+        let page = scope.changes().feed(since, first).await?;
+        let households = scope.households().by_ids(&page.households).await?;
+        let pledges = scope.pledges().by_ids(&page.pledges).await?;
+        let deeds = scope.good_deeds().by_ids(&page.good_deeds).await?;
         let mut households_in_order = Vec::new();
         let mut households = households;
         for id in &page.households {
@@ -156,7 +156,7 @@ impl SyncQuery {
         #[graphql(desc = "How many, 0 to 100 (default 20).")] first: Option<i64>,
         #[graphql(desc = "Start after this cursor, taken from a previous page.")] after: Option<String>,
     ) -> Result<AuditEventConnection> {
-        let (request_ctx, actor) = signed_in(ctx)?;
+        let scope = scope(ctx)?;
         let filter = filter.unwrap_or_default();
         let filter = AuditFilter {
             actor_id: filter.actor_id.as_ref().map(|id| parse_id(id, "filter.actorId")).transpose()?,
@@ -166,7 +166,7 @@ impl SyncQuery {
             to: filter.to,
         };
         let page_request = page_request(ctx, first, after)?;
-        let page = service::audit::list(&request_ctx.db, actor, &filter, &page_request).await?;
+        let page = scope.audit().list(&filter, &page_request).await?;
         Ok(to_connection(page, service::audit::cursor, AuditEvent))
     }
 }

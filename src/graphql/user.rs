@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::{
     connection::{UserConnection, page_request, to_connection},
-    context::{parse_id, request, signed_in},
+    context::{parse_id, request, scope, signed_in},
     group::ResidentialGroup,
     ward::Ward,
 };
@@ -67,8 +67,7 @@ impl User {
 
     /// The user's roles, each with its ward or group.
     async fn role_assignments(&self, ctx: &Context<'_>) -> Result<Vec<RoleAssignment>> {
-        let (request_ctx, _) = signed_in(ctx)?;
-        let assignments = request_ctx.assignments.load_one(self.0.id).await?.unwrap_or_default();
+        let assignments = signed_in(ctx)?.assignments.load_one(self.0.id).await?.unwrap_or_default();
         Ok(assignments.into_iter().map(RoleAssignment).collect())
     }
 }
@@ -88,13 +87,13 @@ impl RoleAssignment {
     /// The ward of a `WARD_OFFICIAL`; null for other roles or when the ward is outside the caller's scope.
     async fn ward(&self, ctx: &Context<'_>) -> Result<Option<Ward>> {
         let Some(ward_id) = self.0.ward_id else { return Ok(None) };
-        Ok(signed_in(ctx)?.0.wards.load_one(ward_id).await?.map(Ward))
+        Ok(signed_in(ctx)?.wards.load_one(ward_id).await?.map(Ward))
     }
 
     /// The group of a `GROUP_LEADER`; null for other roles or when the group is outside the caller's scope.
     async fn group(&self, ctx: &Context<'_>) -> Result<Option<ResidentialGroup>> {
         let Some(group_id) = self.0.group_id else { return Ok(None) };
-        Ok(signed_in(ctx)?.0.groups.load_one(group_id).await?.map(ResidentialGroup))
+        Ok(signed_in(ctx)?.groups.load_one(group_id).await?.map(ResidentialGroup))
     }
 }
 
@@ -116,9 +115,8 @@ pub struct AuthPayload {
 
 impl AuthPayload {
     /// The payload of a new session; the user's own scope decides what of them the payload shows.
-    async fn new(ctx: &Context<'_>, session: Session) -> Result<Self> {
-        let request_ctx = request(ctx)?;
-        request_ctx.sign_in(ctx, service::user::actor_of(&request_ctx.db, &session.user).await?);
+    async fn new(ctx: &Context<'_>, (session, actor): (Session, crate::auth::Actor)) -> Result<Self> {
+        request(ctx)?.sign_in(ctx, actor);
         Ok(Self {
             access_token: session.access_token,
             refresh_token: session.refresh_token,
@@ -170,8 +168,7 @@ pub struct UserQuery;
 impl UserQuery {
     /// The signed-in user.
     async fn me(&self, ctx: &Context<'_>) -> Result<User> {
-        let (request_ctx, actor) = signed_in(ctx)?;
-        Ok(User::new(service::user::get(&request_ctx.db, actor, actor.user_id).await?))
+        Ok(User::new(scope(ctx)?.users().me().await?))
     }
 
     /// The users the caller may manage or see: all for `ADMIN`; for `WARD_OFFICIAL`, the users with a
@@ -182,9 +179,9 @@ impl UserQuery {
         #[graphql(desc = "How many users, 0 to 100 (default 20).")] first: Option<i64>,
         #[graphql(desc = "Start after this cursor, taken from a previous page.")] after: Option<String>,
     ) -> Result<UserConnection> {
-        let (request_ctx, actor) = signed_in(ctx)?;
+        let scope = scope(ctx)?;
         let page_request = page_request(ctx, first, after)?;
-        let page = service::user::list(&request_ctx.db, actor, &page_request).await?;
+        let page = scope.users().list(&page_request).await?;
         Ok(to_connection(page, service::user::cursor, User::new))
     }
 }
@@ -203,14 +200,9 @@ impl UserMutation {
         #[graphql(desc = "Username and password.")] input: LoginInput,
     ) -> Result<AuthPayload> {
         let request_ctx = request(ctx)?;
-        let session = service::session::login(
-            &request_ctx.db,
-            &request_ctx.auth,
-            &input.username,
-            &input.password,
-            request_ctx.client_address,
-        )
-        .await?;
+        let services = request_ctx.services();
+        let session =
+            services.sessions().login(&input.username, &input.password, request_ctx.client_address).await?;
         AuthPayload::new(ctx, session).await
     }
 
@@ -222,8 +214,7 @@ impl UserMutation {
         #[graphql(desc = "The refresh token from the last `login` or `refreshSession`.")]
         refresh_token: String,
     ) -> Result<AuthPayload> {
-        let request_ctx = request(ctx)?;
-        let session = service::session::refresh(&request_ctx.db, &request_ctx.auth, &refresh_token).await?;
+        let session = request(ctx)?.services().sessions().refresh(&refresh_token).await?;
         AuthPayload::new(ctx, session).await
     }
 
@@ -233,8 +224,7 @@ impl UserMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The refresh token of the session to end.")] refresh_token: String,
     ) -> Result<bool> {
-        let (request_ctx, actor) = signed_in(ctx)?;
-        Ok(service::session::logout(&request_ctx.db, &request_ctx.auth, actor, &refresh_token).await?)
+        Ok(scope(ctx)?.users().logout(&refresh_token).await?)
     }
 
     /// Changes the caller's password and ends all their other sessions; returns a new session for
@@ -245,15 +235,7 @@ impl UserMutation {
         #[graphql(desc = "The password in use now.")] current_password: String,
         #[graphql(desc = "The new password, 10–128 characters.")] new_password: String,
     ) -> Result<AuthPayload> {
-        let (request_ctx, actor) = signed_in(ctx)?;
-        let session = service::session::change_password(
-            &request_ctx.db,
-            &request_ctx.auth,
-            actor,
-            &current_password,
-            &new_password,
-        )
-        .await?;
+        let session = scope(ctx)?.users().change_password(&current_password, &new_password).await?;
         AuthPayload::new(ctx, session).await
     }
 
@@ -264,7 +246,7 @@ impl UserMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new user.")] input: CreateUserInput,
     ) -> Result<User> {
-        let (request_ctx, actor) = signed_in(ctx)?;
+        let scope = scope(ctx)?;
         let mut assignments = Vec::with_capacity(input.role_assignments.len());
         for (index, assignment) in input.role_assignments.iter().enumerate() {
             let field = |name: &str| format!("roleAssignments.{index}.{name}");
@@ -284,7 +266,7 @@ impl UserMutation {
             password: input.password,
             assignments,
         };
-        Ok(User::new(service::user::create(&request_ctx.db, &request_ctx.auth.passwords, actor, new).await?))
+        Ok(User::new(scope.users().create(new).await?))
     }
 
     /// Activates or deactivates a user; a deactivated user's tokens stop working at once.
@@ -294,11 +276,8 @@ impl UserMutation {
         #[graphql(desc = "The user.")] id: ID,
         #[graphql(desc = "True to allow sign-in, false to block it.")] active: bool,
     ) -> Result<User> {
-        let (request_ctx, actor) = signed_in(ctx)?;
+        let scope = scope(ctx)?;
         let id = parse_id(&id, "id")?;
-        Ok(User::new(
-            service::user::set_active(&request_ctx.db, actor, id, active, request_ctx.auth.clock.now())
-                .await?,
-        ))
+        Ok(User::new(scope.users().set_active(id, active).await?))
     }
 }

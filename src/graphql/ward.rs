@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::{
     connection::{ResidentialGroupConnection, WardConnection, page_request, to_connection},
-    context::{parse_id, signed_in},
+    context::{parse_id, scope, signed_in},
     group::ResidentialGroup,
     loaders::GroupPageKey,
 };
@@ -54,9 +54,8 @@ impl Ward {
         #[graphql(desc = "How many groups, 0 to 100 (default 20).")] first: Option<i64>,
         #[graphql(desc = "Start after this cursor, taken from a previous page.")] after: Option<String>,
     ) -> Result<ResidentialGroupConnection> {
-        let (request_ctx, _) = signed_in(ctx)?;
         let key = GroupPageKey { ward_id: self.0.id, request: page_request(ctx, first, after)? };
-        let page = request_ctx
+        let page = signed_in(ctx)?
             .group_pages
             .load_one(key.clone())
             .await?
@@ -78,17 +77,17 @@ impl WardQuery {
         #[graphql(desc = "How many wards, 0 to 100 (default 20).")] first: Option<i64>,
         #[graphql(desc = "Start after this cursor, taken from a previous page.")] after: Option<String>,
     ) -> Result<WardConnection> {
-        let (request_ctx, actor) = signed_in(ctx)?;
+        let scope = scope(ctx)?;
         let page_request = page_request(ctx, first, after)?;
-        let page = service::ward::list(&request_ctx.db, actor, &page_request).await?;
+        let page = scope.wards().list(&page_request).await?;
         Ok(to_connection(page, service::ward::cursor, Ward))
     }
 
     /// One ward; `NOT_FOUND` when it does not exist or lies outside the caller's scope.
     async fn ward(&self, ctx: &Context<'_>, #[graphql(desc = "The ward's id.")] id: ID) -> Result<Ward> {
-        let (request_ctx, actor) = signed_in(ctx)?;
+        let scope = scope(ctx)?;
         let id = parse_id(&id, "id")?;
-        Ok(Ward(service::ward::get(&request_ctx.db, actor, id).await?))
+        Ok(Ward(scope.wards().get(id).await?))
     }
 }
 
@@ -115,9 +114,9 @@ impl WardMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new ward.")] input: CreateWardInput,
     ) -> Result<Ward> {
-        let (request_ctx, actor) = signed_in(ctx)?;
+        let scope = scope(ctx)?;
         let new = service::ward::NewWard { code: input.code, name: input.name, province: input.province };
-        let ward = service::ward::create(&request_ctx.db, actor, new).await?;
+        let ward = scope.wards().create(new).await?;
         Ok(Ward(ward))
     }
 }

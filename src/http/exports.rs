@@ -15,11 +15,10 @@ use uuid::Uuid;
 
 use super::{AppState, authenticate};
 use crate::{
-    auth::Actor,
     error::{AppError, Unauthenticated},
     graphql::Caller,
     service::{
-        self,
+        self, Scope,
         coverage::{Detail, GroupFigures, Report, Totals},
         page::{MAX_PAGE_SIZE, PageRequest},
     },
@@ -34,9 +33,10 @@ pub(super) struct ExportParams {
     group_id: Option<String>,
 }
 
-async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Arc<Actor>, AppError> {
+/// The caller's service handle, or `UNAUTHENTICATED`.
+async fn caller(state: &AppState, headers: &HeaderMap) -> Result<Scope, AppError> {
     match authenticate(state, headers).await? {
-        Caller::User(actor) => Ok(actor),
+        Caller::User(actor) => Ok(state.services.scope(actor)),
         Caller::Anonymous => Err(AppError::Unauthenticated(Unauthenticated::NoToken)),
         Caller::InvalidToken => Err(AppError::Unauthenticated(Unauthenticated::InvalidToken)),
     }
@@ -87,20 +87,15 @@ const COVERAGE_HEADERS: [&str; 8] = [
     "Đạt 100%",
 ];
 
-async fn coverage_rows(
-    state: &AppState,
-    actor: &Actor,
-    params: &ExportParams,
-) -> Result<(Report, Vec<Row>, String), AppError> {
+async fn coverage_rows(scope: &Scope, params: &ExportParams) -> Result<(Report, Vec<Row>, String), AppError> {
     let campaign_id = required(id(params.campaign_id.as_deref(), "campaignId")?, "campaignId")?;
     let ward_id = id(params.ward_id.as_deref(), "wardId")?;
     let group_id = id(params.group_id.as_deref(), "groupId")?;
-    let report =
-        service::coverage::report(&state.db, actor, campaign_id, ward_id, group_id, Detail::Groups).await?;
+    let report = scope.coverage().report(campaign_id, ward_id, group_id, Detail::Groups).await?;
     let group_ids: Vec<Uuid> = report.groups.iter().map(|g| g.group_id).collect();
     let ward_ids: Vec<Uuid> = report.wards.iter().map(|(w, _)| *w).collect();
-    let groups = service::group::by_ids(&state.db, actor, &group_ids).await?;
-    let wards = service::ward::by_ids(&state.db, actor, &ward_ids).await?;
+    let groups = scope.groups().by_ids(&group_ids).await?;
+    let wards = scope.wards().by_ids(&ward_ids).await?;
     let ward_name = |id: &Uuid| wards.get(id).map(|w| w.name.clone()).unwrap_or_default();
     // The sheet reads best by ward, then group code; the GraphQL rows are by coverage instead.
     let mut figures: Vec<&GroupFigures> = report.groups.iter().collect();
@@ -168,8 +163,8 @@ pub(super) async fn coverage_csv(
     headers: HeaderMap,
     Query(params): Query<ExportParams>,
 ) -> Result<Response, AppError> {
-    let actor = caller(&state, &headers).await?;
-    let (report, rows, _) = coverage_rows(&state, &actor, &params).await?;
+    let scope = caller(&state, &headers).await?;
+    let (report, rows, _) = coverage_rows(&scope, &params).await?;
     let total = totals_row(&report.totals);
     let body = csv_bytes(
         &COVERAGE_HEADERS,
@@ -196,8 +191,8 @@ pub(super) async fn coverage_xlsx(
     Query(params): Query<ExportParams>,
 ) -> Result<Response, AppError> {
     use rust_xlsxwriter::{Format, FormatAlign, Workbook};
-    let actor = caller(&state, &headers).await?;
-    let (report, rows, scope) = coverage_rows(&state, &actor, &params).await?;
+    let caller = caller(&state, &headers).await?;
+    let (report, rows, scope) = coverage_rows(&caller, &params).await?;
     let xlsx = |e: rust_xlsxwriter::XlsxError| AppError::internal(e);
 
     let mut workbook = Workbook::new();
@@ -272,17 +267,16 @@ pub(super) async fn unsigned_csv(
     headers: HeaderMap,
     Query(params): Query<ExportParams>,
 ) -> Result<Response, AppError> {
-    let actor = caller(&state, &headers).await?;
+    let scope = caller(&state, &headers).await?;
     let campaign_id = required(id(params.campaign_id.as_deref(), "campaignId")?, "campaignId")?;
     let group_id = required(id(params.group_id.as_deref(), "groupId")?, "groupId")?;
-    let campaign = service::campaign::get(&state.db, &actor, campaign_id).await?;
-    let group = service::group::get(&state.db, &actor, group_id).await?;
+    let campaign = scope.campaigns().get(campaign_id).await?;
+    let group = scope.groups().get(group_id).await?;
     let mut households = Vec::new();
     let mut after = None;
     loop {
         let request = PageRequest { first: MAX_PAGE_SIZE, after, with_total: false };
-        let page =
-            service::household::unsigned_page(&state.db, &actor, group.id, campaign.id, &request).await?;
+        let page = scope.households().unsigned_page(group.id, campaign.id, &request).await?;
         after = page.items.last().map(service::household::cursor);
         households.extend(page.items);
         if !page.has_next_page {

@@ -23,7 +23,6 @@ use axum::{
     routing::get,
 };
 use metrics_exporter_prometheus::PrometheusHandle;
-use sea_orm::DatabaseConnection;
 use tower_http::{
     cors::{AllowOrigin, CorsLayer},
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
@@ -32,12 +31,10 @@ use tower_http::{
 };
 
 use crate::{
-    auth::Auth,
     config::{HttpSettings, Settings},
     error::{AppError, Unauthenticated},
-    events::CoverageBus,
     graphql::{AppSchema, Caller, RequestContext, guard::Guard, persisted::PersistedOperations},
-    service,
+    service::Services,
 };
 
 /// The header carrying the request id, set by the client or made here, and echoed in the answer.
@@ -59,10 +56,8 @@ struct GraphqlOptions {
 
 /// Shared state of the HTTP handlers.
 pub struct AppState {
-    db: DatabaseConnection,
+    services: Arc<Services>,
     schema: AppSchema,
-    auth: Arc<Auth>,
-    bus: Arc<CoverageBus>,
     graphql: GraphqlOptions,
     metrics: PrometheusHandle,
     http: HttpSettings,
@@ -70,7 +65,7 @@ pub struct AppState {
 
 impl AppState {
     /// State for the router; reads the registered operations from `settings.http.operations_dir`.
-    pub fn new(db: DatabaseConnection, auth: Arc<Auth>, settings: &Settings) -> std::io::Result<Arc<Self>> {
+    pub fn new(services: Arc<Services>, settings: &Settings) -> std::io::Result<Arc<Self>> {
         let http = settings.http.clone();
         let persisted = Arc::new(PersistedOperations::load(&http.operations_dir)?);
         if http.leaders_persisted_only && persisted.is_empty() {
@@ -86,7 +81,6 @@ impl AppState {
             introspection: http.introspection,
         };
         let schema = crate::graphql::schema(guard, http.suggestions);
-        let bus = CoverageBus::start(db.clone());
         let graphql = GraphqlOptions {
             limits: http.limits,
             max_batch: http.max_batch,
@@ -95,7 +89,7 @@ impl AppState {
             graphiql: http.graphiql,
             persisted,
         };
-        Ok(Arc::new(Self { db, schema, auth, bus, graphql, metrics: crate::metrics::install(), http }))
+        Ok(Arc::new(Self { services, schema, graphql, metrics: crate::metrics::install(), http }))
     }
 }
 
@@ -240,13 +234,7 @@ async fn graphql_ws(
                         return Err(AppError::Unauthenticated(Unauthenticated::InvalidToken).into());
                     }
                 };
-                let context = RequestContext::new(
-                    caller,
-                    state.db.clone(),
-                    state.auth.clone(),
-                    state.bus.clone(),
-                    client.0,
-                );
+                let context = RequestContext::new(caller, state.services.clone(), client.0);
                 let mut data = async_graphql::Data::default();
                 data.insert(context);
                 Ok(data)
@@ -265,10 +253,8 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Caller, A
         let (scheme, token) = value.trim().split_once(' ')?;
         scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
     });
-    let Some(claims) = token.and_then(|token| state.auth.keys.verify(token, state.auth.clock.now())) else {
-        return Ok(Caller::InvalidToken);
-    };
-    Ok(match service::user::load_actor(&state.db, claims.sub, claims.ver).await? {
+    let Some(token) = token else { return Ok(Caller::InvalidToken) };
+    Ok(match state.services.sessions().authenticate(token).await? {
         Some(actor) => Caller::User(Arc::new(actor)),
         None => Caller::InvalidToken,
     })
@@ -287,15 +273,15 @@ async fn healthz() -> &'static str {
 }
 
 async fn metrics(State(state): State<Arc<AppState>>) -> impl IntoResponse {
-    let body = crate::metrics::render(&state.metrics, &state.db);
+    let body = crate::metrics::render(&state.metrics, state.services.pool_use());
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], body)
 }
 
 async fn readyz(State(state): State<Arc<AppState>>) -> impl IntoResponse {
-    match state.db.ping().await {
+    match state.services.ping().await {
         Ok(()) => (StatusCode::OK, "ready"),
         Err(err) => {
-            tracing::warn!(error = %err, "database does not answer");
+            tracing::warn!(error = ?err, "database does not answer");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
         }
     }

@@ -212,6 +212,7 @@ async fn try_record(
 #[tracing::instrument(skip(db, actor, note))]
 pub async fn verify(
     db: &DatabaseConnection,
+    caches: &super::Caches,
     actor: &Actor,
     id: Uuid,
     approve: bool,
@@ -229,7 +230,7 @@ pub async fn verify(
     }
     let txn = super::begin_write(db).await?;
     let current = get(&txn, actor, id).await?;
-    let ward_id = super::group::ward_of(&txn, current.group_id).await?;
+    let ward_id = super::group::ward_of(&txn, caches, current.group_id).await?;
     if !actor.governs_ward(ward_id) {
         return Err(AppError::NotFound(Missing::GoodDeed));
     }

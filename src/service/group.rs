@@ -9,8 +9,8 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::audit::AuditEntry;
 use super::page::{Cursor, Ordering, Page, PageRequest, fetch_pages_by_parent};
+use super::{Caches, Moved, Written, audit::AuditEntry};
 use crate::{
     auth::Actor,
     domain::{
@@ -82,42 +82,38 @@ pub async fn by_ids(
 
 /// `NOT_FOUND` unless the group exists and lies in the actor's scope; from the remembered ward, so
 /// without a query after the first time.
-pub async fn ensure_visible(db: &impl ConnectionTrait, actor: &Actor, group_id: Uuid) -> AppResult<()> {
-    let ward_id = ward_of(db, group_id).await?;
+pub async fn ensure_visible(
+    db: &impl ConnectionTrait,
+    caches: &Caches,
+    actor: &Actor,
+    group_id: Uuid,
+) -> AppResult<()> {
+    let ward_id = ward_of(db, caches, group_id).await?;
     if actor.covers_group(group_id, ward_id) { Ok(()) } else { Err(AppError::NotFound(Missing::Group)) }
 }
 
-/// The ward of a group (unscoped: for callers that already hold something of the group).
+/// The ward of a group, for callers that already hold something of the group (unscoped).
 ///
-/// A group never changes ward and is never deleted, so the answer is remembered for the process
-/// (bounded: the memory is cleared when it holds `WARD_OF_CACHE` groups); every write announces its
-/// group's ward, and this spares each one a query.
-pub(crate) async fn ward_of(db: &impl ConnectionTrait, group_id: Uuid) -> AppResult<Uuid> {
-    if let Some(ward_id) = known_wards().get(&group_id) {
-        return Ok(*ward_id);
+/// A group never changes ward and is never deleted, so the answer is remembered; every write that
+/// moves coverage names its group's ward, and this spares each one a query.
+pub(super) async fn ward_of(db: &impl ConnectionTrait, caches: &Caches, group_id: Uuid) -> AppResult<Uuid> {
+    if let Some(ward_id) = caches.group_wards.get(&group_id) {
+        return Ok(ward_id);
     }
-    let ward_id: Uuid = group::Entity::find_by_id(group_id)
+    let ward_id = read_ward_of(db, group_id).await?;
+    caches.group_wards.insert(group_id, ward_id);
+    Ok(ward_id)
+}
+
+/// The ward of a group, read from the database.
+pub(super) async fn read_ward_of(db: &impl ConnectionTrait, group_id: Uuid) -> AppResult<Uuid> {
+    group::Entity::find_by_id(group_id)
         .select_only()
         .column(group::Column::WardId)
         .into_tuple()
         .one(db)
         .await?
-        .ok_or(AppError::NotFound(Missing::Group))?;
-    let mut known = known_wards();
-    if known.len() >= WARD_OF_CACHE {
-        known.clear();
-    }
-    known.insert(group_id, ward_id);
-    Ok(ward_id)
-}
-
-/// Groups whose ward `ward_of` remembers.
-const WARD_OF_CACHE: usize = 100_000;
-
-fn known_wards() -> std::sync::MutexGuard<'static, std::collections::HashMap<Uuid, Uuid>> {
-    static KNOWN: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<Uuid, Uuid>>> =
-        std::sync::LazyLock::new(Default::default);
-    KNOWN.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        .ok_or(AppError::NotFound(Missing::Group))
 }
 
 /// For each ward, one page of its groups that the actor may see, in natural code order.
@@ -152,7 +148,11 @@ pub struct NewGroup {
 
 /// Creates a group in a ward the actor governs.
 #[tracing::instrument(skip(db, actor, input))]
-pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewGroup) -> AppResult<group::Model> {
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    input: NewGroup,
+) -> AppResult<Written<group::Model>> {
     if !actor.is_official_anywhere() {
         return Err(AppError::Forbidden("only ward officials and administrators may create groups"));
     }
@@ -186,8 +186,8 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewGroup) -> 
     super::audit::record(&txn, Some(actor.user_id), entry).await?;
     txn.commit().await?;
     // A new group counts in groupsTotal of every report of its ward.
-    super::coverage::moved();
-    Ok(group)
+    let moved = Moved::group(None, group.id, group.ward_id);
+    Ok(Written::new(group, moved))
 }
 
 /// Changes to a group; `None` leaves a field as it is.

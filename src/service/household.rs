@@ -12,8 +12,12 @@ use sea_orm::{
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::page::{Cursor, Ordering, Page, PageRequest, fetch_pages_by_parent};
-use super::{audit::AuditEntry, changes::EntityType};
+use super::{
+    Caches, Moved, Written,
+    audit::AuditEntry,
+    changes::EntityType,
+    page::{Cursor, Ordering, Page, PageRequest, fetch_pages_by_parent},
+};
 use crate::{
     auth::Actor,
     domain::{
@@ -129,7 +133,7 @@ pub async fn create(
     db: &DatabaseConnection,
     actor: &Actor,
     input: NewHousehold,
-) -> AppResult<household::Model> {
+) -> AppResult<Written<household::Model>> {
     let code = Code::parse(&input.code).map_err(|m| AppError::bad_input("code", m))?;
     let head_name = Name::parse_as(&input.head_name, "head of household's name")
         .map_err(|m| AppError::bad_input("headName", m))?;
@@ -169,8 +173,8 @@ pub async fn create(
     super::changes::record(&txn, EntityType::Household, household.id, group.id, group.ward_id).await?;
     super::coverage::adjust_active(&txn, group.id, 1).await?;
     txn.commit().await?;
-    super::coverage::moved();
-    Ok(household)
+    let moved = Moved::group(None, group.id, group.ward_id);
+    Ok(Written::new(household, moved))
 }
 
 /// The fields of a household as the audit trail keeps them (the phone masked).
@@ -224,11 +228,12 @@ pub struct HouseholdPatch {
 #[tracing::instrument(skip(db, actor, patch))]
 pub async fn update(
     db: &DatabaseConnection,
+    caches: &Caches,
     actor: &Actor,
     id: Uuid,
     expected_version: i32,
     patch: HouseholdPatch,
-) -> AppResult<household::Model> {
+) -> AppResult<Written<household::Model>> {
     let code =
         patch.code.as_deref().map(Code::parse).transpose().map_err(|m| AppError::bad_input("code", m))?;
     let head_name = patch
@@ -291,7 +296,7 @@ pub async fn update(
         return Err(version.map_or(AppError::NotFound(Missing::Household), version_conflict));
     }
     let household = get(&txn, actor, id).await?;
-    let ward_id = super::group::ward_of(&txn, household.group_id).await?;
+    let ward_id = super::group::ward_of(&txn, caches, household.group_id).await?;
     let action = if patch.status.is_some() { "household.set_status" } else { "household.update" };
     let entry = AuditEntry {
         action,
@@ -303,6 +308,7 @@ pub async fn update(
     super::audit::record(&txn, Some(actor.user_id), entry).await?;
     super::changes::record(&txn, EntityType::Household, household.id, household.group_id, ward_id).await?;
     let is_active = |h: &household::Model| h.status == HouseholdStatus::Active;
+    let mut moved = Moved::nothing();
     if is_active(&current) != is_active(&household) {
         super::coverage::household_activity_changed(
             &txn,
@@ -311,10 +317,10 @@ pub async fn update(
             is_active(&household),
         )
         .await?;
+        moved = Moved::group(None, household.group_id, ward_id);
     }
     txn.commit().await?;
-    super::coverage::moved();
-    Ok(household)
+    Ok(Written::new(household, moved))
 }
 
 fn version_conflict(current_version: i32) -> AppError {

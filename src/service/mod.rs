@@ -1,18 +1,28 @@
-//! One module per aggregate. Every function takes the `Actor` and applies its scope in the query, so an
-//! unscoped read cannot be written from a resolver. Every write runs in one transaction.
+//! The service layer: one module per aggregate, reached from above only through `Scope` (see
+//! `scope`). Every function takes the `Actor` and applies its scope in the query; every write runs in
+//! one transaction with its audit record, and reports the coverage it moved so the handle can publish
+//! it after the commit.
 
 pub mod audit;
+pub mod bench_seed;
+mod caches;
 pub mod campaign;
 pub mod changes;
 pub mod coverage;
+pub mod demo;
 pub mod good_deed;
 pub mod group;
 pub mod household;
 pub mod page;
 pub mod pledge;
+pub mod records;
+mod scope;
 pub mod session;
 pub mod user;
 pub mod ward;
+
+pub use caches::{Caches, WardFigures};
+pub use scope::{Moved, Scope, Services, Written};
 
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::{

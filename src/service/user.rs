@@ -179,8 +179,27 @@ pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> AppResul
     visible(actor).filter(app_user::Column::Id.eq(id)).one(db).await?.ok_or(AppError::NotFound(Missing::User))
 }
 
-/// The role assignments of each of `user_ids` (for dataloaders; the users were already scoped).
-pub async fn assignments_of(
+/// The role assignments of each of `user_ids` the actor may see (for dataloaders).
+pub async fn visible_assignments(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    user_ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, Vec<role_assignment::Model>>> {
+    if actor.is_admin() {
+        return assignments_of(db, user_ids).await;
+    }
+    let visible_ids: Vec<Uuid> = visible(actor)
+        .filter(app_user::Column::Id.is_in(user_ids.iter().copied()))
+        .select_only()
+        .column(app_user::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    assignments_of(db, &visible_ids).await
+}
+
+/// The role assignments of each of `user_ids`, unscoped: for checks on users already in hand.
+async fn assignments_of(
     db: &impl ConnectionTrait,
     user_ids: &[Uuid],
 ) -> AppResult<HashMap<Uuid, Vec<role_assignment::Model>>> {
@@ -335,7 +354,7 @@ pub(crate) async fn home_ward(db: &impl ConnectionTrait, user_id: Uuid) -> AppRe
             return Ok(Some(ward_id));
         }
         if let Some(group_id) = assignment.group_id {
-            return Ok(Some(super::group::ward_of(db, group_id).await?));
+            return Ok(Some(super::group::read_ward_of(db, group_id).await?));
         }
     }
     Ok(None)

@@ -8,8 +8,8 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::audit::AuditEntry;
 use super::page::{Ordering, Page, PageRequest, fetch_page};
+use super::{Caches, audit::AuditEntry};
 use crate::{
     auth::Actor,
     domain::fields::{Code, Name},
@@ -43,53 +43,37 @@ pub async fn list(
 /// One ward, or `NOT_FOUND` when it is missing or out of scope.
 #[tracing::instrument(skip(db, actor))]
 pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> AppResult<ward::Model> {
-    by_ids(db, actor, &[id]).await?.remove(&id).ok_or(AppError::NotFound(Missing::Ward))
+    visible(actor).filter(ward::Column::Id.eq(id)).one(db).await?.ok_or(AppError::NotFound(Missing::Ward))
 }
 
 /// The wards among `ids` that the actor may see (for dataloaders).
 pub async fn by_ids(
     db: &impl ConnectionTrait,
+    caches: &Caches,
     actor: &Actor,
     ids: &[Uuid],
 ) -> AppResult<HashMap<Uuid, ward::Model>> {
-    // Wards are never changed or deleted once created, so rows read once are kept for the process:
-    // reports name hundreds of wards per request.
+    // Wards are never changed or deleted once created, so rows read once are remembered: reports name
+    // hundreds of wards per request.
     let visible_ids = if actor.is_admin() { Vec::new() } else { actor.visible_ward_ids() };
     let may_see = |id: &Uuid| actor.is_admin() || visible_ids.contains(id);
     let mut found: HashMap<Uuid, ward::Model> = HashMap::new();
     let mut missing = Vec::new();
-    {
-        let known = known_wards();
-        for id in ids.iter().filter(|id| may_see(id)) {
-            match known.get(id) {
-                Some(ward) => {
-                    found.insert(*id, ward.clone());
-                }
-                None => missing.push(*id),
+    for id in ids.iter().filter(|id| may_see(id)) {
+        match caches.wards.get(id) {
+            Some(ward) => {
+                found.insert(*id, ward);
             }
+            None => missing.push(*id),
         }
     }
     if !missing.is_empty() {
-        let rows = visible(actor).filter(ward::Column::Id.is_in(missing)).all(db).await?;
-        let mut known = known_wards();
-        if known.len() + rows.len() > KNOWN_WARDS {
-            known.clear();
-        }
-        for ward in rows {
-            known.insert(ward.id, ward.clone());
+        for ward in visible(actor).filter(ward::Column::Id.is_in(missing)).all(db).await? {
+            caches.wards.insert(ward.id, ward.clone());
             found.insert(ward.id, ward);
         }
     }
     Ok(found)
-}
-
-/// Wards `by_ids` keeps (a province has hundreds; the bound only guards against misuse).
-const KNOWN_WARDS: usize = 50_000;
-
-fn known_wards() -> std::sync::MutexGuard<'static, HashMap<Uuid, ward::Model>> {
-    static KNOWN: std::sync::LazyLock<std::sync::Mutex<HashMap<Uuid, ward::Model>>> =
-        std::sync::LazyLock::new(Default::default);
-    KNOWN.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// What a new ward needs.

@@ -140,7 +140,7 @@ pub fn coverage(signed: i64, total: i64) -> Value {
 
 /// `verify(&app.db, false)`, asserting it runs.
 pub async fn drifts(app: &TestApp) -> Vec<Drift> {
-    pledge_api::service::coverage::verify(&app.db, false).await.expect("verify runs")
+    app.services.verify_coverage(false).await.expect("verify runs")
 }
 
 /// The hand-built drive whose figures are worked out by hand, on 19 May 2023 in Vietnam.

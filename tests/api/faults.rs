@@ -163,8 +163,7 @@ impl FaultyApp {
         let db = startup::connect(&proxied_url, settings.db_max_connections).await.expect("connect");
         let clock = Arc::new(OffsetClock::default());
         let app = Application::build_with_clock(&settings, db.clone(), clock).await.expect("build");
-        let auth = app.auth();
-        bootstrap_admin(&db, &auth).await;
+        bootstrap_admin(&app.services()).await;
         let address = format!("http://{}", app.local_addr().expect("bound"));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(app.run_until(async move {

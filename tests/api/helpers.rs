@@ -3,10 +3,10 @@
 use std::sync::Arc;
 
 use pledge_api::{
-    auth::{Actor, Auth, Role, clock::OffsetClock},
+    auth::{Auth, Role, clock::OffsetClock},
     config::{Environment, HttpSettings, Secret, Settings},
     service::{
-        self,
+        Services,
         user::{NewAssignment, NewUser},
     },
     startup::{self, Application},
@@ -131,6 +131,8 @@ async fn migrated_template(admin_url: &str) -> String {
 pub struct TestApp {
     pub address: String,
     pub db: DatabaseConnection,
+    /// The services the server runs on.
+    pub services: Arc<Services>,
     pub client: reqwest::Client,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     pub database: TestDatabase,
@@ -170,14 +172,14 @@ pub fn test_settings(database_url: &str, db_max_connections: u32, http: HttpSett
 }
 
 /// Creates the administrator `root` (password `TEST_PASSWORD`) directly in the database.
-pub async fn bootstrap_admin(db: &DatabaseConnection, auth: &Auth) {
+pub async fn bootstrap_admin(services: &Arc<Services>) {
     let root = NewUser {
         username: "root".into(),
         display_name: "Root".into(),
         password: TEST_PASSWORD.into(),
         assignments: vec![NewAssignment { role: Role::Admin, ward_id: None, group_id: None }],
     };
-    service::user::create(db, &auth.passwords, &Actor::system(), root).await.expect("bootstrap admin");
+    services.system().users().create(root).await.expect("bootstrap admin");
 }
 
 /// Starts the service on a fresh, migrated database and a free port.
@@ -195,15 +197,17 @@ pub async fn spawn_app_with(http: HttpSettings) -> TestApp {
     let clock = Arc::new(OffsetClock::default());
     let app = Application::build_with_clock(&settings, db.clone(), clock.clone()).await.expect("build");
     let auth = app.auth();
+    let services = app.services();
     let address = format!("http://{}", app.local_addr().expect("bound"));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(app.run_until(async move {
         let _ = stopped.await;
     }));
-    bootstrap_admin(&db, &auth).await;
+    bootstrap_admin(&services).await;
     let mut app = TestApp {
         address,
         db,
+        services,
         client: reqwest::Client::new(),
         stop: Some(stop),
         database,

@@ -174,13 +174,7 @@ async fn run(
                 async_graphql::Response::from_errors(vec![err.clone().into_server_error()])
             }
             (None, Some(Ok(caller))) => {
-                let context = RequestContext::new(
-                    caller.clone(),
-                    state.db.clone(),
-                    state.auth.clone(),
-                    state.bus.clone(),
-                    client.0,
-                );
+                let context = RequestContext::new(caller.clone(), state.services.clone(), client.0);
                 let mut request = operation.request.data(context);
                 if !state.graphql.introspection {
                     request = request.disable_introspection();

@@ -3,21 +3,15 @@
 //! Two counters are kept in the transaction of every change that moves them (`counters`): ACTIVE
 //! households per group, and signed ACTIVE households per (campaign, group). A report then reads one row
 //! per group, whatever the number of households (`report`, with the per-ward figures shared between
-//! requests in `ward_figures`). `verify` recomputes both counters from the raw rows; `daily` counts a
+//! requests in the service caches). `verify` recomputes both counters from the raw rows; `daily` counts a
 //! campaign's progress day by day from the pledges.
 
 mod counters;
 mod daily;
 mod report;
 mod verify;
-mod ward_figures;
 
 pub use counters::{adjust_active, adjust_signed, household_activity_changed};
 pub use daily::{DailyProgress, daily};
 pub use report::{Detail, GroupFigures, Report, Totals, report};
 pub use verify::{Drift, verify};
-
-/// Coverage moved: shared per-ward figures read before now are stale (see `ward_figures`).
-pub fn moved() {
-    ward_figures::moved();
-}

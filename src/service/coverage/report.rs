@@ -1,12 +1,12 @@
 //! The coverage report of a campaign: per group, per ward and in total, read from the counters in one
-//! row per group (or one per ward when only wards are asked). Whole-ward callers share the per-ward
-//! figures kept in `ward_figures`.
+//! row per group (or one per ward when only wards are asked). Callers whose scope is made of whole wards
+//! share the per-ward figures kept in the service caches.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, QueryTrait,
+    ColumnTrait, ConnectionTrait, FromQueryResult, QueryFilter, QuerySelect, QueryTrait,
     sea_query::{Alias, Expr, ExprTrait, JoinType},
 };
 use uuid::Uuid;
@@ -18,7 +18,7 @@ use crate::{
         ward,
     },
     error::{AppError, AppResult},
-    service,
+    service::{self, Caches},
 };
 
 /// The figures of one group.
@@ -177,9 +177,10 @@ struct WardRow {
 
 /// The report of `campaign_id` for a group, a ward, or (neither) every ward the actor may see that the
 /// campaign covers.
-#[tracing::instrument(skip(db, actor))]
+#[tracing::instrument(skip(db, caches, actor))]
 pub async fn report(
     db: &impl ConnectionTrait,
+    caches: &Caches,
     actor: &Actor,
     campaign_id: Uuid,
     ward_id: Option<Uuid>,
@@ -204,23 +205,22 @@ pub async fn report(
             return Err(AppError::bad_input("wardId", "the campaign is not for this ward"));
         }
         if let Some(group_id) = group_id
-            && service::group::ward_of(db, group_id).await? != campaign_ward
+            && service::group::ward_of(db, caches, group_id).await? != campaign_ward
         {
             return Err(AppError::bad_input("groupId", "the campaign is not for this group's ward"));
         }
         groups = groups.filter(group::Column::WardId.eq(campaign_ward));
     }
     let scope = groups.clone().select_only().column(group::Column::Id).into_query();
-    if detail == Detail::Wards && ward_id.is_none() && group_id.is_none() && whole_wards(actor) {
-        let figures = super::ward_figures::get(campaign.id, || async {
-            aggregate_wards(db, joined(group::Entity::find(), campaign.id)).await
-        })
-        .await?;
-        let wanted = |ward: &Uuid| {
-            (actor.is_admin() || actor.official_wards().contains(ward))
-                && campaign.ward_id.is_none_or(|w| w == *ward)
-        };
-        let wards: Vec<(Uuid, Totals)> = figures.wards.iter().filter(|(w, _)| wanted(w)).cloned().collect();
+    if detail == Detail::Wards
+        && ward_id.is_none()
+        && group_id.is_none()
+        && let Some(wards_of_scope) = whole_wards(actor)
+    {
+        // The same SQL as below, filtered by scope; its result is shared by every caller of that scope.
+        let key = (campaign.id, wards_of_scope);
+        let figures = caches.figures.get(key, || aggregate_wards(db, joined(groups, campaign.id))).await?;
+        let wards = figures.wards.clone();
         let totals = Totals::sum(wards.iter().map(|(_, totals)| totals));
         return Ok(Report { as_of: figures.as_of, totals, campaign, wards, groups: Vec::new(), scope });
     }
@@ -271,10 +271,19 @@ pub async fn report(
     })
 }
 
-/// The caller's scope is made of whole wards (an administrator, or an official who leads no group
-/// elsewhere), so the shared per-ward figures of every ward, filtered, are exactly their report.
-fn whole_wards(actor: &Actor) -> bool {
-    actor.is_admin() || (actor.is_official_anywhere() && actor.leader_group_ids().next().is_none())
+/// When the caller's scope is made of whole wards, which: `Some(None)` for every ward (an
+/// administrator), `Some(Some(wards))` for an official who leads no group elsewhere. Callers with the
+/// same answer see the same per-ward figures.
+fn whole_wards(actor: &Actor) -> Option<Option<Vec<Uuid>>> {
+    if actor.is_admin() {
+        return Some(None);
+    }
+    if !actor.is_official_anywhere() || actor.leader_group_ids().next().is_some() {
+        return None;
+    }
+    let mut wards = actor.official_wards().to_vec();
+    wards.sort();
+    Some(Some(wards))
 }
 
 const TOTAL: &str = "COALESCE(group_coverage.active_households, 0)";

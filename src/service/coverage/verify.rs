@@ -7,7 +7,7 @@ use super::{adjust_active, adjust_signed};
 use crate::{
     domain::{campaign::PledgeStatus, household::HouseholdStatus},
     error::{AppError, AppResult},
-    service,
+    service::{self, Caches, Moved},
 };
 
 /// A counter that differs from the raw rows.
@@ -35,7 +35,11 @@ struct CountRow {
 
 /// Recomputes every counter from the raw rows and lists the differences; with `repair`, fixes them
 /// in the same transaction.
-pub async fn verify(db: &sea_orm::DatabaseConnection, repair: bool) -> AppResult<Vec<Drift>> {
+pub async fn verify(
+    db: &sea_orm::DatabaseConnection,
+    caches: &Caches,
+    repair: bool,
+) -> AppResult<(Vec<Drift>, Moved)> {
     let txn = service::begin_write(db).await?;
     let backend = txn.get_database_backend();
     let (nil, first, second) = match backend {
@@ -82,6 +86,7 @@ pub async fn verify(db: &sea_orm::DatabaseConnection, repair: bool) -> AppResult
             });
         }
     }
+    let mut moved = Moved::nothing();
     if repair {
         for drift in &drifts {
             let delta = i32::try_from(drift.actual - drift.stored).map_err(AppError::internal)?;
@@ -89,6 +94,8 @@ pub async fn verify(db: &sea_orm::DatabaseConnection, repair: bool) -> AppResult
                 None => adjust_active(&txn, drift.group_id, delta).await?,
                 Some(campaign_id) => adjust_signed(&txn, campaign_id, drift.group_id, delta).await?,
             }
+            let ward_id = service::group::ward_of(&txn, caches, drift.group_id).await?;
+            moved.add(Moved::group(drift.campaign_id, drift.group_id, ward_id));
         }
         if !drifts.is_empty() {
             crate::metrics::coverage_repaired(drifts.len());
@@ -102,7 +109,6 @@ pub async fn verify(db: &sea_orm::DatabaseConnection, repair: bool) -> AppResult
             service::audit::record(&txn, None, entry).await?;
         }
         txn.commit().await?;
-        super::moved();
     }
-    Ok(drifts)
+    Ok((drifts, moved))
 }

@@ -32,6 +32,7 @@ pub(super) struct Known {
 
 pub(super) async fn load_known(
     db: &impl ConnectionTrait,
+    caches: &service::Caches,
     actor: &Actor,
     items: &[&Parsed],
 ) -> AppResult<Known> {
@@ -60,7 +61,7 @@ pub(super) async fn load_known(
     let mut ward_of_group: HashMap<Uuid, Uuid> = HashMap::new();
     for group_id in households.values().map(|h| h.group_id) {
         if let std::collections::hash_map::Entry::Vacant(entry) = ward_of_group.entry(group_id) {
-            entry.insert(service::group::ward_of(db, group_id).await?);
+            entry.insert(service::group::ward_of(db, caches, group_id).await?);
         }
     }
     let campaigns = service::campaign::by_ids(db, actor, &campaign_ids).await?;

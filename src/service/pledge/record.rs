@@ -24,7 +24,7 @@ use crate::{
     entities::{client_mutation, pledge},
     error::{AppError, AppResult, Missing},
     service::{
-        self,
+        self, Caches, Moved, Written,
         audit::AuditEntry,
         changes::{Change, EntityType},
     },
@@ -56,19 +56,20 @@ impl From<AppError> for Stop {
 }
 
 /// Records a batch; one result per input, in input order.
-#[tracing::instrument(skip(db, actor, inputs), fields(items = inputs.len()))]
+#[tracing::instrument(skip(db, caches, actor, inputs), fields(items = inputs.len()))]
 pub async fn record_many(
     db: &DatabaseConnection,
+    caches: &Caches,
     actor: &Actor,
     inputs: &[PledgeInput],
     today: NaiveDate,
-) -> AppResult<Vec<AppResult<pledge::Model>>> {
+) -> AppResult<Written<Vec<AppResult<pledge::Model>>>> {
     if inputs.len() > MAX_BATCH {
         return Err(AppError::bad_input("inputs", format!("send at most {MAX_BATCH} pledges per call")));
     }
     let parsed: Vec<AppResult<Parsed>> = inputs.iter().map(parse).collect();
     for _ in 0..ATTEMPTS {
-        match attempt(db, actor, &parsed, today).await {
+        match attempt(db, caches, actor, &parsed, today).await {
             Ok(results) => return Ok(results),
             Err(Stop::Raced) => continue,
             Err(Stop::Failed(err)) => return Err(err),
@@ -79,13 +80,14 @@ pub async fn record_many(
 
 async fn attempt(
     db: &DatabaseConnection,
+    caches: &Caches,
     actor: &Actor,
     parsed: &[AppResult<Parsed>],
     today: NaiveDate,
-) -> Result<Vec<AppResult<pledge::Model>>, Stop> {
+) -> Result<Written<Vec<AppResult<pledge::Model>>>, Stop> {
     let txn = service::begin_write(db).await?;
     let items: Vec<&Parsed> = parsed.iter().filter_map(|p| p.as_ref().ok()).collect();
-    let mut known = load_known(&txn, actor, &items).await?;
+    let mut known = load_known(&txn, caches, actor, &items).await?;
 
     let mut answers: Vec<AppResult<Uuid>> = Vec::with_capacity(parsed.len());
     let mut written: std::collections::HashSet<Uuid> = std::collections::HashSet::new();
@@ -176,17 +178,21 @@ async fn attempt(
             *newly_signed.entry((pledge.campaign_id, pledge.group_id)).or_default() += 1;
         }
     }
+    let mut moved = Moved::nothing();
     for ((campaign_id, group_id), delta) in newly_signed {
         service::coverage::adjust_signed(&txn, campaign_id, group_id, delta).await?;
+        if let Some(ward_id) = known.ward_of_group.get(&group_id) {
+            moved.add(Moved::group(Some(campaign_id), group_id, *ward_id));
+        }
     }
     txn.commit().await?;
-    service::coverage::moved();
 
-    Ok(answers
+    let results = answers
         .into_iter()
         .map(|answer| {
             answer
                 .and_then(|id| known.pledge_rows.get(&id).cloned().ok_or(AppError::NotFound(Missing::Pledge)))
         })
-        .collect())
+        .collect();
+    Ok(Written::new(results, moved))
 }

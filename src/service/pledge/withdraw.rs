@@ -13,17 +13,18 @@ use crate::{
     },
     entities::{household, pledge},
     error::{AppError, AppResult},
-    service::{self, audit::AuditEntry, changes::EntityType},
+    service::{self, Caches, Moved, Written, audit::AuditEntry, changes::EntityType},
 };
 
 /// Withdraws a signed pledge while its campaign is open; the household may sign again later.
-#[tracing::instrument(skip(db, actor, reason))]
+#[tracing::instrument(skip(db, caches, actor, reason))]
 pub async fn withdraw(
     db: &DatabaseConnection,
+    caches: &Caches,
     actor: &Actor,
     id: Uuid,
     reason: Option<String>,
-) -> AppResult<pledge::Model> {
+) -> AppResult<Written<pledge::Model>> {
     let reason = reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
     if reason.as_ref().is_some_and(|r| r.chars().count() > MAX_NOTE_CHARS) {
         return Err(AppError::bad_input(
@@ -59,7 +60,7 @@ pub async fn withdraw(
         return Err(AppError::conflict("the pledge is already withdrawn"));
     }
     let pledge = get(&txn, actor, id).await?;
-    let ward_id = service::group::ward_of(&txn, pledge.group_id).await?;
+    let ward_id = service::group::ward_of(&txn, caches, pledge.group_id).await?;
     let entry = AuditEntry {
         action: "pledge.withdraw",
         target_type: "pledge",
@@ -70,10 +71,11 @@ pub async fn withdraw(
     service::audit::record(&txn, Some(actor.user_id), entry).await?;
     service::changes::record(&txn, EntityType::Pledge, pledge.id, pledge.group_id, ward_id).await?;
     let household = household::Entity::find_by_id(pledge.household_id).one(&txn).await?;
+    let mut moved = Moved::nothing();
     if household.is_some_and(|h| h.status == HouseholdStatus::Active) {
         service::coverage::adjust_signed(&txn, pledge.campaign_id, pledge.group_id, -1).await?;
+        moved = Moved::group(Some(pledge.campaign_id), pledge.group_id, ward_id);
     }
     txn.commit().await?;
-    service::coverage::moved();
-    Ok(pledge)
+    Ok(Written::new(pledge, moved))
 }

@@ -6,15 +6,9 @@
 use std::{path::PathBuf, process::Command};
 
 use pledge_api::{
-    auth::Actor,
+    commands::command_services,
     entities::{audit_event, campaign_group_coverage as signed, group_coverage as active},
-    service::{
-        self,
-        coverage::{Drift, verify},
-        group::NewGroup,
-        household::NewHousehold,
-        ward::NewWard,
-    },
+    service::{coverage::Drift, group::NewGroup, household::NewHousehold, ward::NewWard},
     startup,
 };
 use sea_orm::{
@@ -25,7 +19,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{Fixture, drifts, group_figures, report, set_status, sign};
-use crate::helpers::{TestApp, TestDatabase};
+use crate::helpers::{TestApp, TestDatabase, test_http_settings, test_settings};
 
 fn id(text: &str) -> Uuid {
     text.parse().expect("a UUID")
@@ -68,7 +62,7 @@ async fn verify_finds_no_drift_after_every_kind_of_change() {
     set_status(app, &households["H101"], 1, "DISSOLVED").await;
 
     // Act
-    let drifts = verify(&app.db, false).await.expect("verify runs");
+    let drifts = app.services.verify_coverage(false).await.expect("verify runs");
 
     // Assert
     assert_eq!(drifts, []);
@@ -97,7 +91,7 @@ async fn verify_lists_exactly_the_corrupted_counters_and_repair_fixes_them_with_
     assert_eq!(group_figures(app, &fixture.campaign, group_1).await, (3, 8), "the report reads the counters");
 
     // Act
-    let listed = sorted(verify(&app.db, false).await.expect("verify runs"));
+    let listed = sorted(app.services.verify_coverage(false).await.expect("verify runs"));
 
     // Assert: listing alone changes nothing.
     assert_eq!(listed, expected);
@@ -105,7 +99,7 @@ async fn verify_lists_exactly_the_corrupted_counters_and_repair_fixes_them_with_
     assert_eq!(repair_events(&app.db).await, []);
 
     // Act
-    let repaired = sorted(verify(&app.db, true).await.expect("verify repairs"));
+    let repaired = sorted(app.services.verify_coverage(true).await.expect("verify repairs"));
 
     // Assert
     assert_eq!(repaired, expected);
@@ -127,7 +121,7 @@ async fn verify_lists_exactly_the_corrupted_counters_and_repair_fixes_them_with_
     );
 
     // Act: nothing left to repair.
-    let again = verify(&app.db, true).await.expect("verify runs");
+    let again = app.services.verify_coverage(true).await.expect("verify runs");
 
     // Assert
     assert_eq!(again, []);
@@ -192,21 +186,20 @@ async fn the_verify_coverage_command_lists_a_drift_exits_1_and_repairs_it_with_r
     let database = SharedDatabase::create().await;
     let db = startup::connect(&database.url, 2).await.expect("connect");
     startup::migrate(&db).await.expect("migrate");
-    let system = Actor::system();
-    let ward = service::ward::create(
-        &db,
-        &system,
-        NewWard { code: "W1".into(), name: "Phường Lam Sơn".into(), province: "Thanh Hóa".into() },
-    )
-    .await
-    .expect("ward");
-    let group = service::group::create(
-        &db,
-        &system,
-        NewGroup { ward_id: ward.id, code: "1".into(), name: "Tổ dân phố 1".into() },
-    )
-    .await
-    .expect("group");
+    let settings = test_settings(&database.url, 2, test_http_settings());
+    let system = command_services(&settings, db.clone()).system();
+    let ward = system
+        .wards()
+        .create(NewWard {
+            code: "W1".into(), name: "Phường Lam Sơn".into(), province: "Thanh Hóa".into()
+        })
+        .await
+        .expect("ward");
+    let group = system
+        .groups()
+        .create(NewGroup { ward_id: ward.id, code: "1".into(), name: "Tổ dân phố 1".into() })
+        .await
+        .expect("group");
     for code in ["H1", "H2"] {
         let household = NewHousehold {
             group_id: group.id,
@@ -216,7 +209,7 @@ async fn the_verify_coverage_command_lists_a_drift_exits_1_and_repairs_it_with_r
             member_count: 4,
             phone: None,
         };
-        service::household::create(&db, &system, household).await.expect("household");
+        system.households().create(household).await.expect("household");
     }
     let update = Query::update()
         .table(active::Entity)

@@ -189,13 +189,13 @@ async fn a_request_over_the_time_limit_is_504_timeout_and_writes_nothing() {
     let db = startup::connect(&url, settings.db_max_connections).await.expect("connect");
     startup::migrate(&db).await.expect("migrate");
     let server = Application::build(&settings, db.clone()).await.expect("build");
-    let auth = server.auth();
+    let services = server.services();
     let address = format!("http://{}", server.local_addr().expect("bound"));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(server.run_until(async move {
         let _ = stopped.await;
     }));
-    crate::helpers::bootstrap_admin(&db, &auth).await;
+    crate::helpers::bootstrap_admin(&services).await;
     let login = json!({ "query": crate::helpers::LOGIN, "variables": { "u": "root", "p": crate::helpers::TEST_PASSWORD } });
 
     // Act

@@ -158,7 +158,7 @@ pub async fn seed(db: &DatabaseConnection, size: BenchSize) -> AppResult<Loaded>
         insert_chunked(&txn, pledges).await?;
         txn.commit().await?;
     }
-    service::coverage::verify(db, true).await?;
+    service::coverage::verify(db, &service::Caches::default(), true).await?;
     Ok(Loaded {
         campaign_id,
         households: households_total,

@@ -284,6 +284,8 @@ pub async fn seed_activity(db: &DatabaseConnection) -> AppResult<bool> {
         .await?
         .ok_or_else(|| AppError::internal("the demo official is missing"))?;
     let actor = service::user::actor_of(db, &official).await?;
+    // Seeding runs before the server starts: nobody listens for its coverage events yet.
+    let caches = service::Caches::default();
     let new = NewCampaign {
         year: 2023,
         title: DEMO_CAMPAIGN_TITLE.to_owned(),
@@ -331,7 +333,7 @@ pub async fn seed_activity(db: &DatabaseConnection) -> AppResult<bool> {
                 }
             })
             .collect();
-        for result in service::pledge::record_many(db, &actor, &inputs, today).await? {
+        for result in service::pledge::record_many(db, &caches, &actor, &inputs, today).await?.value {
             result?;
         }
     }
@@ -357,10 +359,19 @@ pub async fn seed_activity(db: &DatabaseConnection) -> AppResult<bool> {
         .await?;
         match n % 4 {
             0 | 1 => {
-                service::good_deed::verify(db, &actor, deed.id, true, Some("Đã xác minh".into())).await?;
+                service::good_deed::verify(db, &caches, &actor, deed.id, true, Some("Đã xác minh".into()))
+                    .await?;
             }
             2 if n % 8 == 2 => {
-                service::good_deed::verify(db, &actor, deed.id, false, Some("Chưa đủ căn cứ".into())).await?;
+                service::good_deed::verify(
+                    db,
+                    &caches,
+                    &actor,
+                    deed.id,
+                    false,
+                    Some("Chưa đủ căn cứ".into()),
+                )
+                .await?;
             }
             _ => {}
         }

@@ -1,0 +1,63 @@
+//! `serve`: the API, optionally over the seeded demo ward.
+
+use sea_orm::DatabaseConnection;
+
+use crate::{
+    auth::password::Passwords,
+    config::{Environment, Settings},
+    demo,
+    startup::Application,
+};
+
+/// Serves the API; with `demo`, first seeds the demo ward, its users and a campaign in progress.
+pub async fn serve(settings: Settings, db: DatabaseConnection, demo: bool) -> Result<(), String> {
+    if demo {
+        if settings.environment == Environment::Production {
+            return Err("--demo is refused when PLEDGE_ENV=production".into());
+        }
+        let seeded =
+            demo::seed(&db).await.map_err(|e| format!("cannot seed the demo data: {}", e.message()))?;
+        let password = std::env::var("PLEDGE_DEMO_PASSWORD")
+            .ok()
+            .filter(|p| !p.is_empty())
+            .unwrap_or_else(|| demo::DEFAULT_DEMO_PASSWORD.to_owned());
+        demo::seed_users(&db, &Passwords::new(), &password)
+            .await
+            .map_err(|e| format!("cannot create the demo users: {}", e.message()))?;
+        demo::seed_activity(&db)
+            .await
+            .map_err(|e| format!("cannot seed the demo campaign: {}", e.message()))?;
+        if seeded {
+            println!("demo data seeded: Phường Lam Sơn (Thanh Hóa), Tổ dân phố 1 to 12");
+            println!("demo campaign open: {}", demo::DEMO_CAMPAIGN_TITLE);
+        }
+        println!("demo users (password: PLEDGE_DEMO_PASSWORD, default {}):", demo::DEFAULT_DEMO_PASSWORD);
+        for user in &demo::DEMO_USERS {
+            println!("  {:<16} {}", user.username, user.role);
+        }
+    }
+    if settings.jwt_secret_generated {
+        tracing::warn!(
+            "PLEDGE_JWT_SECRET is not set: using a random secret, so sessions end when the service restarts"
+        );
+    }
+    let app = Application::build(&settings, db)
+        .await
+        .map_err(|e| format!("cannot listen on {} (PLEDGE_BIND): {e}", settings.bind))?;
+    let addr = app.local_addr().map_err(|e| e.to_string())?;
+    if settings.environment == Environment::Development {
+        println!("pledge-api is ready: open http://{addr}/graphql in a browser (GraphiQL)");
+        if demo {
+            println!(
+                "sign in there with: mutation {{ login(input: {{username: \"admin\", password: \"{}\"}}) {{ accessToken }} }}",
+                demo::DEFAULT_DEMO_PASSWORD
+            );
+            println!(
+                "then add the header {{\"Authorization\": \"Bearer <accessToken>\"}} under Headers; see README.md"
+            );
+        }
+    } else {
+        println!("pledge-api is listening on http://{addr}/graphql");
+    }
+    app.run_until_stopped().await.map_err(|e| e.to_string())
+}

@@ -1,0 +1,9 @@
+//! The rows services hand to the layers above, named for the domain: plain data to read. How they are
+//! queried and stored (entities, columns, active models) stays in the service layer.
+
+pub use crate::entities::{
+    app_user::Model as UserRecord, audit_event::Model as AuditEventRecord, campaign::Model as CampaignRecord,
+    good_deed::Model as GoodDeedRecord, household::Model as HouseholdRecord, pledge::Model as PledgeRecord,
+    residential_group::Model as GroupRecord, role_assignment::Model as RoleAssignmentRecord,
+    ward::Model as WardRecord,
+};

@@ -1,0 +1,255 @@
+//! The one way into the service layer from above: `Services`, built once per application, and `Scope`,
+//! built once per request from the caller.
+//!
+//! `Services` owns the database, the authentication state, the caches and the coverage event bus; it
+//! is what `AppState` holds, and a test app gets its own. `Scope` is `Services` seen by one actor:
+//! every read and write is reached through it (`scope.households().get(id)`), and each applies the
+//! actor's scope in its query. The connection and the entities are not reachable from `graphql` or
+//! `http`; `tests/api/architecture.rs` holds them to it.
+//!
+//! Writes that move coverage report what moved; the handle publishes it after the commit, once, which
+//! also makes the shared per-ward figures stale (see `Services::publish`).
+//!
+//! - `hierarchy.rs`: wards, groups and households;
+//! - `drive.rs`: campaigns, pledges, coverage and good deeds;
+//! - `accounts.rs`: users, sessions, the audit trail and the change feed.
+
+mod accounts;
+mod drive;
+mod hierarchy;
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use sea_orm::DatabaseConnection;
+use tokio::sync::broadcast;
+use uuid::Uuid;
+
+pub use self::{
+    accounts::{Audit, Changes, Sessions, Users},
+    drive::{Campaigns, Coverage, GoodDeeds, Pledges},
+    hierarchy::{Groups, Households, Wards},
+};
+use super::caches::Caches;
+use crate::{
+    auth::{Actor, Auth},
+    error::AppResult,
+    events::{CoverageBus, CoverageEvent},
+};
+
+/// What every request shares: the database, authentication, caches and the coverage event bus.
+pub struct Services {
+    db: DatabaseConnection,
+    auth: Arc<Auth>,
+    caches: Arc<Caches>,
+    bus: Arc<CoverageBus>,
+}
+
+impl Services {
+    /// The services over `db`; on PostgreSQL this starts listening for other processes' coverage events.
+    pub fn start(db: DatabaseConnection, auth: Arc<Auth>) -> Arc<Self> {
+        let caches = Arc::new(Caches::default());
+        let bus = CoverageBus::start(db.clone(), caches.clone());
+        Arc::new(Self { db, auth, caches, bus })
+    }
+
+    /// The services seen by `actor`.
+    pub fn scope(self: &Arc<Self>, actor: Arc<Actor>) -> Scope {
+        Scope { services: self.clone(), actor }
+    }
+
+    /// The services seen by the system itself (command-line tools, the periodic coverage check).
+    pub fn system(self: &Arc<Self>) -> Scope {
+        self.scope(Arc::new(Actor::system()))
+    }
+
+    /// Signing in, refreshing and checking tokens: what runs before there is a caller.
+    pub fn sessions(&self) -> Sessions<'_> {
+        Sessions(self)
+    }
+
+    /// The authentication state (token keys, passwords, throttling, clock).
+    pub fn auth(&self) -> &Arc<Auth> {
+        &self.auth
+    }
+
+    /// Today in Vietnam, by the service's clock.
+    pub fn today(&self) -> NaiveDate {
+        crate::domain::campaign::local_today(self.auth.clock.now())
+    }
+
+    /// Coverage events from now on (for `coverageUpdated`).
+    pub fn subscribe(&self) -> broadcast::Receiver<CoverageEvent> {
+        self.bus.subscribe()
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> AppResult<()> {
+        Ok(self.db.ping().await?)
+    }
+
+    /// Open and idle connections of the pool, for `/metrics`.
+    pub fn pool_use(&self) -> (u32, usize) {
+        crate::metrics::pool_use(&self.db)
+    }
+
+    /// Recomputes every coverage counter from the raw rows and lists the differences; with `repair`,
+    /// fixes them in one transaction and publishes the groups that moved.
+    pub async fn verify_coverage(&self, repair: bool) -> AppResult<Vec<super::coverage::Drift>> {
+        let (drifts, moved) = super::coverage::verify(&self.db, &self.caches, repair).await?;
+        self.publish(moved).await;
+        Ok(drifts)
+    }
+
+    /// Recomputes the coverage counters every `interval` and repairs drift (counted in `/metrics` as
+    /// `pledge_coverage_counter_repairs_total`, audited as `coverage.repair`). Drift means a bug: it
+    /// is logged as an error.
+    pub async fn check_coverage_periodically(self: Arc<Self>, interval: std::time::Duration) {
+        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
+        loop {
+            tick.tick().await;
+            match self.verify_coverage(true).await {
+                Ok(drifts) if drifts.is_empty() => tracing::info!("coverage counters verified"),
+                Ok(drifts) => {
+                    tracing::error!(repaired = drifts.len(), "coverage counters had drifted; repaired")
+                }
+                Err(err) => tracing::warn!(code = err.code().as_str(), "coverage check failed; will retry"),
+            }
+        }
+    }
+
+    /// Announces a committed change that moved coverage: the shared per-ward figures become stale
+    /// before the writer is answered, and subscribers (in every process) hear of each group once.
+    async fn publish(&self, moved: Moved) {
+        if moved.0.is_empty() {
+            return;
+        }
+        self.caches.figures.moved();
+        self.bus.publish(moved.0).await;
+    }
+}
+
+/// The services as one actor sees them: every read and write applies the actor's scope.
+#[derive(Clone)]
+pub struct Scope {
+    services: Arc<Services>,
+    actor: Arc<Actor>,
+}
+
+impl Scope {
+    /// Who is acting.
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    /// The shared services.
+    pub fn services(&self) -> &Arc<Services> {
+        &self.services
+    }
+
+    fn db(&self) -> &DatabaseConnection {
+        &self.services.db
+    }
+
+    fn caches(&self) -> &Caches {
+        &self.services.caches
+    }
+
+    /// Wards.
+    pub fn wards(&self) -> Wards<'_> {
+        Wards(self)
+    }
+
+    /// Residential groups.
+    pub fn groups(&self) -> Groups<'_> {
+        Groups(self)
+    }
+
+    /// Households.
+    pub fn households(&self) -> Households<'_> {
+        Households(self)
+    }
+
+    /// Campaigns.
+    pub fn campaigns(&self) -> Campaigns<'_> {
+        Campaigns(self)
+    }
+
+    /// Pledges.
+    pub fn pledges(&self) -> Pledges<'_> {
+        Pledges(self)
+    }
+
+    /// Coverage reports.
+    pub fn coverage(&self) -> Coverage<'_> {
+        Coverage(self)
+    }
+
+    /// Good deeds.
+    pub fn good_deeds(&self) -> GoodDeeds<'_> {
+        GoodDeeds(self)
+    }
+
+    /// Users and their roles.
+    pub fn users(&self) -> Users<'_> {
+        Users(self)
+    }
+
+    /// The audit trail.
+    pub fn audit(&self) -> Audit<'_> {
+        Audit(self)
+    }
+
+    /// The change feed of mobile delta sync.
+    pub fn changes(&self) -> Changes<'_> {
+        Changes(self)
+    }
+
+    /// Publishes what a committed write moved, and hands back its result.
+    async fn published<T>(&self, written: Written<T>) -> T {
+        self.services.publish(written.moved).await;
+        written.value
+    }
+}
+
+/// The coverage a committed change moved: (campaign, or every campaign; group; ward) rows.
+#[derive(Debug, Default)]
+pub struct Moved(Vec<CoverageEvent>);
+
+impl Moved {
+    /// Nothing moved.
+    pub fn nothing() -> Self {
+        Self::default()
+    }
+
+    /// The group `group_id` of ward `ward_id` moved, for `campaign_id` or (none) every campaign.
+    pub fn group(campaign_id: Option<Uuid>, group_id: Uuid, ward_id: Uuid) -> Self {
+        Self(vec![CoverageEvent { campaign_id, group_id, ward_id }])
+    }
+
+    /// Adds what `other` moved.
+    pub fn add(&mut self, other: Moved) {
+        self.0.extend(other.0);
+    }
+}
+
+/// A write's result and the coverage it moved, returned by a service once its transaction committed.
+#[derive(Debug)]
+pub struct Written<T> {
+    /// What the write returns to its caller.
+    pub value: T,
+    /// What it moved, to publish.
+    pub moved: Moved,
+}
+
+impl<T> Written<T> {
+    /// A write that moved `moved`.
+    pub fn new(value: T, moved: Moved) -> Self {
+        Self { value, moved }
+    }
+
+    /// A write that moved no coverage.
+    pub fn quiet(value: T) -> Self {
+        Self { value, moved: Moved::nothing() }
+    }
+}
