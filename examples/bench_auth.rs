@@ -12,9 +12,9 @@ use std::{
 };
 
 use pledge_api::{
-    auth::{Actor, Role, password::Passwords},
+    auth::Role,
     config::Settings,
-    service::user::{NewAssignment, NewUser, create},
+    service::user::{NewAssignment, NewUser},
     startup::{self, Application},
 };
 use serde_json::{Value, json};
@@ -76,10 +76,10 @@ async fn main() {
         password: PASSWORD.into(),
         assignments: vec![NewAssignment { role: Role::Admin, ward_id: None, group_id: None }],
     };
-    if let Err(err) = create(&db, &Passwords::new(), &Actor::system(), user).await {
+    let app = Application::build(&settings, db).await.expect("bind");
+    if let Err(err) = app.services().system().users().create(user).await {
         println!("(bench user already present: {})", err.message());
     }
-    let app = Application::build(&settings, db).await.expect("bind");
     let graphql = format!("http://{}/graphql", app.local_addr().expect("address"));
     tokio::spawn(app.run_until(std::future::pending()));
     let client = reqwest::Client::new();

@@ -9,7 +9,7 @@ use super::{
     scalars::Date,
     ward::Ward,
 };
-use crate::{entities::campaign, service};
+use crate::{service, service::records::CampaignRecord};
 
 /// Where a campaign stands. Pledges are recorded only while it is `OPEN`.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
@@ -24,7 +24,7 @@ pub enum CampaignStatus {
 }
 
 /// One year's pledge drive.
-pub struct Campaign(pub campaign::Model);
+pub struct Campaign(pub CampaignRecord);
 
 /// One year's pledge drive, for one ward or for every ward.
 #[Object]

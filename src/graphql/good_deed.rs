@@ -12,8 +12,8 @@ use super::{
     scalars::Date,
 };
 use crate::{
-    entities::good_deed,
     error::{AppError, Missing},
+    service::records::GoodDeedRecord,
     service::{self, good_deed::GoodDeedFilter},
 };
 
@@ -54,7 +54,7 @@ pub enum GoodDeedStatus {
 }
 
 /// Something a household or group did for security and order.
-pub struct GoodDeed(pub good_deed::Model);
+pub struct GoodDeed(pub GoodDeedRecord);
 
 /// Something a household or group did for security and order.
 #[Object]

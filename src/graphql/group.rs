@@ -11,13 +11,13 @@ use super::{
     ward::Ward,
 };
 use crate::{
-    entities::residential_group,
     error::{AppError, Missing},
     service,
+    service::records::GroupRecord,
 };
 
 /// A residential group (tổ dân phố or thôn): the households one leader walks to.
-pub struct ResidentialGroup(pub residential_group::Model);
+pub struct ResidentialGroup(pub GroupRecord);
 
 /// A residential group (tổ dân phố or thôn): the households one leader walks to.
 #[Object]

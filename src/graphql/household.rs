@@ -12,8 +12,8 @@ use super::{
 };
 use crate::{
     domain::household::HouseholdStatus as DomainStatus,
-    entities::household,
     error::{AppError, Missing},
+    service::records::HouseholdRecord,
     service::{self, household::HouseholdFilter},
 };
 
@@ -30,7 +30,7 @@ pub enum HouseholdStatus {
 }
 
 /// A household (hộ gia đình) of a residential group.
-pub struct Household(pub household::Model);
+pub struct Household(pub HouseholdRecord);
 
 /// A household (hộ gia đình) of a residential group.
 #[Object]

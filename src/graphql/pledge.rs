@@ -10,9 +10,9 @@ use super::{
     scalars::Date,
 };
 use crate::{
-    entities::pledge,
     error::{AppError, Missing},
     service::pledge::PledgeInput,
+    service::records::PledgeRecord,
 };
 
 /// Whether a household's pledge stands.
@@ -26,7 +26,7 @@ pub enum PledgeStatus {
 }
 
 /// A household's signature for a campaign.
-pub struct Pledge(pub pledge::Model);
+pub struct Pledge(pub PledgeRecord);
 
 /// A household's signature for a campaign.
 #[Object]

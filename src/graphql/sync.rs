@@ -11,8 +11,8 @@ use super::{
     pledge::Pledge,
 };
 use crate::{
-    entities::audit_event,
     error::AppError,
+    service::records::AuditEventRecord,
     service::{
         self,
         audit::AuditFilter,
@@ -39,7 +39,7 @@ pub struct ChangeSet {
 }
 
 /// One event of the audit trail.
-pub struct AuditEvent(audit_event::Model);
+pub struct AuditEvent(AuditEventRecord);
 
 /// One event of the audit trail: who did what to which object, when.
 #[Object]

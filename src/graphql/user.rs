@@ -11,7 +11,7 @@ use super::{
     ward::Ward,
 };
 use crate::{
-    entities::{app_user, role_assignment},
+    service::records::{RoleAssignmentRecord, UserRecord},
     service::{self, session::Session},
 };
 
@@ -28,11 +28,11 @@ pub enum Role {
 }
 
 /// A person who signs in.
-pub struct User(pub app_user::Model);
+pub struct User(pub UserRecord);
 
 impl User {
     /// A user read by a signed-in caller.
-    pub fn new(model: app_user::Model) -> Self {
+    pub fn new(model: UserRecord) -> Self {
         Self(model)
     }
 }
@@ -73,7 +73,7 @@ impl User {
 }
 
 /// One role of a user with its scope.
-pub struct RoleAssignment(role_assignment::Model);
+pub struct RoleAssignment(RoleAssignmentRecord);
 
 /// One role of a user with its scope: no scope for `ADMIN`, a ward for `WARD_OFFICIAL`, a group for
 /// `GROUP_LEADER`.

@@ -9,10 +9,10 @@ use super::{
     group::ResidentialGroup,
     loaders::GroupPageKey,
 };
-use crate::{entities::ward, service};
+use crate::{service, service::records::WardRecord};
 
 /// A ward (phường or xã): the unit ward officials govern.
-pub struct Ward(pub ward::Model);
+pub struct Ward(pub WardRecord);
 
 /// A ward (phường or xã): the unit ward officials govern.
 #[Object]

@@ -32,12 +32,16 @@ pub struct AuditEntry {
 }
 
 /// Writes one event; call it inside the transaction of the change it records.
-pub async fn record(db: &impl ConnectionTrait, actor_id: Option<Uuid>, entry: AuditEntry) -> AppResult<()> {
+pub(in crate::service) async fn record(
+    db: &impl ConnectionTrait,
+    actor_id: Option<Uuid>,
+    entry: AuditEntry,
+) -> AppResult<()> {
     record_many(db, actor_id, vec![entry]).await
 }
 
 /// Writes several events in one statement (batch sync writes hundreds at once).
-pub async fn record_many(
+pub(in crate::service) async fn record_many(
     db: &impl ConnectionTrait,
     actor_id: Option<Uuid>,
     entries: Vec<AuditEntry>,
@@ -93,7 +97,7 @@ pub fn cursor(event: &audit_event::Model) -> Cursor {
 
 /// A page of the events the actor may read, newest first: all for admins, their wards' for officials.
 #[tracing::instrument(skip(db, actor))]
-pub async fn list(
+pub(in crate::service) async fn list(
     db: &impl ConnectionTrait,
     actor: &Actor,
     filter: &AuditFilter,

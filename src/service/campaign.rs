@@ -32,7 +32,7 @@ pub const MAX_PLEDGE_ITEM_CHARS: usize = 500;
 
 /// The campaigns `actor` may see: all for admins; else the campaigns for every ward and those of the
 /// wards the actor works in.
-pub(crate) fn visible(actor: &Actor) -> Select<campaign::Entity> {
+pub(in crate::service) fn visible(actor: &Actor) -> Select<campaign::Entity> {
     let query = campaign::Entity::find();
     if actor.is_admin() {
         return query;
@@ -56,7 +56,7 @@ pub fn cursor(campaign: &campaign::Model) -> Cursor {
 
 /// A page of the campaigns the actor may see, newest first.
 #[tracing::instrument(skip(db, actor))]
-pub async fn list(
+pub(in crate::service) async fn list(
     db: &impl ConnectionTrait,
     actor: &Actor,
     request: &PageRequest,
@@ -74,7 +74,11 @@ pub async fn list(
 }
 
 /// One campaign, or `NOT_FOUND`.
-pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> AppResult<campaign::Model> {
+pub(in crate::service) async fn get(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+) -> AppResult<campaign::Model> {
     visible(actor)
         .filter(campaign::Column::Id.eq(id))
         .one(db)
@@ -83,7 +87,7 @@ pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> AppResul
 }
 
 /// The campaigns among `ids` the actor may see (for dataloaders and batches).
-pub async fn by_ids(
+pub(in crate::service) async fn by_ids(
     db: &impl ConnectionTrait,
     actor: &Actor,
     ids: &[Uuid],
@@ -156,7 +160,7 @@ fn check_manage(actor: &Actor, ward_id: Option<Uuid>) -> AppResult<()> {
 
 /// Creates a campaign in `DRAFT`.
 #[tracing::instrument(skip(db, actor, input))]
-pub async fn create(
+pub(in crate::service) async fn create(
     db: &DatabaseConnection,
     actor: &Actor,
     input: NewCampaign,
@@ -233,7 +237,7 @@ pub struct CampaignPatch {
 
 /// Changes a campaign still in `DRAFT`: once open, what households sign can no longer change.
 #[tracing::instrument(skip(db, actor, patch))]
-pub async fn update(
+pub(in crate::service) async fn update(
     db: &DatabaseConnection,
     actor: &Actor,
     id: Uuid,
@@ -280,13 +284,21 @@ pub async fn update(
 
 /// Opens a campaign: DRAFT → OPEN, or CLOSED → OPEN for administrators (audited as a reopening).
 #[tracing::instrument(skip(db, actor))]
-pub async fn open(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> AppResult<campaign::Model> {
+pub(in crate::service) async fn open(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+) -> AppResult<campaign::Model> {
     transition(db, actor, id, CampaignStatus::Open).await
 }
 
 /// Closes an open campaign.
 #[tracing::instrument(skip(db, actor))]
-pub async fn close(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> AppResult<campaign::Model> {
+pub(in crate::service) async fn close(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+) -> AppResult<campaign::Model> {
     transition(db, actor, id, CampaignStatus::Closed).await
 }
 

@@ -37,7 +37,7 @@ pub struct Change {
 }
 
 /// Appends a change; call it inside the transaction of the change.
-pub async fn record(
+pub(in crate::service) async fn record(
     db: &impl ConnectionTrait,
     entity_type: EntityType,
     entity_id: Uuid,
@@ -48,7 +48,7 @@ pub async fn record(
 }
 
 /// Appends several changes in one statement.
-pub async fn record_many(db: &impl ConnectionTrait, changes: &[Change]) -> AppResult<()> {
+pub(in crate::service) async fn record_many(db: &impl ConnectionTrait, changes: &[Change]) -> AppResult<()> {
     if changes.is_empty() {
         return Ok(());
     }
@@ -139,7 +139,7 @@ async fn horizon(db: &impl ConnectionTrait) -> AppResult<Option<i64>> {
 
 /// Up to `first` changes in the actor's scope after `since`.
 #[tracing::instrument(skip(db, actor))]
-pub async fn feed(
+pub(in crate::service) async fn feed(
     db: &impl ConnectionTrait,
     actor: &Actor,
     since: Option<FeedCursor>,

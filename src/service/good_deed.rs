@@ -29,12 +29,16 @@ const KIND: &str = "good_deed";
 pub const MAX_DESCRIPTION_CHARS: usize = 2000;
 
 /// The good deeds `actor` may see: those of the groups they may see.
-pub(crate) fn visible(actor: &Actor) -> Select<good_deed::Entity> {
+pub(in crate::service) fn visible(actor: &Actor) -> Select<good_deed::Entity> {
     super::group::in_visible_groups(good_deed::Entity::find(), actor, good_deed::Column::GroupId)
 }
 
 /// One good deed, or `NOT_FOUND`.
-pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> AppResult<good_deed::Model> {
+pub(in crate::service) async fn get(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+) -> AppResult<good_deed::Model> {
     visible(actor)
         .filter(good_deed::Column::Id.eq(id))
         .one(db)
@@ -43,7 +47,7 @@ pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> AppResul
 }
 
 /// The good deeds among `ids` the actor may see.
-pub async fn by_ids(
+pub(in crate::service) async fn by_ids(
     db: &impl ConnectionTrait,
     actor: &Actor,
     ids: &[Uuid],
@@ -85,7 +89,7 @@ fn payload_hash(input: &NewGoodDeed, description: &str) -> String {
 /// Records a good deed as `REPORTED`. The same `clientMutationId` with the same payload returns the
 /// first result; with another payload it is `CONFLICT`.
 #[tracing::instrument(skip(db, actor, input))]
-pub async fn record(
+pub(in crate::service) async fn record(
     db: &DatabaseConnection,
     actor: &Actor,
     input: NewGoodDeed,
@@ -210,7 +214,7 @@ async fn try_record(
 /// Verifies (`approve`) or rejects a reported good deed, once. Ward officials of its ward and
 /// administrators only.
 #[tracing::instrument(skip(db, actor, note))]
-pub async fn verify(
+pub(in crate::service) async fn verify(
     db: &DatabaseConnection,
     caches: &super::Caches,
     actor: &Actor,
@@ -314,7 +318,7 @@ pub fn cursor(deed: &good_deed::Model) -> Cursor {
 
 /// A page of the good deeds the actor may see, newest recorded first.
 #[tracing::instrument(skip(db, actor))]
-pub async fn list(
+pub(in crate::service) async fn list(
     db: &impl ConnectionTrait,
     actor: &Actor,
     filter: &GoodDeedFilter,
@@ -360,7 +364,7 @@ struct TallyRow {
 
 /// Counts by category and status, per group, for a ward, a group, or everything the actor may see.
 #[tracing::instrument(skip(db, actor))]
-pub async fn report(
+pub(in crate::service) async fn report(
     db: &impl ConnectionTrait,
     actor: &Actor,
     ward_id: Option<Uuid>,

@@ -22,7 +22,7 @@ use crate::{
 };
 
 /// The groups `actor` may see: all for admins, the groups of their official wards, and groups they lead.
-pub(crate) fn visible(actor: &Actor) -> Select<group::Entity> {
+pub(in crate::service) fn visible(actor: &Actor) -> Select<group::Entity> {
     let query = group::Entity::find();
     if actor.is_admin() {
         return query;
@@ -36,7 +36,7 @@ pub(crate) fn visible(actor: &Actor) -> Select<group::Entity> {
 
 /// Filters `query` to rows whose `group_column` is a group `actor` may see: the one scope rule for
 /// everything that belongs to a group (households, pledges, good deeds, changes). Admins see all.
-pub(crate) fn in_visible_groups<E: EntityTrait>(
+pub(in crate::service) fn in_visible_groups<E: EntityTrait>(
     query: Select<E>,
     actor: &Actor,
     group_column: impl ColumnTrait,
@@ -66,12 +66,16 @@ pub fn cursor(group: &group::Model) -> Cursor {
 
 /// One group, or `NOT_FOUND` when it is missing or out of scope.
 #[tracing::instrument(skip(db, actor))]
-pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> AppResult<group::Model> {
+pub(in crate::service) async fn get(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+) -> AppResult<group::Model> {
     visible(actor).filter(group::Column::Id.eq(id)).one(db).await?.ok_or(AppError::NotFound(Missing::Group))
 }
 
 /// The groups among `ids` that the actor may see (for dataloaders).
-pub async fn by_ids(
+pub(in crate::service) async fn by_ids(
     db: &impl ConnectionTrait,
     actor: &Actor,
     ids: &[Uuid],
@@ -82,7 +86,7 @@ pub async fn by_ids(
 
 /// `NOT_FOUND` unless the group exists and lies in the actor's scope; from the remembered ward, so
 /// without a query after the first time.
-pub async fn ensure_visible(
+pub(in crate::service) async fn ensure_visible(
     db: &impl ConnectionTrait,
     caches: &Caches,
     actor: &Actor,
@@ -117,7 +121,7 @@ pub(super) async fn read_ward_of(db: &impl ConnectionTrait, group_id: Uuid) -> A
 }
 
 /// For each ward, one page of its groups that the actor may see, in natural code order.
-pub async fn pages_for_wards(
+pub(in crate::service) async fn pages_for_wards(
     db: &impl ConnectionTrait,
     actor: &Actor,
     ward_ids: &[Uuid],
@@ -148,7 +152,7 @@ pub struct NewGroup {
 
 /// Creates a group in a ward the actor governs.
 #[tracing::instrument(skip(db, actor, input))]
-pub async fn create(
+pub(in crate::service) async fn create(
     db: &DatabaseConnection,
     actor: &Actor,
     input: NewGroup,
@@ -201,7 +205,7 @@ pub struct GroupPatch {
 
 /// Updates a group in a ward the actor governs.
 #[tracing::instrument(skip(db, actor, patch))]
-pub async fn update(
+pub(in crate::service) async fn update(
     db: &DatabaseConnection,
     actor: &Actor,
     id: Uuid,

@@ -31,7 +31,7 @@ use crate::{
 };
 
 /// The households `actor` may see: those of the groups `group::visible` returns.
-pub(crate) fn visible(actor: &Actor) -> Select<household::Entity> {
+pub(in crate::service) fn visible(actor: &Actor) -> Select<household::Entity> {
     super::group::in_visible_groups(household::Entity::find(), actor, household::Column::GroupId)
 }
 
@@ -69,7 +69,11 @@ impl HouseholdFilter {
 
 /// One household, or `NOT_FOUND` when it is missing or out of scope.
 #[tracing::instrument(skip(db, actor))]
-pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> AppResult<household::Model> {
+pub(in crate::service) async fn get(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+) -> AppResult<household::Model> {
     visible(actor)
         .filter(household::Column::Id.eq(id))
         .one(db)
@@ -78,7 +82,7 @@ pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> AppResul
 }
 
 /// For each group, one page of its households that the actor may see, in natural code order.
-pub async fn pages_for_groups(
+pub(in crate::service) async fn pages_for_groups(
     db: &impl ConnectionTrait,
     actor: &Actor,
     group_ids: &[Uuid],
@@ -98,7 +102,7 @@ pub async fn pages_for_groups(
     .await?)
 }
 
-pub(crate) fn search_text(head_name: &str, code: &str, address: &str) -> String {
+pub(in crate::service) fn search_text(head_name: &str, code: &str, address: &str) -> String {
     // The separator keeps a phrase from matching across two fields.
     format!("{} | {} | {}", fold(head_name), fold(code), fold(address))
 }
@@ -129,7 +133,7 @@ fn parse_phone(input: Option<&str>) -> AppResult<Option<Phone>> {
 
 /// Creates an active household in a group the actor covers.
 #[tracing::instrument(skip(db, actor, input))]
-pub async fn create(
+pub(in crate::service) async fn create(
     db: &DatabaseConnection,
     actor: &Actor,
     input: NewHousehold,
@@ -226,7 +230,7 @@ pub struct HouseholdPatch {
 /// Applies `patch` if the household is still at `expected_version`; else `CONFLICT` with the current
 /// version in `extensions.currentVersion`.
 #[tracing::instrument(skip(db, actor, patch))]
-pub async fn update(
+pub(in crate::service) async fn update(
     db: &DatabaseConnection,
     caches: &Caches,
     actor: &Actor,
@@ -333,7 +337,7 @@ fn version_conflict(current_version: i32) -> AppError {
 }
 
 /// The households among `ids` the actor may see (for dataloaders).
-pub async fn by_ids(
+pub(in crate::service) async fn by_ids(
     db: &impl ConnectionTrait,
     actor: &Actor,
     ids: &[Uuid],
@@ -344,7 +348,7 @@ pub async fn by_ids(
 
 /// A page of a group's ACTIVE households without a SIGNED pledge for `campaign_id`: the leader's
 /// follow-up list.
-pub async fn unsigned_page(
+pub(in crate::service) async fn unsigned_page(
     db: &impl ConnectionTrait,
     actor: &Actor,
     group_id: Uuid,

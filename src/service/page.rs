@@ -133,7 +133,7 @@ impl<C: ColumnTrait> Ordering<C> {
 }
 
 /// One page of `select` (already filtered to what the actor may see), ordered by `ordering`.
-pub async fn fetch_page<E, C>(
+pub(in crate::service) async fn fetch_page<E, C>(
     db: &C,
     select: Select<E>,
     ordering: Ordering<E::Column>,
@@ -161,7 +161,7 @@ where
 /// The same page of children for many parents in two queries (rows, then counts), for dataloaders.
 ///
 /// Uses `ROW_NUMBER() OVER (PARTITION BY parent …)`, which SQLite (3.25+) and PostgreSQL both run.
-pub async fn fetch_pages_by_parent<E, C>(
+pub(in crate::service) async fn fetch_pages_by_parent<E, C>(
     db: &C,
     select: Select<E>,
     parent: E::Column,

@@ -85,7 +85,7 @@ async fn new_session(
 /// Signs in. Unknown user, wrong password and inactive user all answer the same `UNAUTHENTICATED`
 /// after one password verification; a throttled username or address answers `RATE_LIMITED` before any.
 #[tracing::instrument(skip_all)]
-pub async fn login(
+pub(in crate::service) async fn login(
     db: &DatabaseConnection,
     auth: &Auth,
     username: &str,
@@ -146,7 +146,11 @@ async fn revoke_family(db: &impl ConnectionTrait, family_id: Uuid, now: DateTime
 }
 
 /// Revokes every refresh token of a user (deactivation, password change).
-pub async fn revoke_all(db: &impl ConnectionTrait, user_id: Uuid, now: DateTime<Utc>) -> AppResult<()> {
+pub(in crate::service) async fn revoke_all(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
     refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::RevokedAt, Expr::value(now))
         .filter(refresh_token::Column::UserId.eq(user_id))
@@ -159,7 +163,11 @@ pub async fn revoke_all(db: &impl ConnectionTrait, user_id: Uuid, now: DateTime<
 /// Exchanges a refresh token for a new session, rotating it. Presenting a token that was already
 /// rotated revokes its whole family: someone else holds a copy.
 #[tracing::instrument(skip_all)]
-pub async fn refresh(db: &DatabaseConnection, auth: &Auth, token: &str) -> AppResult<Session> {
+pub(in crate::service) async fn refresh(
+    db: &DatabaseConnection,
+    auth: &Auth,
+    token: &str,
+) -> AppResult<Session> {
     let now = auth.clock.now();
     let txn = super::begin_write(db).await?;
     let stored = refresh_token::Entity::find()
@@ -214,7 +222,12 @@ pub async fn refresh(db: &DatabaseConnection, auth: &Auth, token: &str) -> AppRe
 /// Ends the session a refresh token belongs to (its whole family). Unknown tokens, or another user's,
 /// change nothing: logging out twice is not an error.
 #[tracing::instrument(skip_all)]
-pub async fn logout(db: &DatabaseConnection, auth: &Auth, actor: &Actor, token: &str) -> AppResult<bool> {
+pub(in crate::service) async fn logout(
+    db: &DatabaseConnection,
+    auth: &Auth,
+    actor: &Actor,
+    token: &str,
+) -> AppResult<bool> {
     let txn = super::begin_write(db).await?;
     let stored = refresh_token::Entity::find()
         .filter(refresh_token::Column::TokenHash.eq(hash_token(token)))
@@ -236,7 +249,7 @@ pub async fn logout(db: &DatabaseConnection, auth: &Auth, actor: &Actor, token: 
 /// Changes the caller's password, ends every session of theirs (access tokens included) and returns
 /// a fresh session for this device.
 #[tracing::instrument(skip_all)]
-pub async fn change_password(
+pub(in crate::service) async fn change_password(
     db: &DatabaseConnection,
     auth: &Auth,
     actor: &Actor,

@@ -39,7 +39,7 @@ pub fn parse_username(input: &str) -> AppResult<(String, String)> {
 
 /// The actor for a verified access token: `None` when the user is gone, inactive, or the token's
 /// version is no longer current (password changed, deactivated).
-pub async fn load_actor(
+pub(in crate::service) async fn load_actor(
     db: &impl ConnectionTrait,
     user_id: Uuid,
     token_version: i32,
@@ -96,7 +96,10 @@ struct ActorRow {
 }
 
 /// The actor for `user`, from their role assignments.
-pub async fn actor_of(db: &impl ConnectionTrait, user: &app_user::Model) -> AppResult<Actor> {
+pub(in crate::service) async fn actor_of(
+    db: &impl ConnectionTrait,
+    user: &app_user::Model,
+) -> AppResult<Actor> {
     let assignments =
         role_assignment::Entity::find().filter(role_assignment::Column::UserId.eq(user.id)).all(db).await?;
     let mut admin = false;
@@ -163,7 +166,7 @@ pub fn cursor(user: &app_user::Model) -> Cursor {
 
 /// A page of the users the actor may see, by username. Group leaders may not list users.
 #[tracing::instrument(skip(db, actor))]
-pub async fn list(
+pub(in crate::service) async fn list(
     db: &impl ConnectionTrait,
     actor: &Actor,
     request: &PageRequest,
@@ -175,12 +178,16 @@ pub async fn list(
 }
 
 /// One user in scope, or `NOT_FOUND`.
-pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> AppResult<app_user::Model> {
+pub(in crate::service) async fn get(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+) -> AppResult<app_user::Model> {
     visible(actor).filter(app_user::Column::Id.eq(id)).one(db).await?.ok_or(AppError::NotFound(Missing::User))
 }
 
 /// The role assignments of each of `user_ids` the actor may see (for dataloaders).
-pub async fn visible_assignments(
+pub(in crate::service) async fn visible_assignments(
     db: &impl ConnectionTrait,
     actor: &Actor,
     user_ids: &[Uuid],
@@ -283,7 +290,7 @@ async fn check_grant(
 
 /// Creates a user with their role assignments (ADMIN: any; WARD_OFFICIAL: group leaders in their ward).
 #[tracing::instrument(skip(db, passwords, actor, input))]
-pub async fn create(
+pub(in crate::service) async fn create(
     db: &DatabaseConnection,
     passwords: &Passwords,
     actor: &Actor,
@@ -347,7 +354,10 @@ pub async fn create(
 }
 
 /// The ward a user works in, for filing their audit events: the ward of their first scoped assignment.
-pub(crate) async fn home_ward(db: &impl ConnectionTrait, user_id: Uuid) -> AppResult<Option<Uuid>> {
+pub(in crate::service) async fn home_ward(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+) -> AppResult<Option<Uuid>> {
     let assignments = assignments_of(db, &[user_id]).await?.remove(&user_id).unwrap_or_default();
     for assignment in assignments {
         if let Some(ward_id) = assignment.ward_id {
@@ -386,7 +396,7 @@ async fn may_manage(db: &impl ConnectionTrait, actor: &Actor, user_id: Uuid) -> 
 
 /// Activates or deactivates a user. Deactivation cuts off their tokens at once.
 #[tracing::instrument(skip(db, actor))]
-pub async fn set_active(
+pub(in crate::service) async fn set_active(
     db: &DatabaseConnection,
     actor: &Actor,
     id: Uuid,
@@ -437,7 +447,10 @@ pub async fn set_active(
 }
 
 /// Display names by user id (shown as who recorded a pledge or deed; not scoped).
-pub async fn display_names(db: &impl ConnectionTrait, ids: &[Uuid]) -> AppResult<HashMap<Uuid, String>> {
+pub(in crate::service) async fn display_names(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, String>> {
     let rows: Vec<(Uuid, String)> = app_user::Entity::find()
         .select_only()
         .column(app_user::Column::Id)

@@ -32,7 +32,7 @@ pub fn cursor(ward: &ward::Model) -> super::page::Cursor {
 
 /// A page of the wards the actor may see, by code.
 #[tracing::instrument(skip(db, actor))]
-pub async fn list(
+pub(in crate::service) async fn list(
     db: &impl ConnectionTrait,
     actor: &Actor,
     request: &PageRequest,
@@ -42,12 +42,16 @@ pub async fn list(
 
 /// One ward, or `NOT_FOUND` when it is missing or out of scope.
 #[tracing::instrument(skip(db, actor))]
-pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> AppResult<ward::Model> {
+pub(in crate::service) async fn get(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+) -> AppResult<ward::Model> {
     visible(actor).filter(ward::Column::Id.eq(id)).one(db).await?.ok_or(AppError::NotFound(Missing::Ward))
 }
 
 /// The wards among `ids` that the actor may see (for dataloaders).
-pub async fn by_ids(
+pub(in crate::service) async fn by_ids(
     db: &impl ConnectionTrait,
     caches: &Caches,
     actor: &Actor,
@@ -89,7 +93,11 @@ pub struct NewWard {
 
 /// Creates a ward (`ADMIN` only).
 #[tracing::instrument(skip(db, actor, input))]
-pub async fn create(db: &DatabaseConnection, actor: &Actor, input: NewWard) -> AppResult<ward::Model> {
+pub(in crate::service) async fn create(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    input: NewWard,
+) -> AppResult<ward::Model> {
     if !actor.is_admin() {
         return Err(AppError::Forbidden("only administrators may create wards"));
     }

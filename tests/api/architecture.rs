@@ -37,3 +37,30 @@ fn no_error_code_is_spelled_outside_the_error_module() {
     }
     assert!(found.is_empty(), "codes belong to src/error: {found:#?}");
 }
+
+#[test]
+fn graphql_and_http_hold_no_database_code() {
+    // What would let a resolver or a handler read or write without the caller's scope.
+    let forbidden =
+        ["sea_orm", "sqlx", "entities", "DatabaseConnection", "ConnectionTrait", "TransactionTrait"];
+    let mut found = Vec::new();
+    for layer in ["graphql", "http"] {
+        for file in sources(&src().join(layer)) {
+            let text = std::fs::read_to_string(&file).expect("a source file");
+            for (number, line) in text.lines().enumerate() {
+                for word in forbidden.iter().filter(|word| line.contains(*word)) {
+                    found.push(format!("{}:{}: {word}", file.display(), number + 1));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "reach the database through service::Scope: {found:#?}");
+}
+
+#[test]
+fn the_layer_check_sees_the_files_it_guards() {
+    // A moved folder must not turn the check above into one that passes on nothing.
+    for layer in ["graphql", "http"] {
+        assert!(sources(&src().join(layer)).len() > 3, "src/{layer} has its modules");
+    }
+}

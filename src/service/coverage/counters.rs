@@ -15,7 +15,11 @@ use crate::{
 };
 
 /// Adds `delta` to the ACTIVE households of a group.
-pub async fn adjust_active(db: &impl ConnectionTrait, group_id: Uuid, delta: i32) -> AppResult<()> {
+pub(in crate::service) async fn adjust_active(
+    db: &impl ConnectionTrait,
+    group_id: Uuid,
+    delta: i32,
+) -> AppResult<()> {
     let upsert = Query::insert()
         .into_table(active::Entity)
         .columns([active::Column::GroupId, active::Column::ActiveHouseholds])
@@ -34,7 +38,7 @@ pub async fn adjust_active(db: &impl ConnectionTrait, group_id: Uuid, delta: i32
 }
 
 /// Adds `delta` to the signed ACTIVE households of a group for a campaign.
-pub async fn adjust_signed(
+pub(in crate::service) async fn adjust_signed(
     db: &impl ConnectionTrait,
     campaign_id: Uuid,
     group_id: Uuid,
@@ -59,7 +63,7 @@ pub async fn adjust_signed(
 
 /// A household entered (`true`) or left (`false`) the ACTIVE status: it joins or leaves the
 /// denominator, and its signed pledges join or leave the numerators.
-pub async fn household_activity_changed(
+pub(in crate::service) async fn household_activity_changed(
     db: &impl ConnectionTrait,
     household_id: Uuid,
     group_id: Uuid,

@@ -35,7 +35,7 @@ struct DayRow {
 
 /// Day by day over the campaign window (up to `today`), for the groups of `report`: what a chart of
 /// progress needs. Counted from the pledges, so it costs in proportion to them: ask for it when drawn.
-pub async fn daily(
+pub(in crate::service) async fn daily(
     db: &impl ConnectionTrait,
     report: &Report,
     today: chrono::NaiveDate,

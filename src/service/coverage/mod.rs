@@ -11,7 +11,10 @@ mod daily;
 mod report;
 mod verify;
 
-pub use counters::{adjust_active, adjust_signed, household_activity_changed};
-pub use daily::{DailyProgress, daily};
-pub use report::{Detail, GroupFigures, Report, Totals, report};
-pub use verify::{Drift, verify};
+pub(in crate::service) use counters::{adjust_active, adjust_signed, household_activity_changed};
+pub use daily::DailyProgress;
+pub(in crate::service) use daily::daily;
+pub(in crate::service) use report::report;
+pub use report::{Detail, GroupFigures, Report, Totals};
+pub use verify::Drift;
+pub(in crate::service) use verify::verify;

@@ -178,7 +178,7 @@ struct WardRow {
 /// The report of `campaign_id` for a group, a ward, or (neither) every ward the actor may see that the
 /// campaign covers.
 #[tracing::instrument(skip(db, caches, actor))]
-pub async fn report(
+pub(in crate::service) async fn report(
     db: &impl ConnectionTrait,
     caches: &Caches,
     actor: &Actor,

@@ -35,7 +35,7 @@ struct CountRow {
 
 /// Recomputes every counter from the raw rows and lists the differences; with `repair`, fixes them
 /// in the same transaction.
-pub async fn verify(
+pub(in crate::service) async fn verify(
     db: &sea_orm::DatabaseConnection,
     caches: &Caches,
     repair: bool,

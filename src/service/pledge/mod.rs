@@ -13,8 +13,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use uuid::Uuid;
 
 pub use input::PledgeInput;
-pub use record::record_many;
-pub use withdraw::withdraw;
+pub(in crate::service) use record::record_many;
+pub(in crate::service) use withdraw::withdraw;
 
 use crate::{
     auth::Actor,
@@ -30,17 +30,21 @@ pub const MAX_NOTE_CHARS: usize = 500;
 const KIND: &str = "pledge";
 
 /// The pledges `actor` may see: those of the households they may see.
-pub(crate) fn visible(actor: &Actor) -> Select<pledge::Entity> {
+pub(in crate::service) fn visible(actor: &Actor) -> Select<pledge::Entity> {
     super::group::in_visible_groups(pledge::Entity::find(), actor, pledge::Column::GroupId)
 }
 
 /// One pledge, or `NOT_FOUND`.
-pub async fn get(db: &impl ConnectionTrait, actor: &Actor, id: Uuid) -> AppResult<pledge::Model> {
+pub(in crate::service) async fn get(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+) -> AppResult<pledge::Model> {
     visible(actor).filter(pledge::Column::Id.eq(id)).one(db).await?.ok_or(AppError::NotFound(Missing::Pledge))
 }
 
 /// The pledges of each of `household_ids` the actor may see, newest campaign first (for dataloaders).
-pub async fn of_households(
+pub(in crate::service) async fn of_households(
     db: &impl ConnectionTrait,
     actor: &Actor,
     household_ids: &[Uuid],
@@ -58,7 +62,7 @@ pub async fn of_households(
 }
 
 /// The pledges among `ids` the actor may see.
-pub async fn by_ids(
+pub(in crate::service) async fn by_ids(
     db: &impl ConnectionTrait,
     actor: &Actor,
     ids: &[Uuid],

@@ -57,7 +57,7 @@ impl From<AppError> for Stop {
 
 /// Records a batch; one result per input, in input order.
 #[tracing::instrument(skip(db, caches, actor, inputs), fields(items = inputs.len()))]
-pub async fn record_many(
+pub(in crate::service) async fn record_many(
     db: &DatabaseConnection,
     caches: &Caches,
     actor: &Actor,

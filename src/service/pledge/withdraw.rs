@@ -18,7 +18,7 @@ use crate::{
 
 /// Withdraws a signed pledge while its campaign is open; the household may sign again later.
 #[tracing::instrument(skip(db, caches, actor, reason))]
-pub async fn withdraw(
+pub(in crate::service) async fn withdraw(
     db: &DatabaseConnection,
     caches: &Caches,
     actor: &Actor,

@@ -15,9 +15,9 @@ use std::{
 
 use pledge_api::{
     entities::{good_deed, household, pledge},
-    service::{self, changes::EntityType},
+    service::changes::EntityType,
 };
-use sea_orm::{ActiveEnum, EntityTrait};
+use sea_orm::{ActiveEnum, ConnectionTrait, DbBackend, EntityTrait, Statement, TransactionTrait};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -302,16 +302,19 @@ async fn on_postgresql_a_change_committed_after_a_later_transaction_is_still_del
     let cursor = end_of_feed(app, &app.admin_token, &FeedPage::of(&households, &[], &[], false)).await;
     let uuid = |id: &str| Uuid::parse_str(id).expect("uuid");
     // A transaction records a change of H1 and stays open...
-    let slow = service::begin_write(&app.db).await.expect("begin");
-    service::changes::record(
-        &slow,
-        EntityType::Household,
-        uuid(&world.household_id),
-        uuid(&world.group_id),
-        uuid(&world.ward_id),
-    )
-    .await
-    .expect("record a change");
+    let slow = app.db.begin().await.expect("begin");
+    let change = Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "INSERT INTO change_log (tx, entity_type, entity_id, group_id, ward_id, changed_at) \
+         VALUES (pg_current_xact_id()::text::bigint, $1, $2, $3, $4, now())",
+        [
+            EntityType::Household.into(),
+            uuid(&world.household_id).into(),
+            uuid(&world.group_id).into(),
+            uuid(&world.ward_id).into(),
+        ],
+    );
+    slow.execute_raw(change).await.expect("record a change");
     // ...while a later one changes H2 and commits first.
     ok(
         app,
