@@ -5,13 +5,18 @@
 use std::time::Duration;
 
 use async_graphql::futures_util::{SinkExt, StreamExt};
-use pledge_api::startup::{self, Application};
+use pledge_api::{
+    entities::campaign_group_coverage as signed,
+    startup::{self, Application},
+};
+use sea_orm::{ActiveValue::Set, EntityTrait};
 use serde_json::{Value, json};
 use tokio::net::TcpStream;
 use tokio_tungstenite::{
     MaybeTlsStream, WebSocketStream,
     tungstenite::{Message, client::IntoClientRequest, protocol::frame::coding::CloseCode},
 };
+use uuid::Uuid;
 
 use crate::{
     drive::{VIETNAM_NOON, open_campaign, pledge_input, recorded, set_clock},
@@ -154,6 +159,10 @@ impl Live {
     }
 }
 
+fn uuid(id: &str) -> Uuid {
+    Uuid::parse_str(id).expect("a UUID")
+}
+
 /// Creates households with these codes in `group`; returns their ids in order.
 async fn households(app: &TestApp, group: &str, codes: &[&str]) -> Vec<String> {
     let mut ids = Vec::new();
@@ -227,6 +236,36 @@ async fn a_leader_hears_only_their_own_group() {
 
     // Assert: the first message after both is group 1's row.
     assert_eq!(next_json(&mut socket).await, Some(next_row("1", 5, signed + 1)));
+}
+
+#[tokio::test]
+async fn a_repair_of_drifted_counters_reaches_the_subscriber_like_any_other_write() {
+    // Arrange: nobody signed, so group 1 has 0 of 5; a subscriber of ward W1.
+    let live = Live::build().await;
+    let app = &live.app;
+    let mut socket = subscribe(&app.address, &app.admin_token, &live.campaign, Some(&live.lam_son)).await;
+    let (campaign, group) = (uuid(&live.campaign), uuid(&live.group_1));
+
+    // Act: the subscription is registered some time after `subscribe`; corrupt and repair until heard.
+    let mut heard = None;
+    for _ in 0..10 {
+        signed::Entity::delete_many().exec(&app.db).await.expect("clear the counters");
+        let drifted = signed::ActiveModel {
+            campaign_id: Set(campaign),
+            group_id: Set(group),
+            signed_households: Set(3),
+        };
+        signed::Entity::insert(drifted).exec(&app.db).await.expect("a drifted counter");
+        let repaired = app.services.verify_coverage(true).await.expect("repair");
+        assert_eq!(repaired.len(), 1, "{repaired:?}");
+        heard = next_json(&mut socket).await;
+        if heard.is_some() {
+            break;
+        }
+    }
+
+    // Assert: the repaired row, with the figures of the raw rows.
+    assert_eq!(heard, Some(next_row("1", 5, 0)));
 }
 
 #[tokio::test]
