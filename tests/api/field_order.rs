@@ -185,6 +185,12 @@ async fn every_object_answers_its_fields_in_the_order_asked_even_behind_dataload
             total byStatus { status count }
         } }",
         "query { campaigns { edges { node { ward { groups { totalCount } code } title status } } } }",
+        "query { me { roleAssignments { role } username } changes {
+            households { group { ward { code } code } code }
+            pledges { household { group { code } code } campaign { title } status }
+            goodDeeds { group { code } household { code } status }
+            cursor
+        } }",
     ];
 
     for query in queries {
