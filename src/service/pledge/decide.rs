@@ -126,14 +126,7 @@ fn eligible<'k>(
     }
     let campaign = known.campaigns.get(&item.campaign_id).ok_or(AppError::NotFound(Missing::Campaign))?;
     if campaign.status != CampaignStatus::Open {
-        return Err(AppError::Conflict {
-            message: format!(
-                "the campaign is {}: pledges are recorded only while it is {}",
-                campaign.status.to_value(),
-                CampaignStatus::Open.to_value()
-            ),
-            extensions: vec![("field", "campaignId".into())],
-        });
+        return Err(super::campaign_not_open(campaign.status, "are recorded", "campaignId"));
     }
     let ward_id = *known
         .ward_of_group

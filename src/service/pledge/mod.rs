@@ -9,7 +9,7 @@ mod withdraw;
 
 use std::collections::HashMap;
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Select};
+use sea_orm::{ActiveEnum, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Select};
 use uuid::Uuid;
 
 pub use input::PledgeInput;
@@ -18,6 +18,7 @@ pub(in crate::service) use withdraw::withdraw;
 
 use crate::{
     auth::Actor,
+    domain::campaign::CampaignStatus,
     entities::pledge,
     error::{AppError, AppResult, Missing},
 };
@@ -69,4 +70,16 @@ pub(in crate::service) async fn by_ids(
 ) -> AppResult<HashMap<Uuid, pledge::Model>> {
     let rows = visible(actor).filter(pledge::Column::Id.is_in(ids.iter().copied())).all(db).await?;
     Ok(rows.into_iter().map(|p| (p.id, p)).collect())
+}
+
+/// `CONFLICT` naming `field`: pledges `happen` ("are recorded", "change") only while their campaign is open.
+fn campaign_not_open(status: CampaignStatus, happen: &str, field: &'static str) -> AppError {
+    AppError::Conflict {
+        message: format!(
+            "the campaign is {}: pledges {happen} only while it is {}",
+            status.to_value(),
+            CampaignStatus::Open.to_value()
+        ),
+        extensions: vec![("field", field.into())],
+    }
 }

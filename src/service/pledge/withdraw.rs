@@ -1,6 +1,6 @@
 //! Withdrawing a signed pledge.
 
-use sea_orm::{ActiveEnum, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, sea_query::Expr};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, sea_query::Expr};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -39,14 +39,7 @@ pub(in crate::service) async fn withdraw(
     }
     let campaign = service::campaign::get(&txn, actor, current.campaign_id).await?;
     if campaign.status != CampaignStatus::Open {
-        return Err(AppError::Conflict {
-            message: format!(
-                "the campaign is {}: pledges change only while it is {}",
-                campaign.status.to_value(),
-                CampaignStatus::Open.to_value()
-            ),
-            extensions: vec![("field", "id".into())],
-        });
+        return Err(super::campaign_not_open(campaign.status, "change", "id"));
     }
     let changed = pledge::Entity::update_many()
         .col_expr(pledge::Column::Status, Expr::value(PledgeStatus::Withdrawn))
