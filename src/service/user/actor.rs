@@ -1,0 +1,106 @@
+//! The `Actor` behind a request: read from the user's row and role assignments, once per access token
+//! or at sign-in.
+//!
+//! What an actor may then see and change is decided by the rest of the service layer.
+
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
+    sea_query::{Expr, ExprTrait, Query},
+};
+use uuid::Uuid;
+
+use crate::{
+    auth::{Actor, Role},
+    entities::{app_user, residential_group as group, role_assignment},
+    error::AppResult,
+};
+
+/// The actor for a verified access token: `None` when the user is gone, inactive, or the token's
+/// version is no longer current (password changed, deactivated).
+pub(in crate::service) async fn load_actor(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    token_version: i32,
+) -> AppResult<Option<Actor>> {
+    // One query per request, whatever the roles: the user, each assignment, and a led group's ward.
+    let query = Query::select()
+        .column((app_user::Entity, app_user::Column::Active))
+        .column((app_user::Entity, app_user::Column::TokenVersion))
+        .column((role_assignment::Entity, role_assignment::Column::Role))
+        .column((role_assignment::Entity, role_assignment::Column::WardId))
+        .column((role_assignment::Entity, role_assignment::Column::GroupId))
+        .expr_as(
+            Expr::col((group::Entity, group::Column::WardId)),
+            sea_orm::sea_query::Alias::new("group_ward_id"),
+        )
+        .from(app_user::Entity)
+        .left_join(
+            role_assignment::Entity,
+            Expr::col((role_assignment::Entity, role_assignment::Column::UserId))
+                .equals((app_user::Entity, app_user::Column::Id)),
+        )
+        .left_join(
+            group::Entity,
+            Expr::col((group::Entity, group::Column::Id))
+                .equals((role_assignment::Entity, role_assignment::Column::GroupId)),
+        )
+        .and_where(Expr::col((app_user::Entity, app_user::Column::Id)).eq(user_id))
+        .to_owned();
+    let rows = ActorRow::find_by_statement(db.get_database_backend().build(&query)).all(db).await?;
+    let Some(first) = rows.first() else { return Ok(None) };
+    if !first.active || first.token_version != token_version {
+        return Ok(None);
+    }
+    let (mut admin, mut official_wards, mut leader_groups) = (false, Vec::new(), Vec::new());
+    for row in &rows {
+        match row.role {
+            None => {}
+            Some(Role::Admin) => admin = true,
+            Some(Role::WardOfficial) => official_wards.extend(row.ward_id),
+            Some(Role::GroupLeader) => leader_groups.extend(row.group_id.zip(row.group_ward_id)),
+        }
+    }
+    Ok(Some(Actor::new(user_id, admin, official_wards, leader_groups)))
+}
+
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct ActorRow {
+    active: bool,
+    token_version: i32,
+    role: Option<Role>,
+    ward_id: Option<Uuid>,
+    group_id: Option<Uuid>,
+    group_ward_id: Option<Uuid>,
+}
+
+/// The actor for `user`, from their role assignments.
+pub(in crate::service) async fn actor_of(
+    db: &impl ConnectionTrait,
+    user: &app_user::Model,
+) -> AppResult<Actor> {
+    let assignments =
+        role_assignment::Entity::find().filter(role_assignment::Column::UserId.eq(user.id)).all(db).await?;
+    let mut admin = false;
+    let mut official_wards = Vec::new();
+    let mut led_groups = Vec::new();
+    for assignment in &assignments {
+        match assignment.role {
+            Role::Admin => admin = true,
+            Role::WardOfficial => official_wards.extend(assignment.ward_id),
+            Role::GroupLeader => led_groups.extend(assignment.group_id),
+        }
+    }
+    let leader_groups: Vec<(Uuid, Uuid)> = if led_groups.is_empty() {
+        Vec::new()
+    } else {
+        group::Entity::find()
+            .select_only()
+            .column(group::Column::Id)
+            .column(group::Column::WardId)
+            .filter(group::Column::Id.is_in(led_groups))
+            .into_tuple()
+            .all(db)
+            .await?
+    };
+    Ok(Actor::new(user.id, admin, official_wards, leader_groups))
+}
