@@ -69,6 +69,18 @@ pub fn login_failed(reason: &'static str) {
     metrics::counter!("pledge_login_failures_total", "reason" => reason).increment(1);
 }
 
+/// A session (or every session of a user) ended before its time: logout, refresh-token reuse,
+/// deactivation, password change. Counted where it is announced, once per end.
+pub fn session_ended() {
+    metrics::counter!("pledge_sessions_ended_total").increment(1);
+}
+
+/// An open WebSocket connection closed by the server because its session ended or its token expired:
+/// `reason` is `session_ended` or `token_expired`.
+pub fn socket_closed(reason: &'static str) {
+    metrics::counter!("pledge_websocket_closed_total", "reason" => reason).increment(1);
+}
+
 /// Coverage counters that `verify-coverage --repair` (or a repair by an operator) fixed.
 pub fn coverage_repaired(counters: usize) {
     metrics::counter!("pledge_coverage_counter_repairs_total").increment(counters as u64);

@@ -83,7 +83,9 @@ impl Application {
         db: DatabaseConnection,
         clock: Arc<dyn Clock>,
     ) -> std::io::Result<Self> {
-        let auth = Arc::new(Auth::new(&settings.jwt_secret, clock));
+        let auth = Arc::new(
+            Auth::new(&settings.jwt_secret, clock).with_access_lifetime(settings.access_token_lifetime),
+        );
         let services = Services::start(db, auth.clone());
         if let Some(interval) = settings.coverage_check_interval {
             tokio::spawn(services.clone().check_coverage_periodically(interval));

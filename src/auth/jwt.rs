@@ -1,4 +1,5 @@
-//! Access tokens: HS256 JWTs with issuer, audience, expiry and the user's token version.
+//! Access tokens: HS256 JWTs with issuer, audience, expiry, the user's token version and the session
+//! they belong to (a request is accepted only while that session lives).
 //! The algorithm is pinned; a token signed any other way (or not at all) is refused.
 
 use chrono::{DateTime, Duration, SubsecRound, Utc};
@@ -32,6 +33,8 @@ pub struct Claims {
     pub jti: Uuid,
     /// The user's token version when issued.
     pub ver: i32,
+    /// The session (the sign-in, carried on by its refresh tokens) the token belongs to.
+    pub sid: Uuid,
 }
 
 /// Signs and checks access tokens.
@@ -39,6 +42,7 @@ pub struct TokenKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+    lifetime: Duration,
 }
 
 impl TokenKeys {
@@ -54,7 +58,14 @@ impl TokenKeys {
             encoding: EncodingKey::from_secret(secret.expose().as_bytes()),
             decoding: DecodingKey::from_secret(secret.expose().as_bytes()),
             validation,
+            lifetime: Duration::minutes(ACCESS_TOKEN_MINUTES),
         }
+    }
+
+    /// The same keys, issuing tokens that live `lifetime`.
+    pub fn with_lifetime(mut self, lifetime: std::time::Duration) -> Self {
+        self.lifetime = Duration::from_std(lifetime).unwrap_or(self.lifetime);
+        self
     }
 
     /// A fresh access token for `user_id` and its expiry.
@@ -62,10 +73,11 @@ impl TokenKeys {
         &self,
         user_id: Uuid,
         token_version: i32,
+        session_id: Uuid,
         now: DateTime<Utc>,
     ) -> Result<(String, DateTime<Utc>), AppError> {
         // Whole seconds: what the client is told is exactly the `exp` claim.
-        let expires_at = (now + Duration::minutes(ACCESS_TOKEN_MINUTES)).trunc_subsecs(0);
+        let expires_at = (now + self.lifetime).trunc_subsecs(0);
         let claims = Claims {
             sub: user_id,
             iss: ISSUER.into(),
@@ -74,6 +86,7 @@ impl TokenKeys {
             exp: expires_at.timestamp(),
             jti: Uuid::now_v7(),
             ver: token_version,
+            sid: session_id,
         };
         let token =
             encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(AppError::internal)?;
@@ -102,7 +115,7 @@ mod tests {
         let keys = keys("a-test-secret-that-is-long-enough-0123");
         let now = Utc::now();
         let user = Uuid::now_v7();
-        let (token, expires_at) = keys.issue(user, 3, now).expect("issue");
+        let (token, expires_at) = keys.issue(user, 3, Uuid::now_v7(), now).expect("issue");
         let claims = keys.verify(&token, now).expect("valid");
         assert_eq!((claims.sub, claims.ver), (user, 3));
         assert!(keys.verify(&token, expires_at - Duration::seconds(1)).is_some());
@@ -114,10 +127,10 @@ mod tests {
         let keys = keys("a-test-secret-that-is-long-enough-0123");
         let other = TokenKeys::new(&Secret::new("another-secret-that-is-long-enough-456"));
         let now = Utc::now();
-        let (token, _) = other.issue(Uuid::now_v7(), 1, now).expect("issue");
+        let (token, _) = other.issue(Uuid::now_v7(), 1, Uuid::now_v7(), now).expect("issue");
         assert!(keys.verify(&token, now).is_none(), "wrong secret");
 
-        let (token, _) = keys.issue(Uuid::now_v7(), 1, now).expect("issue");
+        let (token, _) = keys.issue(Uuid::now_v7(), 1, Uuid::now_v7(), now).expect("issue");
         let (header_and_claims, _signature) = token.rsplit_once('.').expect("three parts");
         let (_, claims) = header_and_claims.split_once('.').expect("three parts");
         let none_header = URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#);

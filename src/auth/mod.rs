@@ -35,4 +35,10 @@ impl Auth {
             clock,
         }
     }
+
+    /// The same state, issuing access tokens that live `lifetime`.
+    pub fn with_access_lifetime(mut self, lifetime: std::time::Duration) -> Self {
+        self.keys = self.keys.with_lifetime(lifetime);
+        self
+    }
 }

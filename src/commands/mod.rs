@@ -48,5 +48,7 @@ pub async fn open_database(settings: &Settings) -> Result<sea_orm::DatabaseConne
 /// The services of a one-off command (no server): writes it makes still reach running servers'
 /// subscribers through the database's event bus.
 pub fn command_services(settings: &Settings, db: sea_orm::DatabaseConnection) -> Arc<Services> {
-    Services::start(db, Arc::new(Auth::new(&settings.jwt_secret, Arc::new(SystemClock))))
+    let auth = Auth::new(&settings.jwt_secret, Arc::new(SystemClock))
+        .with_access_lifetime(settings.access_token_lifetime);
+    Services::start(db, Arc::new(auth))
 }

@@ -42,6 +42,9 @@ pub struct Settings {
     /// `PLEDGE_COVERAGE_CHECK_HOURS`: how often the server recomputes the coverage counters and repairs
     /// any drift (0 = never; default 24).
     pub coverage_check_interval: Option<Duration>,
+    /// `PLEDGE_ACCESS_TOKEN_MINUTES`: how long an access token lives (1 to 1440; default 15). Shorter
+    /// means a stolen token is worth less and clients refresh more often.
+    pub access_token_lifetime: Duration,
 }
 
 /// Shortest accepted JWT secret, in bytes.
@@ -156,9 +159,22 @@ impl Settings {
                 }
             },
         };
+        let access_token_lifetime = match get("PLEDGE_ACCESS_TOKEN_MINUTES") {
+            None => Duration::from_secs(15 * 60),
+            Some(value) => match value.parse::<u64>() {
+                Ok(minutes @ 1..=1440) => Duration::from_secs(minutes * 60),
+                _ => {
+                    return Err(SettingsError {
+                        variable: "PLEDGE_ACCESS_TOKEN_MINUTES",
+                        reason: format!("expected a whole number of minutes from 1 to 1440, got `{value}`"),
+                    });
+                }
+            },
+        };
         Ok(Self {
             http,
             coverage_check_interval,
+            access_token_lifetime,
             database_url: Secret::new(database_url),
             bind,
             environment,

@@ -14,11 +14,12 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::audit::AuditEntry;
+use super::{Written, audit::AuditEntry};
 use crate::{
     auth::{Actor, Auth, password::check_new_password},
     entities::{app_user, refresh_token},
     error::{AppError, AppResult, Limited, Unauthenticated},
+    events::SessionEnded,
 };
 
 /// How long a refresh token may be used.
@@ -77,7 +78,7 @@ async fn new_session(
     family_id: Uuid,
     now: DateTime<Utc>,
 ) -> AppResult<Session> {
-    let (access_token, access_expires_at) = auth.keys.issue(user.id, user.token_version, now)?;
+    let (access_token, access_expires_at) = auth.keys.issue(user.id, user.token_version, family_id, now)?;
     let (_, refresh_token, refresh_expires_at) = issue_refresh_token(db, user.id, family_id, now).await?;
     Ok(Session { access_token, access_expires_at, refresh_token, refresh_expires_at, user })
 }
@@ -167,7 +168,7 @@ pub(in crate::service) async fn refresh(
     db: &DatabaseConnection,
     auth: &Auth,
     token: &str,
-) -> AppResult<Session> {
+) -> AppResult<Written<AppResult<Session>>> {
     let now = auth.clock.now();
     let txn = super::begin_write(db).await?;
     let stored = refresh_token::Entity::find()
@@ -188,7 +189,10 @@ pub(in crate::service) async fn refresh(
         };
         super::audit::record(&txn, None, entry).await?;
         txn.commit().await?;
-        return Err(AppError::Unauthenticated(Unauthenticated::SessionEnded));
+        let ended = SessionEnded { user_id: stored.user_id, session_id: Some(stored.family_id) };
+        return Ok(
+            Written::quiet(Err(AppError::Unauthenticated(Unauthenticated::SessionEnded))).ending(ended)
+        );
     }
     if stored.revoked_at.is_some() || stored.expires_at <= now {
         return Err(AppError::Unauthenticated(Unauthenticated::SessionEnded));
@@ -198,7 +202,8 @@ pub(in crate::service) async fn refresh(
         .await?
         .filter(|u| u.active)
         .ok_or(AppError::Unauthenticated(Unauthenticated::SessionEnded))?;
-    let (access_token, access_expires_at) = auth.keys.issue(user.id, user.token_version, now)?;
+    let (access_token, access_expires_at) =
+        auth.keys.issue(user.id, user.token_version, stored.family_id, now)?;
     let (new_id, refresh_token, refresh_expires_at) =
         issue_refresh_token(&txn, user.id, stored.family_id, now).await?;
     // Conditional on the token still being current: of two refreshes racing with one token, the
@@ -216,7 +221,13 @@ pub(in crate::service) async fn refresh(
     }
     audit_session(&txn, "session.refresh", &user).await?;
     txn.commit().await?;
-    Ok(Session { access_token, access_expires_at, refresh_token, refresh_expires_at, user })
+    Ok(Written::quiet(Ok(Session {
+        access_token,
+        access_expires_at,
+        refresh_token,
+        refresh_expires_at,
+        user,
+    })))
 }
 
 /// Ends the session a refresh token belongs to (its whole family). Unknown tokens, or another user's,
@@ -227,13 +238,14 @@ pub(in crate::service) async fn logout(
     auth: &Auth,
     actor: &Actor,
     token: &str,
-) -> AppResult<bool> {
+) -> AppResult<Written<bool>> {
     let txn = super::begin_write(db).await?;
     let stored = refresh_token::Entity::find()
         .filter(refresh_token::Column::TokenHash.eq(hash_token(token)))
         .filter(refresh_token::Column::UserId.eq(actor.user_id))
         .one(&txn)
         .await?;
+    let mut written = Written::quiet(true);
     if let Some(stored) = stored {
         revoke_family(&txn, stored.family_id, auth.clock.now()).await?;
         let user = app_user::Entity::find_by_id(actor.user_id)
@@ -241,9 +253,10 @@ pub(in crate::service) async fn logout(
             .await?
             .ok_or(AppError::Unauthenticated(Unauthenticated::SessionEnded))?;
         audit_session(&txn, "session.logout", &user).await?;
+        written = written.ending(SessionEnded { user_id: user.id, session_id: Some(stored.family_id) });
     }
     txn.commit().await?;
-    Ok(true)
+    Ok(written)
 }
 
 /// Changes the caller's password, ends every session of theirs (access tokens included) and returns
@@ -255,7 +268,7 @@ pub(in crate::service) async fn change_password(
     actor: &Actor,
     current_password: &str,
     new_password: &str,
-) -> AppResult<Session> {
+) -> AppResult<Written<Session>> {
     check_new_password(new_password, "newPassword")?;
     let user = app_user::Entity::find_by_id(actor.user_id)
         .one(db)
@@ -290,5 +303,7 @@ pub(in crate::service) async fn change_password(
     let session = new_session(&txn, auth, user, Uuid::now_v7(), now).await?;
     audit_session(&txn, "user.change_password", &session.user).await?;
     txn.commit().await?;
-    Ok(session)
+    // Every earlier session of the user ended with the password; the new one starts after.
+    let ended = SessionEnded { user_id: session.user.id, session_id: None };
+    Ok(Written::quiet(session).ending(ended))
 }

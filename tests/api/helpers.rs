@@ -168,6 +168,7 @@ pub fn test_settings(database_url: &str, db_max_connections: u32, http: HttpSett
         jwt_secret_generated: false,
         http,
         coverage_check_interval: None,
+        access_token_lifetime: std::time::Duration::from_secs(15 * 60),
     }
 }
 

@@ -286,16 +286,18 @@ async fn logout_ends_the_session_of_the_refresh_token_and_only_that_one() {
     // Arrange
     let app = app_with_leader().await;
     let (access, refresh_token) = login_session(&app, "lan.nguyen", TEST_PASSWORD).await;
-    let (_, other_phone) = login_session(&app, "lan.nguyen", TEST_PASSWORD).await;
+    let (other_access, other_phone) = login_session(&app, "lan.nguyen", TEST_PASSWORD).await;
     let logout = "mutation($t: String!) { logout(refreshToken: $t) }";
 
     // Act
     let body = app.gql_with(Some(&access), logout, json!({ "t": refresh_token })).await;
-    let again = app.gql_with(Some(&access), logout, json!({ "t": refresh_token })).await;
+    let again = app.gql_with(Some(&other_access), logout, json!({ "t": refresh_token })).await;
 
     // Assert
     assert_eq!(body, json!({ "data": { "logout": true } }));
     assert_eq!(again, json!({ "data": { "logout": true } }), "logging out twice is not an error");
+    assert_unauthenticated(&me(&app, &access).await, "the access token of the ended session");
+    assert_eq!(me(&app, &other_access).await["data"]["me"]["username"], "lan.nguyen", "the other goes on");
     assert_unauthenticated(&refresh(&app, &refresh_token).await, "refresh after logout");
     let tokens = sessions_of(&app, "lan.nguyen").await;
     assert_eq!(tokens.len(), 2, "{tokens:#?}");

@@ -20,21 +20,32 @@ const ME: &str = "{ me { username } }";
 /// The message of a request whose token does not verify.
 const INVALID_TOKEN: &str = "the access token is invalid or expired; refresh the session or sign in again";
 
-/// An app with the administrator `lan.nguyen`, signed in: the app, their id and their access token.
-async fn app_with_user() -> (TestApp, String, String) {
-    let app = spawn_app().await;
-    let access = app.user_with_role("lan.nguyen", "ADMIN", None, None).await;
-    let id = Snapshot::take(&app).await.user("lan.nguyen").id.to_string();
-    (app, id, access)
+/// A signed-in user: their id and the id of their session.
+struct Signed {
+    user: String,
+    session: String,
 }
 
-/// The claims the server puts in an access token for `user_id`, valid for 15 minutes from now.
-fn claims(user_id: &str) -> Value {
+/// An app with the administrator `lan.nguyen`, signed in: the app, who they are and their access token.
+async fn app_with_user() -> (TestApp, Signed, String) {
+    let app = spawn_app().await;
+    let access = app.user_with_role("lan.nguyen", "ADMIN", None, None).await;
+    let user = Snapshot::take(&app).await.user("lan.nguyen").id.to_string();
+    // The session is the token's `sid` claim (the payload is readable by design; only the signature is secret).
+    let payload = access.split('.').nth(1).expect("a JWT payload");
+    let payload: Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).expect("base64")).expect("JSON");
+    let session = payload["sid"].as_str().expect("a session id").to_owned();
+    (app, Signed { user, session }, access)
+}
+
+/// The claims the server puts in an access token of `who`'s session, valid for 15 minutes from now.
+fn claims(who: &Signed) -> Value {
     let now = Utc::now();
     json!({
-        "sub": user_id, "iss": "pledge-api", "aud": "pledge-api",
+        "sub": who.user, "iss": "pledge-api", "aud": "pledge-api",
         "iat": now.timestamp(), "exp": (now + Duration::minutes(15)).timestamp(),
-        "jti": Uuid::now_v7(), "ver": 1
+        "jti": Uuid::now_v7(), "ver": 1, "sid": who.session
     })
 }
 
@@ -204,15 +215,24 @@ async fn a_token_with_a_wrong_or_missing_audience_or_issuer_is_refused() {
 }
 
 #[tokio::test]
-async fn a_well_signed_token_for_an_old_token_version_or_an_unknown_user_is_refused() {
+async fn a_well_signed_token_for_an_old_token_version_an_unknown_user_or_a_dead_session_is_refused() {
     // Arrange
     let (app, id, _) = app_with_user().await;
     let mut old_version = claims(&id);
     old_version["ver"] = json!(0);
     let mut unknown_user = claims(&id);
     unknown_user["sub"] = json!(Uuid::now_v7());
+    let mut unknown_session = claims(&id);
+    unknown_session["sid"] = json!(Uuid::now_v7());
+    let mut no_session = claims(&id);
+    no_session.as_object_mut().expect("object").remove("sid");
 
-    for (case, claims) in [("old token version", old_version), ("unknown user", unknown_user)] {
+    for (case, claims) in [
+        ("old token version", old_version),
+        ("unknown user", unknown_user),
+        ("a session that is not theirs or not live", unknown_session),
+        ("no session", no_session),
+    ] {
         // Act
         let body = me_with_token(&app, &sign(&claims, Algorithm::HS256, SERVER_SECRET)).await;
 

@@ -27,8 +27,9 @@ impl Sessions<'_> {
     /// signature, algorithm, issuer, audience, expiry) or names an inactive user or an old token version.
     pub async fn authenticate(&self, token: &str) -> AppResult<Option<Actor>> {
         let auth = &self.0.auth;
-        let Some(claims) = auth.keys.verify(token, auth.clock.now()) else { return Ok(None) };
-        user::load_actor(&self.0.db, claims.sub, claims.ver).await
+        let now = auth.clock.now();
+        let Some(claims) = auth.keys.verify(token, now) else { return Ok(None) };
+        user::load_actor(&self.0.db, &claims, now).await
     }
 
     /// Signs in with a password; throttled per username and client address.
@@ -43,9 +44,11 @@ impl Sessions<'_> {
         Ok((session, actor))
     }
 
-    /// Rotates a refresh token into a new session.
+    /// Rotates a refresh token into a new session. A token already rotated ends its whole session,
+    /// everywhere, and is refused.
     pub async fn refresh(&self, refresh_token: &str) -> AppResult<(Session, Actor)> {
-        let session = session::refresh(&self.0.db, &self.0.auth, refresh_token).await?;
+        let written = session::refresh(&self.0.db, &self.0.auth, refresh_token).await?;
+        let session = self.0.publish(written).await?;
         let actor = user::actor_of(&self.0.db, &session.user).await?;
         Ok((session, actor))
     }
@@ -84,21 +87,26 @@ impl Users<'_> {
         user::create(self.0.db(), &self.0.services.auth.passwords, self.0.actor(), input).await
     }
 
-    /// Activates or deactivates a user in scope.
+    /// Activates or deactivates a user in scope; deactivation ends their sessions everywhere.
     pub async fn set_active(&self, id: Uuid, active: bool) -> AppResult<UserRecord> {
-        user::set_active(self.0.db(), self.0.actor(), id, active, self.0.services.auth.clock.now()).await
+        let now = self.0.services.auth.clock.now();
+        let written = user::set_active(self.0.db(), self.0.actor(), id, active, now).await?;
+        Ok(self.0.published(written).await)
     }
 
-    /// Ends the caller's session of `refresh_token`.
+    /// Ends the caller's session of `refresh_token`, everywhere.
     pub async fn logout(&self, refresh_token: &str) -> AppResult<bool> {
-        session::logout(self.0.db(), &self.0.services.auth, self.0.actor(), refresh_token).await
+        let written =
+            session::logout(self.0.db(), &self.0.services.auth, self.0.actor(), refresh_token).await?;
+        Ok(self.0.published(written).await)
     }
 
     /// Changes the caller's password and ends their other sessions; returns a new one.
     pub async fn change_password(&self, current: &str, new: &str) -> AppResult<(Session, Actor)> {
         let db = self.0.db();
-        let session =
+        let written =
             session::change_password(db, &self.0.services.auth, self.0.actor(), current, new).await?;
+        let session = self.0.published(written).await;
         let actor = user::actor_of(db, &session.user).await?;
         Ok((session, actor))
     }

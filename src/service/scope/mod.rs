@@ -34,7 +34,7 @@ use super::caches::Caches;
 use crate::{
     auth::{Actor, Auth},
     error::AppResult,
-    events::{CoverageBus, CoverageEvent},
+    events::{CoverageEvent, EventBus, SessionEnded},
 };
 
 /// What every request shares: the database, authentication, caches and the coverage event bus.
@@ -42,14 +42,14 @@ pub struct Services {
     db: DatabaseConnection,
     auth: Arc<Auth>,
     caches: Arc<Caches>,
-    bus: Arc<CoverageBus>,
+    bus: Arc<EventBus>,
 }
 
 impl Services {
     /// The services over `db`; on PostgreSQL this starts listening for other processes' coverage events.
     pub fn start(db: DatabaseConnection, auth: Arc<Auth>) -> Arc<Self> {
         let caches = Arc::new(Caches::default());
-        let bus = CoverageBus::start(db.clone(), caches.clone());
+        let bus = EventBus::start(db.clone(), caches.clone());
         Arc::new(Self { db, auth, caches, bus })
     }
 
@@ -80,7 +80,12 @@ impl Services {
 
     /// Coverage events from now on (for `coverageUpdated`).
     pub fn subscribe(&self) -> broadcast::Receiver<CoverageEvent> {
-        self.bus.subscribe()
+        self.bus.subscribe_coverage()
+    }
+
+    /// Ended sessions from now on, heard from every server process (for open WebSocket connections).
+    pub fn subscribe_session_ends(&self) -> broadcast::Receiver<SessionEnded> {
+        self.bus.subscribe_sessions()
     }
 
     /// Whether the database answers.
@@ -97,7 +102,7 @@ impl Services {
     /// fixes them in one transaction and publishes the groups that moved.
     pub async fn verify_coverage(&self, repair: bool) -> AppResult<Vec<super::coverage::Drift>> {
         let (drifts, moved) = super::coverage::verify(&self.db, &self.caches, repair).await?;
-        self.publish(moved).await;
+        self.publish(Written::new((), moved)).await;
         Ok(drifts)
     }
 
@@ -118,14 +123,16 @@ impl Services {
         }
     }
 
-    /// Announces a committed change that moved coverage: the shared per-ward figures become stale
-    /// before the writer is answered, and subscribers (in every process) hear of each group once.
-    async fn publish(&self, moved: Moved) {
-        if moved.0.is_empty() {
-            return;
+    /// Announces what a committed change did, before its writer is answered: coverage it moved (the
+    /// shared per-ward figures become stale, and subscribers in every process hear of each group once)
+    /// and sessions it ended (their open connections close, in every process).
+    async fn publish<T>(&self, written: Written<T>) -> T {
+        if !written.moved.0.is_empty() {
+            self.caches.figures.moved();
+            self.bus.publish_coverage(written.moved.0).await;
         }
-        self.caches.figures.moved();
-        self.bus.publish(moved.0).await;
+        self.bus.publish_session_ends(written.ended).await;
+        written.value
     }
 }
 
@@ -205,10 +212,9 @@ impl Scope {
         Changes(self)
     }
 
-    /// Publishes what a committed write moved, and hands back its result.
+    /// Publishes what a committed write did, and hands back its result.
     async fn published<T>(&self, written: Written<T>) -> T {
-        self.services.publish(written.moved).await;
-        written.value
+        self.services.publish(written).await
     }
 }
 
@@ -233,23 +239,32 @@ impl Moved {
     }
 }
 
-/// A write's result and the coverage it moved, returned by a service once its transaction committed.
+/// A write's result and what it did that others must hear of, returned by a service once its
+/// transaction committed.
 #[derive(Debug)]
 pub struct Written<T> {
     /// What the write returns to its caller.
     pub value: T,
-    /// What it moved, to publish.
+    /// The coverage it moved.
     pub moved: Moved,
+    /// The sessions it ended.
+    pub ended: Vec<SessionEnded>,
 }
 
 impl<T> Written<T> {
     /// A write that moved `moved`.
     pub fn new(value: T, moved: Moved) -> Self {
-        Self { value, moved }
+        Self { value, moved, ended: Vec::new() }
     }
 
-    /// A write that moved no coverage.
+    /// A write that others need not hear of.
     pub fn quiet(value: T) -> Self {
-        Self { value, moved: Moved::nothing() }
+        Self::new(value, Moved::nothing())
+    }
+
+    /// The same write, which also ended `ended`.
+    pub fn ending(mut self, ended: SessionEnded) -> Self {
+        self.ended.push(ended);
+        self
     }
 }

@@ -3,6 +3,7 @@
 //!
 //! What an actor may then see and change is decided by the rest of the service layer.
 
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect,
     sea_query::{Expr, ExprTrait, Query},
@@ -10,20 +11,33 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    auth::{Actor, Role},
-    entities::{app_user, residential_group as group, role_assignment},
+    auth::{Actor, Role, jwt::Claims},
+    entities::{app_user, refresh_token, residential_group as group, role_assignment},
     error::AppResult,
 };
 
-/// The actor for a verified access token: `None` when the user is gone, inactive, or the token's
-/// version is no longer current (password changed, deactivated).
+/// The actor for a verified access token: `None` when the user is gone or inactive, the token's
+/// version is no longer current (password changed, deactivated), or its session has ended (logout,
+/// refresh-token reuse, revocation).
 pub(in crate::service) async fn load_actor(
     db: &impl ConnectionTrait,
-    user_id: Uuid,
-    token_version: i32,
+    claims: &Claims,
+    now: DateTime<Utc>,
 ) -> AppResult<Option<Actor>> {
-    // One query per request, whatever the roles: the user, each assignment, and a led group's ward.
+    let user_id = claims.sub;
+    // The session lives while its refresh-token family still has an unrevoked, unexpired token.
+    let session = Query::select()
+        .expr(Expr::val(1))
+        .from(refresh_token::Entity)
+        .and_where(Expr::col(refresh_token::Column::FamilyId).eq(claims.sid))
+        .and_where(Expr::col(refresh_token::Column::UserId).eq(user_id))
+        .and_where(Expr::col(refresh_token::Column::RevokedAt).is_null())
+        .and_where(Expr::col(refresh_token::Column::ExpiresAt).gt(now))
+        .to_owned();
+    // One query per request, whatever the roles: the user, the session, each assignment, and a led
+    // group's ward.
     let query = Query::select()
+        .expr_as(Expr::exists(session), sea_orm::sea_query::Alias::new("session_live"))
         .column((app_user::Entity, app_user::Column::Active))
         .column((app_user::Entity, app_user::Column::TokenVersion))
         .column((role_assignment::Entity, role_assignment::Column::Role))
@@ -48,7 +62,7 @@ pub(in crate::service) async fn load_actor(
         .to_owned();
     let rows = ActorRow::find_by_statement(db.get_database_backend().build(&query)).all(db).await?;
     let Some(first) = rows.first() else { return Ok(None) };
-    if !first.active || first.token_version != token_version {
+    if !first.active || first.token_version != claims.ver || !first.session_live {
         return Ok(None);
     }
     let (mut admin, mut official_wards, mut leader_groups) = (false, Vec::new(), Vec::new());
@@ -65,6 +79,7 @@ pub(in crate::service) async fn load_actor(
 
 #[derive(Debug, sea_orm::FromQueryResult)]
 struct ActorRow {
+    session_live: bool,
     active: bool,
     token_version: i32,
     role: Option<Role>,

@@ -18,7 +18,8 @@ use crate::{
     domain::fields::Name,
     entities::{app_user, residential_group as group, role_assignment},
     error::{AppError, AppResult, Missing},
-    service::{self, audit::AuditEntry},
+    events::SessionEnded,
+    service::{self, Written, audit::AuditEntry},
 };
 
 /// A role to grant, with its scope.
@@ -182,7 +183,7 @@ pub(in crate::service) async fn set_active(
     id: Uuid,
     active: bool,
     now: chrono::DateTime<chrono::Utc>,
-) -> AppResult<app_user::Model> {
+) -> AppResult<Written<app_user::Model>> {
     if !actor.is_official_anywhere() {
         return Err(AppError::Forbidden(
             "only ward officials and administrators may activate or deactivate users",
@@ -200,7 +201,7 @@ pub(in crate::service) async fn set_active(
         ));
     }
     if user.active == active {
-        return Ok(user);
+        return Ok(Written::quiet(user));
     }
     app_user::Entity::update_many()
         .col_expr(app_user::Column::Active, Expr::value(active))
@@ -223,5 +224,10 @@ pub(in crate::service) async fn set_active(
     };
     service::audit::record(&txn, Some(actor.user_id), entry).await?;
     txn.commit().await?;
-    Ok(user)
+    let written = Written::quiet(user);
+    if active {
+        return Ok(written);
+    }
+    let ended = SessionEnded { user_id: written.value.id, session_id: None };
+    Ok(written.ending(ended))
 }
