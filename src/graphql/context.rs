@@ -52,9 +52,47 @@ impl ActorCell {
     }
 }
 
+/// An open WebSocket connection's hold on its session: the token each operation is checked with again,
+/// and the way to close the connection when a check fails.
+pub struct SocketSession {
+    token: String,
+    closing: tokio::sync::Notify,
+    reason: OnceLock<&'static str>,
+}
+
+impl SocketSession {
+    /// The session of a connection signed in with `token`.
+    pub fn new(token: String) -> Self {
+        Self { token, closing: tokio::sync::Notify::new(), reason: OnceLock::new() }
+    }
+
+    /// The bearer token the connection signed in with.
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
+    /// Asks the connection to close, giving `reason`; the first reason given is kept.
+    pub fn close(&self, reason: &'static str) {
+        let _ = self.reason.set(reason);
+        self.closing.notify_one();
+    }
+
+    /// Waits until `close` is called; returns its reason.
+    pub async fn closed(&self) -> &'static str {
+        loop {
+            if let Some(reason) = self.reason.get() {
+                return reason;
+            }
+            self.closing.notified().await;
+        }
+    }
+}
+
 /// Per-request data: built by the HTTP handler after authentication.
 pub struct RequestContext {
     caller: Caller,
+    /// On a WebSocket connection: its session, checked again before each operation.
+    socket: Option<Arc<SocketSession>>,
     actor: Arc<ActorCell>,
     services: Arc<Services>,
     /// The client's address (for login throttling).
@@ -91,10 +129,22 @@ impl RequestContext {
             household_pledges: DataLoader::new(HouseholdPledgesLoader(scoped.clone()), spawn),
             recorders: DataLoader::new(RecorderLoader(scoped), spawn),
             caller,
+            socket: None,
             actor,
             services,
             client_address,
         }
+    }
+
+    /// The context of a WebSocket connection, whose every operation checks `socket`'s session again.
+    pub fn on_socket(mut self, socket: Arc<SocketSession>) -> Self {
+        self.socket = Some(socket);
+        self
+    }
+
+    /// The WebSocket connection's session, when the request came over one.
+    pub fn socket(&self) -> Option<&Arc<SocketSession>> {
+        self.socket.as_ref()
     }
 
     /// Who sent the request, as the bearer token says.

@@ -15,7 +15,7 @@ use async_graphql::{
 use super::{RequestContext, limits, persisted::PersistedOperations};
 use crate::{
     config::Limits,
-    error::{AppError, RequestFault},
+    error::{AppError, RequestFault, Unauthenticated},
     graphql::Caller,
     metrics,
 };
@@ -49,6 +49,16 @@ impl Extension for Guard {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
+        if let Some(request) = ctx.data_opt::<RequestContext>()
+            && let Some(socket) = request.socket()
+        {
+            // A connection lives longer than its token may: each operation is checked like a request.
+            let sessions = request.services().sessions();
+            if sessions.authenticate(socket.token()).await.map_err(AppError::into_server_error)?.is_none() {
+                socket.close("the session has ended or the access token expired; sign in again");
+                return Err(AppError::Unauthenticated(Unauthenticated::InvalidToken).into_server_error());
+            }
+        }
         if self.leaders_persisted_only
             && let Some(Caller::User(actor)) = ctx.data_opt::<RequestContext>().map(RequestContext::caller)
             && actor.is_group_leader_only()

@@ -5,6 +5,7 @@
 mod exports;
 mod graphql;
 mod rate_limit;
+mod socket;
 
 use std::{
     net::{IpAddr, SocketAddr},
@@ -12,11 +13,10 @@ use std::{
     time::Duration,
 };
 
-use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, GraphiQLSource};
-use async_graphql_axum::{GraphQLProtocol, GraphQLWebSocket};
+use async_graphql::http::GraphiQLSource;
 use axum::{
     Router,
-    extract::{ConnectInfo, DefaultBodyLimit, Request, State, WebSocketUpgrade},
+    extract::{ConnectInfo, DefaultBodyLimit, Request, State},
     http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header, header::AUTHORIZATION},
     middleware::{self, Next},
     response::{IntoResponse, Response},
@@ -32,8 +32,8 @@ use tower_http::{
 
 use crate::{
     config::{HttpSettings, Settings},
-    error::{AppError, Unauthenticated},
-    graphql::{AppSchema, Caller, RequestContext, guard::Guard, persisted::PersistedOperations},
+    error::AppError,
+    graphql::{AppSchema, Caller, guard::Guard, persisted::PersistedOperations},
     service::Services,
 };
 
@@ -99,7 +99,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         rate_limit::RateLimiter::start(state.http.rate_limit_per_address, state.http.rate_limit_per_token);
     let limited = Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
-        .route("/graphql/ws", get(graphql_ws))
+        .route("/graphql/ws", get(socket::graphql_ws))
         .route("/exports/coverage.csv", get(exports::coverage_csv))
         .route("/exports/coverage.xlsx", get(exports::coverage_xlsx))
         .route("/exports/unsigned.csv", get(exports::unsigned_csv))
@@ -202,45 +202,6 @@ fn forwarded_client(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> Ip
         .filter_map(|hop| hop.trim().parse().ok())
         .collect();
     hops.into_iter().rev().find(|hop| !trusted.contains(hop)).unwrap_or(peer)
-}
-
-/// graphql-ws (graphql-transport-ws) subscriptions, authenticated by the `connection_init` payload:
-/// `{"Authorization": "Bearer <accessToken>"}`.
-async fn graphql_ws(
-    State(state): State<Arc<AppState>>,
-    axum::Extension(client): axum::Extension<ClientAddress>,
-    protocol: GraphQLProtocol,
-    upgrade: WebSocketUpgrade,
-) -> axum::response::Response {
-    let schema = state.schema.clone();
-    upgrade.protocols(ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |socket| {
-        GraphQLWebSocket::new(socket, schema, protocol)
-            .on_connection_init(move |payload| async move {
-                let token = ["Authorization", "authorization"]
-                    .iter()
-                    .find_map(|key| payload.get(*key).and_then(|v| v.as_str()))
-                    .map(str::to_owned)
-                    .or_else(|| payload.get("token").and_then(|v| v.as_str()).map(|t| format!("Bearer {t}")));
-                let mut headers = HeaderMap::new();
-                if let Some(value) = token.and_then(|t| axum::http::HeaderValue::from_str(&t).ok()) {
-                    headers.insert(AUTHORIZATION, value);
-                }
-                let caller = match authenticate(&state, &headers).await? {
-                    Caller::User(actor) => Caller::User(actor),
-                    Caller::Anonymous => {
-                        return Err(AppError::Unauthenticated(Unauthenticated::NoToken).into());
-                    }
-                    Caller::InvalidToken => {
-                        return Err(AppError::Unauthenticated(Unauthenticated::InvalidToken).into());
-                    }
-                };
-                let context = RequestContext::new(caller, state.services.clone(), client.0);
-                let mut data = async_graphql::Data::default();
-                data.insert(context);
-                Ok(data)
-            })
-            .serve()
-    })
 }
 
 /// Reads `Authorization: Bearer <token>`: no header is anonymous; a header that fails any check

@@ -296,7 +296,7 @@ async fn connection_init_without_a_token_or_with_a_bad_one_is_refused_and_the_so
             Some(Message::Close(Some(frame))) => frame,
             other => panic!("{payload:?}: expected a close frame, got {other:?}"),
         };
-        assert_eq!((frame.code, frame.reason.as_str()), (CloseCode::Protocol, reason), "{payload:?}");
+        assert_eq!((frame.code, frame.reason.as_str()), (CloseCode::from(4403), reason), "{payload:?}");
         let rest = tokio::time::timeout(WITHIN, socket.next()).await.expect("the socket ends");
         assert!(matches!(rest, None | Some(Err(_))), "{payload:?}: nothing after the close frame: {rest:?}");
     }

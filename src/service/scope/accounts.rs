@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::{Scope, Services};
 use crate::{
-    auth::Actor,
+    auth::{Actor, jwt::Claims},
     error::AppResult,
     service::{
         audit::{self, AuditFilter},
@@ -30,6 +30,12 @@ impl Sessions<'_> {
         let now = auth.clock.now();
         let Some(claims) = auth.keys.verify(token, now) else { return Ok(None) };
         user::load_actor(&self.0.db, &claims, now).await
+    }
+
+    /// The claims of a well-signed, unexpired access token, without asking the database: what an open
+    /// WebSocket connection watches (its session and expiry).
+    pub fn claims(&self, token: &str) -> Option<Claims> {
+        self.0.auth.keys.verify(token, self.0.auth.clock.now())
     }
 
     /// Signs in with a password; throttled per username and client address.
