@@ -559,3 +559,48 @@ impl Snapshot {
             .unwrap_or_else(|| panic!("no user {username} in {:#?}", self.users))
     }
 }
+
+/// Another server process on the same database as `app`, with the same secret and clock, where the
+/// database allows one (PostgreSQL); on SQLite in memory, the one server `app` is.
+pub struct OtherServer {
+    pub address: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl OtherServer {
+    pub async fn start(app: &TestApp) -> Self {
+        if !app.database.is_postgres() {
+            return Self { address: app.address.clone(), stop: None };
+        }
+        let settings = test_settings(&app.database.url, 4, test_http_settings());
+        let db = startup::connect(&app.database.url, settings.db_max_connections).await.expect("connect");
+        let other =
+            Application::build_with_clock(&settings, db, app.clock.clone()).await.expect("a second server");
+        let address = format!("http://{}", other.local_addr().expect("bound"));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(other.run_until(async move {
+            let _ = stopped.await;
+        }));
+        Self { address, stop: Some(stop) }
+    }
+
+    /// POSTs a GraphQL request to this server with `token` as bearer.
+    pub async fn gql_with(&self, app: &TestApp, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut request = app
+            .client
+            .post(format!("{}/graphql", self.address))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("request sent").json().await.expect("JSON body")
+    }
+}
+
+impl Drop for OtherServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}

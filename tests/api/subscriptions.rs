@@ -24,16 +24,16 @@ use crate::{
 };
 
 /// How long a subscriber may wait for an event.
-const WITHIN: Duration = Duration::from_secs(1);
+pub const WITHIN: Duration = Duration::from_secs(1);
 
 const SUBSCRIPTION: &str = "subscription($campaignId: ID!, $wardId: ID) {
     coverageUpdated(campaignId: $campaignId, wardId: $wardId) { group { code } totalHouseholds signedHouseholds }
 }";
 
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 /// Opens `/graphql/ws` of the server at `address` with the `graphql-transport-ws` subprotocol.
-async fn open(address: &str) -> Socket {
+pub async fn open(address: &str) -> Socket {
     let url = format!("{}/graphql/ws", address.replacen("http://", "ws://", 1));
     let mut request = url.into_client_request().expect("a WebSocket request");
     request.headers_mut().insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse().expect("header"));
@@ -45,12 +45,12 @@ async fn open(address: &str) -> Socket {
     socket
 }
 
-async fn send(socket: &mut Socket, message: Value) {
+pub async fn send(socket: &mut Socket, message: Value) {
     socket.send(Message::text(message.to_string())).await.expect("message sent");
 }
 
 /// The next message within `WITHIN`: `Some` frame, or `None` when nothing came in time.
-async fn next_within(socket: &mut Socket) -> Option<Message> {
+pub async fn next_within(socket: &mut Socket) -> Option<Message> {
     match tokio::time::timeout(WITHIN, socket.next()).await {
         Ok(Some(message)) => Some(message.expect("a readable frame")),
         Ok(None) => panic!("the socket ended"),
@@ -59,7 +59,7 @@ async fn next_within(socket: &mut Socket) -> Option<Message> {
 }
 
 /// The next text message as JSON within `WITHIN`, skipping pings; `None` when nothing came in time.
-async fn next_json(socket: &mut Socket) -> Option<Value> {
+pub async fn next_json(socket: &mut Socket) -> Option<Value> {
     loop {
         match next_within(socket).await? {
             Message::Text(text) => return Some(serde_json::from_str(&text).expect("JSON message")),
