@@ -214,25 +214,27 @@ pub(super) async fn coverage_xlsx(
         )
         .map_err(xlsx)?;
     sheet
-        .write(1, 0, format!("Số liệu lúc {} (UTC)", report.as_of.format("%Y-%m-%d %H:%M")))
+        .write_string(1, 0, format!("Số liệu lúc {} (UTC)", report.as_of.format("%Y-%m-%d %H:%M")))
         .map_err(xlsx)?;
     for (col, name) in COVERAGE_HEADERS.iter().enumerate() {
-        sheet.write_with_format(3, col as u16, *name, &header).map_err(xlsx)?;
+        sheet.write_string_with_format(3, col as u16, *name, &header).map_err(xlsx)?;
     }
     let total = totals_row(&report.totals);
     let count = rows.len();
+    // Each cell names its writer. rust_xlsxwriter's `write` also stores a `&str` as text (only a `Formula`
+    // value makes a formula), but naming it keeps a name typed as `=…` text even if a column's type changes.
     for (index, row) in rows.iter().chain(std::iter::once(&total)).enumerate() {
         let r = 4 + index as u32;
         let is_total = index == count;
         let (text, pct) = if is_total { (&bold, &bold_percent) } else { (&Format::new(), &percent_cell) };
-        sheet.write_with_format(r, 0, &row.ward, text).map_err(xlsx)?;
-        sheet.write_with_format(r, 1, &row.group_code, text).map_err(xlsx)?;
-        sheet.write_with_format(r, 2, &row.group_name, text).map_err(xlsx)?;
-        sheet.write_with_format(r, 3, row.total as f64, text).map_err(xlsx)?;
-        sheet.write_with_format(r, 4, row.signed as f64, text).map_err(xlsx)?;
-        sheet.write_with_format(r, 5, (row.total - row.signed) as f64, text).map_err(xlsx)?;
-        sheet.write_with_format(r, 6, row.coverage, pct).map_err(xlsx)?;
-        sheet.write_with_format(r, 7, yes_no(row.fully_covered), text).map_err(xlsx)?;
+        sheet.write_string_with_format(r, 0, &row.ward, text).map_err(xlsx)?;
+        sheet.write_string_with_format(r, 1, &row.group_code, text).map_err(xlsx)?;
+        sheet.write_string_with_format(r, 2, &row.group_name, text).map_err(xlsx)?;
+        sheet.write_number_with_format(r, 3, row.total as f64, text).map_err(xlsx)?;
+        sheet.write_number_with_format(r, 4, row.signed as f64, text).map_err(xlsx)?;
+        sheet.write_number_with_format(r, 5, (row.total - row.signed) as f64, text).map_err(xlsx)?;
+        sheet.write_number_with_format(r, 6, row.coverage, pct).map_err(xlsx)?;
+        sheet.write_string_with_format(r, 7, yes_no(row.fully_covered), text).map_err(xlsx)?;
     }
     let widest = |f: fn(&Row) -> usize, header: &str| {
         rows.iter()
