@@ -1,7 +1,10 @@
 //! Spreadsheet exports for the year-end report, with the same Bearer token and scope as GraphQL:
 //! `GET /exports/coverage.csv|.xlsx?campaignId=…[&wardId=…][&groupId=…]` and `GET /exports/unsigned.csv?campaignId=…&groupId=…`.
 //! CSV is UTF-8 with a byte-order mark so Excel shows Vietnamese diacritics. Errors answer a JSON body
-//! with the same `extensions.code` as GraphQL.
+//! with the same `extensions.code` as GraphQL. How a CSV body is written, and why no text cell of it can
+//! start a formula, is in `csv_body`.
+
+mod csv_body;
 
 use std::sync::Arc;
 
@@ -13,6 +16,7 @@ use axum::{
 use serde::Deserialize;
 use uuid::Uuid;
 
+use self::csv_body::{Cell, csv_bytes};
 use super::{AppState, authenticate};
 use crate::{
     error::{AppError, Unauthenticated},
@@ -147,16 +151,6 @@ fn yes_no(value: bool) -> &'static str {
     if value { "Có" } else { "Không" }
 }
 
-fn csv_bytes(headers: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>, AppError> {
-    // The byte-order mark tells Excel the file is UTF-8.
-    let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    writer.write_record(headers).map_err(AppError::internal)?;
-    for row in rows {
-        writer.write_record(&row).map_err(AppError::internal)?;
-    }
-    writer.into_inner().map_err(AppError::internal)
-}
-
 /// `GET /exports/coverage.csv`
 pub(super) async fn coverage_csv(
     State(state): State<Arc<AppState>>,
@@ -170,14 +164,14 @@ pub(super) async fn coverage_csv(
         &COVERAGE_HEADERS,
         rows.iter().chain(std::iter::once(&total)).map(|r| {
             vec![
-                r.ward.clone(),
-                r.group_code.clone(),
-                r.group_name.clone(),
-                r.total.to_string(),
-                r.signed.to_string(),
-                (r.total - r.signed).to_string(),
-                percent(r.coverage),
-                yes_no(r.fully_covered).to_owned(),
+                Cell::Text(r.ward.clone()),
+                Cell::Text(r.group_code.clone()),
+                Cell::Text(r.group_name.clone()),
+                Cell::count(r.total),
+                Cell::count(r.signed),
+                Cell::count(r.total - r.signed),
+                Cell::Figure(percent(r.coverage)),
+                Cell::Text(yes_no(r.fully_covered).to_owned()),
             ]
         }),
     )?;
@@ -289,12 +283,12 @@ pub(super) async fn unsigned_csv(
         &["Tổ dân phố", "Mã hộ", "Chủ hộ", "Địa chỉ", "Số nhân khẩu", "Điện thoại"],
         households.into_iter().map(|h| {
             vec![
-                group.name.clone(),
-                h.code,
-                h.head_name,
-                h.address,
-                h.member_count.to_string(),
-                h.phone.unwrap_or_default(),
+                Cell::Text(group.name.clone()),
+                Cell::Text(h.code),
+                Cell::Text(h.head_name),
+                Cell::Text(h.address),
+                Cell::count(h.member_count.into()),
+                Cell::Text(h.phone.unwrap_or_default()),
             ]
         }),
     )?;
