@@ -9,4 +9,4 @@ pub mod phone;
 pub mod text;
 
 #[cfg(test)]
-mod strategies;
+pub(crate) mod strategies;

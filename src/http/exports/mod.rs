@@ -1,7 +1,10 @@
 //! Spreadsheet exports for the year-end report, with the same Bearer token and scope as GraphQL:
 //! `GET /exports/coverage.csv|.xlsx?campaignId=…[&wardId=…][&groupId=…]` and `GET /exports/unsigned.csv?campaignId=…&groupId=…`.
 //! CSV is UTF-8 with a byte-order mark so Excel shows Vietnamese diacritics. Errors answer a JSON body
-//! with the same `extensions.code` as GraphQL.
+//! with the same `extensions.code` as GraphQL. How a CSV body is written, and why no text cell of it can
+//! start a formula, is in `csv_body`.
+
+mod csv_body;
 
 use std::sync::Arc;
 
@@ -13,6 +16,7 @@ use axum::{
 use serde::Deserialize;
 use uuid::Uuid;
 
+use self::csv_body::{Cell, csv_bytes};
 use super::{AppState, authenticate};
 use crate::{
     error::{AppError, Unauthenticated},
@@ -147,16 +151,6 @@ fn yes_no(value: bool) -> &'static str {
     if value { "Có" } else { "Không" }
 }
 
-fn csv_bytes(headers: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>, AppError> {
-    // The byte-order mark tells Excel the file is UTF-8.
-    let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    writer.write_record(headers).map_err(AppError::internal)?;
-    for row in rows {
-        writer.write_record(&row).map_err(AppError::internal)?;
-    }
-    writer.into_inner().map_err(AppError::internal)
-}
-
 /// `GET /exports/coverage.csv`
 pub(super) async fn coverage_csv(
     State(state): State<Arc<AppState>>,
@@ -170,14 +164,14 @@ pub(super) async fn coverage_csv(
         &COVERAGE_HEADERS,
         rows.iter().chain(std::iter::once(&total)).map(|r| {
             vec![
-                r.ward.clone(),
-                r.group_code.clone(),
-                r.group_name.clone(),
-                r.total.to_string(),
-                r.signed.to_string(),
-                (r.total - r.signed).to_string(),
-                percent(r.coverage),
-                yes_no(r.fully_covered).to_owned(),
+                Cell::Text(r.ward.clone()),
+                Cell::Text(r.group_code.clone()),
+                Cell::Text(r.group_name.clone()),
+                Cell::count(r.total),
+                Cell::count(r.signed),
+                Cell::count(r.total - r.signed),
+                Cell::Figure(percent(r.coverage)),
+                Cell::Text(yes_no(r.fully_covered).to_owned()),
             ]
         }),
     )?;
@@ -214,25 +208,27 @@ pub(super) async fn coverage_xlsx(
         )
         .map_err(xlsx)?;
     sheet
-        .write(1, 0, format!("Số liệu lúc {} (UTC)", report.as_of.format("%Y-%m-%d %H:%M")))
+        .write_string(1, 0, format!("Số liệu lúc {} (UTC)", report.as_of.format("%Y-%m-%d %H:%M")))
         .map_err(xlsx)?;
     for (col, name) in COVERAGE_HEADERS.iter().enumerate() {
-        sheet.write_with_format(3, col as u16, *name, &header).map_err(xlsx)?;
+        sheet.write_string_with_format(3, col as u16, *name, &header).map_err(xlsx)?;
     }
     let total = totals_row(&report.totals);
     let count = rows.len();
+    // Each cell names its writer. rust_xlsxwriter's `write` also stores a `&str` as text (only a `Formula`
+    // value makes a formula), but naming it keeps a name typed as `=…` text even if a column's type changes.
     for (index, row) in rows.iter().chain(std::iter::once(&total)).enumerate() {
         let r = 4 + index as u32;
         let is_total = index == count;
         let (text, pct) = if is_total { (&bold, &bold_percent) } else { (&Format::new(), &percent_cell) };
-        sheet.write_with_format(r, 0, &row.ward, text).map_err(xlsx)?;
-        sheet.write_with_format(r, 1, &row.group_code, text).map_err(xlsx)?;
-        sheet.write_with_format(r, 2, &row.group_name, text).map_err(xlsx)?;
-        sheet.write_with_format(r, 3, row.total as f64, text).map_err(xlsx)?;
-        sheet.write_with_format(r, 4, row.signed as f64, text).map_err(xlsx)?;
-        sheet.write_with_format(r, 5, (row.total - row.signed) as f64, text).map_err(xlsx)?;
-        sheet.write_with_format(r, 6, row.coverage, pct).map_err(xlsx)?;
-        sheet.write_with_format(r, 7, yes_no(row.fully_covered), text).map_err(xlsx)?;
+        sheet.write_string_with_format(r, 0, &row.ward, text).map_err(xlsx)?;
+        sheet.write_string_with_format(r, 1, &row.group_code, text).map_err(xlsx)?;
+        sheet.write_string_with_format(r, 2, &row.group_name, text).map_err(xlsx)?;
+        sheet.write_number_with_format(r, 3, row.total as f64, text).map_err(xlsx)?;
+        sheet.write_number_with_format(r, 4, row.signed as f64, text).map_err(xlsx)?;
+        sheet.write_number_with_format(r, 5, (row.total - row.signed) as f64, text).map_err(xlsx)?;
+        sheet.write_number_with_format(r, 6, row.coverage, pct).map_err(xlsx)?;
+        sheet.write_string_with_format(r, 7, yes_no(row.fully_covered), text).map_err(xlsx)?;
     }
     let widest = |f: fn(&Row) -> usize, header: &str| {
         rows.iter()
@@ -287,12 +283,12 @@ pub(super) async fn unsigned_csv(
         &["Tổ dân phố", "Mã hộ", "Chủ hộ", "Địa chỉ", "Số nhân khẩu", "Điện thoại"],
         households.into_iter().map(|h| {
             vec![
-                group.name.clone(),
-                h.code,
-                h.head_name,
-                h.address,
-                h.member_count.to_string(),
-                h.phone.unwrap_or_default(),
+                Cell::Text(group.name.clone()),
+                Cell::Text(h.code),
+                Cell::Text(h.head_name),
+                Cell::Text(h.address),
+                Cell::count(h.member_count.into()),
+                Cell::Text(h.phone.unwrap_or_default()),
             ]
         }),
     )?;
