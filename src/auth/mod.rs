@@ -5,7 +5,6 @@ pub mod actor;
 pub mod clock;
 pub mod jwt;
 pub mod password;
-pub mod throttle;
 
 use std::sync::Arc;
 
@@ -19,8 +18,6 @@ pub struct Auth {
     pub keys: jwt::TokenKeys,
     /// Hashes and verifies passwords.
     pub passwords: Arc<password::Passwords>,
-    /// Failed-login counters.
-    pub throttle: throttle::LoginThrottle,
     /// The time.
     pub clock: Arc<dyn clock::Clock>,
 }
@@ -28,12 +25,7 @@ pub struct Auth {
 impl Auth {
     /// Authentication state with the given secret and clock.
     pub fn new(secret: &Secret, clock: Arc<dyn clock::Clock>) -> Self {
-        Self {
-            keys: jwt::TokenKeys::new(secret),
-            passwords: password::Passwords::new(),
-            throttle: throttle::LoginThrottle::default(),
-            clock,
-        }
+        Self { keys: jwt::TokenKeys::new(secret), passwords: password::Passwords::new(), clock }
     }
 
     /// The same state, issuing access tokens that live `lifetime`.

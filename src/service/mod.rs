@@ -18,6 +18,7 @@ pub mod pledge;
 pub mod records;
 mod scope;
 pub mod session;
+mod throttle;
 pub mod user;
 pub mod ward;
 

@@ -84,7 +84,8 @@ async fn new_session(
 }
 
 /// Signs in. Unknown user, wrong password and inactive user all answer the same `UNAUTHENTICATED`
-/// after one password verification; a throttled username or address answers `RATE_LIMITED` before any.
+/// after one password verification; a username throttled from this address, or a throttled address,
+/// answers `RATE_LIMITED` before any.
 #[tracing::instrument(skip_all)]
 pub(in crate::service) async fn login(
     db: &DatabaseConnection,
@@ -95,7 +96,7 @@ pub(in crate::service) async fn login(
 ) -> AppResult<Session> {
     let username_key = username.trim().to_ascii_lowercase();
     let now = auth.clock.now();
-    if let Some(retry_after_seconds) = auth.throttle.check(&username_key, address, now) {
+    if let Some(retry_after_seconds) = super::throttle::check(db, &username_key, address, now).await? {
         crate::metrics::login_failed("throttled");
         return Err(AppError::RateLimited { retry_after_seconds, what: Limited::Attempts });
     }
@@ -105,13 +106,13 @@ pub(in crate::service) async fn login(
     let user = match user {
         Some(user) if matches && user.active => user,
         _ => {
-            auth.throttle.record_failure(&username_key, address, now);
+            super::throttle::record_failure(db, &username_key, address, now).await?;
             crate::metrics::login_failed("credentials");
             tracing::info!("login refused");
             return Err(AppError::Unauthenticated(Unauthenticated::BadCredentials));
         }
     };
-    auth.throttle.record_success(&username_key);
+    super::throttle::record_success(db, &username_key, address).await?;
     let txn = super::begin_write(db).await?;
     let session = new_session(&txn, auth, user, Uuid::now_v7(), now).await?;
     audit_session(&txn, "session.login", &session.user).await?;

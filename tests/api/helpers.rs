@@ -569,10 +569,15 @@ pub struct OtherServer {
 
 impl OtherServer {
     pub async fn start(app: &TestApp) -> Self {
+        Self::start_with(app, test_http_settings()).await
+    }
+
+    /// Like `start`, with the HTTP surface configured by `http` (it should match `app`'s).
+    pub async fn start_with(app: &TestApp, http: HttpSettings) -> Self {
         if !app.database.is_postgres() {
             return Self { address: app.address.clone(), stop: None };
         }
-        let settings = test_settings(&app.database.url, 4, test_http_settings());
+        let settings = test_settings(&app.database.url, 4, http);
         let db = startup::connect(&app.database.url, settings.db_max_connections).await.expect("connect");
         let other =
             Application::build_with_clock(&settings, db, app.clock.clone()).await.expect("a second server");

@@ -28,13 +28,22 @@ fn request_error_code(response: &async_graphql::Response) -> Option<Code> {
     Some(Code::of(&response.errors[0]).unwrap_or(Code::BadUserInput))
 }
 
-/// No data and only `UNAUTHENTICATED` errors: the request was answered with nothing because of its token
-/// (absent, invalid or expired), which `application/graphql-response+json` reports as 401 even though
-/// the errors sit on the fields (so that `login` and `refreshSession` still run with a stale token).
-fn unauthenticated(response: &async_graphql::Response) -> bool {
+/// No data and only errors of `code`: the request was answered with nothing for one reason, which
+/// `application/graphql-response+json` reports with that code's status even though the errors sit on
+/// the fields: `UNAUTHENTICATED` because of the token (so that `login` and `refreshSession` still run
+/// with a stale one), `RATE_LIMITED` for a throttled `login`.
+fn only(response: &async_graphql::Response, code: Code) -> bool {
     matches!(response.data, async_graphql::Value::Null)
         && !response.errors.is_empty()
-        && response.errors.iter().all(|error| Code::of(error) == Some(Code::Unauthenticated))
+        && response.errors.iter().all(|error| Code::of(error) == Some(code))
+}
+
+/// The `retryAfterSeconds` of the first error that has one.
+fn retry_after(response: &async_graphql::Response) -> Option<u64> {
+    response.errors.iter().find_map(|error| match error.extensions.as_ref()?.get("retryAfterSeconds")? {
+        async_graphql::Value::Number(seconds) => seconds.as_u64(),
+        _ => None,
+    })
 }
 
 fn status_of(response: &async_graphql::Response, media: MediaType) -> StatusCode {
@@ -44,8 +53,12 @@ fn status_of(response: &async_graphql::Response, media: MediaType) -> StatusCode
     if unavailable && matches!(response.data, async_graphql::Value::Null) {
         return StatusCode::SERVICE_UNAVAILABLE;
     }
-    if media == MediaType::GraphqlResponse && unauthenticated(response) {
-        return StatusCode::UNAUTHORIZED;
+    if media == MediaType::GraphqlResponse {
+        for code in [Code::Unauthenticated, Code::RateLimited] {
+            if only(response, code) {
+                return code.status();
+            }
+        }
     }
     let Some(code) = request_error_code(response) else { return StatusCode::OK };
     match (code, media) {
@@ -56,6 +69,7 @@ fn status_of(response: &async_graphql::Response, media: MediaType) -> StatusCode
 }
 
 pub(super) fn respond(responses: Vec<async_graphql::Response>, batch: bool, media: MediaType) -> Response {
+    let retry = if batch { None } else { responses.first().and_then(retry_after) };
     let (status, body) = if batch {
         let status = if responses.iter().any(|r| status_of(r, media) == StatusCode::SERVICE_UNAVAILABLE) {
             StatusCode::SERVICE_UNAVAILABLE
@@ -81,6 +95,9 @@ pub(super) fn respond(responses: Vec<async_graphql::Response>, batch: bool, medi
     if status == StatusCode::UNAUTHORIZED {
         // RFC 9110 §15.5.2: a 401 names the scheme to authenticate with.
         response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
+    if let Some(seconds) = retry.filter(|_| status == StatusCode::TOO_MANY_REQUESTS) {
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
     }
     response
 }

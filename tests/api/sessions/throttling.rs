@@ -1,11 +1,64 @@
-//! Login throttling: 5 failures for one username or 20 from one address within 15 minutes answer
-//! `RATE_LIMITED` before any password is checked; a successful login clears the username's failures.
+//! Login throttling: 5 failures for one username from one address, or 20 from one address, within 15
+//! minutes answer `RATE_LIMITED` before any password is checked; a successful login clears the
+//! username's failures. Failures from one address never stop the same user elsewhere, the counts hold
+//! across server processes, and a throttled login is HTTP 429 with `Retry-After` when the client
+//! accepts `application/graphql-response+json`.
 
 use chrono::Duration;
-use serde_json::Value;
+use pledge_api::config::HttpSettings;
+use reqwest::{StatusCode, header::HeaderMap};
+use serde_json::{Value, json};
 
 use super::{BAD_CREDENTIALS, app_with_leader, assert_unauthenticated};
-use crate::helpers::{Snapshot, TEST_PASSWORD, TestApp, error_code, login_body};
+use crate::helpers::{
+    LOGIN, OtherServer, Snapshot, TEST_PASSWORD, TestApp, create_user, error_code, login_body,
+    spawn_app_with, test_http_settings, ward_with_two_groups,
+};
+
+/// HTTP settings trusting the local proxy's `X-Forwarded-For`, so each test request can come from the
+/// client address it names.
+fn behind_proxy() -> HttpSettings {
+    HttpSettings { trusted_proxies: vec!["127.0.0.1".parse().expect("an address")], ..test_http_settings() }
+}
+
+/// A leader `lan.nguyen` on a server behind the proxy.
+async fn app_behind_proxy() -> TestApp {
+    let app = spawn_app_with(behind_proxy()).await;
+    let fixture = ward_with_two_groups(&app).await;
+    create_user(
+        &app,
+        "lan.nguyen",
+        "Nguyễn Thị Lan",
+        json!([{ "role": "GROUP_LEADER", "groupId": fixture.group_id }]),
+    )
+    .await;
+    app
+}
+
+/// A login POSTed to `address` from `client` (through the trusted proxy) accepting `accept`: status,
+/// headers and body.
+async fn login_at(
+    app: &TestApp,
+    address: &str,
+    client: &str,
+    password: &str,
+    accept: &str,
+) -> (StatusCode, HeaderMap, Value) {
+    let response = app
+        .client
+        .post(format!("{address}/graphql"))
+        .header("x-forwarded-for", client)
+        .header("accept", accept)
+        .json(&json!({ "query": LOGIN, "variables": { "u": "lan.nguyen", "p": password } }))
+        .send()
+        .await
+        .expect("request sent");
+    let (status, headers) = (response.status(), response.headers().clone());
+    (status, headers, response.json().await.expect("JSON body"))
+}
+
+const JSON: &str = "application/json";
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 
 /// Fails `times` logins for `username` with a wrong password, asserting each is a plain refusal.
 async fn fail_logins(app: &TestApp, username: &str, times: usize) {
@@ -111,4 +164,66 @@ async fn after_20_failed_logins_from_one_address_every_username_is_rate_limited(
     // Assert
     assert_rate_limited(&body, "21st login from the address");
     assert_eq!(app.auth.passwords.verifications(), verifications, "no password verification ran");
+}
+
+#[tokio::test]
+async fn failed_logins_from_one_address_do_not_stop_the_same_user_logging_in_from_another() {
+    // Arrange: a stranger at 203.0.113.9 tries five passwords for the leader's username.
+    let app = app_behind_proxy().await;
+    for _ in 0..5 {
+        let (_, _, body) = login_at(&app, &app.address, "203.0.113.9", "not-the-password-1", JSON).await;
+        assert_unauthenticated(&body, "the stranger's guess");
+    }
+    let (_, _, stranger) = login_at(&app, &app.address, "203.0.113.9", TEST_PASSWORD, JSON).await;
+
+    // Act: the leader, at home.
+    let (status, _, leader) = login_at(&app, &app.address, "198.51.100.7", TEST_PASSWORD, JSON).await;
+
+    // Assert
+    assert_rate_limited(&stranger, "the stranger's address, even with the right password");
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(leader["data"]["login"]["user"]["username"], "lan.nguyen", "{leader:#}");
+}
+
+#[tokio::test]
+async fn a_throttled_login_is_429_with_retry_after_when_the_client_accepts_graphql_response_json() {
+    // Arrange
+    let app = app_behind_proxy().await;
+    for _ in 0..5 {
+        login_at(&app, &app.address, "203.0.113.9", "not-the-password-1", GRAPHQL_RESPONSE).await;
+    }
+
+    // Act
+    let (status, headers, body) =
+        login_at(&app, &app.address, "203.0.113.9", TEST_PASSWORD, GRAPHQL_RESPONSE).await;
+    let (legacy_status, legacy_headers, legacy) =
+        login_at(&app, &app.address, "203.0.113.9", TEST_PASSWORD, JSON).await;
+
+    // Assert
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body:#}");
+    let seconds = assert_rate_limited(&body, "graphql-response+json");
+    assert_eq!(
+        headers.get("retry-after").map(|v| v.to_str().expect("ASCII")),
+        Some(seconds.to_string().as_str())
+    );
+    assert_eq!(legacy_status, StatusCode::OK, "plain JSON keeps 200 with the code: {legacy:#}");
+    assert_rate_limited(&legacy, "application/json");
+    assert!(legacy_headers.get("retry-after").is_none());
+}
+
+#[tokio::test]
+async fn failures_count_across_server_processes() {
+    // Arrange: three failures through one server process, two through another (on PostgreSQL).
+    let app = app_behind_proxy().await;
+    let other = OtherServer::start_with(&app, behind_proxy()).await;
+    for address in [&app.address, &app.address, &app.address, &other.address, &other.address] {
+        let (_, _, body) = login_at(&app, address, "203.0.113.9", "not-the-password-1", JSON).await;
+        assert_unauthenticated(&body, "a guess");
+    }
+
+    // Act
+    let (_, _, body) = login_at(&app, &app.address, "203.0.113.9", TEST_PASSWORD, JSON).await;
+
+    // Assert
+    assert_rate_limited(&body, "the sixth attempt, counted on both processes");
 }
