@@ -225,6 +225,17 @@ mod tests {
     }
 
     #[test]
+    fn the_access_token_lifetime_is_15_minutes_unless_set_from_1_to_1440() {
+        assert_eq!(settings(&[]).expect("defaults").access_token_lifetime, Duration::from_secs(15 * 60));
+        let short = settings(&[("PLEDGE_ACCESS_TOKEN_MINUTES", "2")]).expect("valid");
+        assert_eq!(short.access_token_lifetime, Duration::from_secs(120));
+        for bad in ["0", "1441", "fifteen", "-1"] {
+            let err = settings(&[("PLEDGE_ACCESS_TOKEN_MINUTES", bad)]).expect_err(bad);
+            assert_eq!(err.variable, "PLEDGE_ACCESS_TOKEN_MINUTES", "{bad}");
+        }
+    }
+
+    #[test]
     fn development_makes_a_random_secret_when_none_is_set() {
         let a = settings(&[]).expect("valid");
         let b = settings(&[]).expect("valid");
