@@ -59,6 +59,12 @@ fn required(value: Option<Uuid>, field: &str) -> Result<Uuid, AppError> {
 }
 
 fn attachment(body: Vec<u8>, content_type: &'static str, filename: &str) -> Response {
+    // The name holds a group code a leader typed: keep only what is safe inside a quoted header value
+    // and on every file system.
+    let filename: String = filename
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+        .collect();
     let disposition = format!("attachment; filename=\"{filename}\"");
     let mut response = body.into_response();
     let headers = response.headers_mut();
@@ -293,4 +299,16 @@ pub(super) async fn unsigned_csv(
         }),
     )?;
     Ok(attachment(body, "text/csv; charset=utf-8", &format!("unsigned-{}-{}.csv", group.code, campaign.year)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_attachment_name_keeps_only_safe_characters() {
+        let response = attachment(Vec::new(), "text/csv; charset=utf-8", "unsigned-\"a b\"/\\;é-2023.csv");
+        let disposition = response.headers().get(header::CONTENT_DISPOSITION).expect("a disposition");
+        assert_eq!(disposition, "attachment; filename=\"unsigned-_a_b_____-2023.csv\"");
+    }
 }
