@@ -65,7 +65,8 @@ pub(in crate::service) async fn check(
     Ok(wait(&of_user, MAX_FAILURES_PER_USERNAME_AND_ADDRESS).max(wait(&of_address, MAX_FAILURES_PER_ADDRESS)))
 }
 
-/// Records a failed login, and forgets this address's failures that left the window.
+/// Records a failed login, and forgets every failure that left the window (so the table holds only
+/// the last 15 minutes, however many addresses an attacker rotates through).
 pub(in crate::service) async fn record_failure(
     db: &impl ConnectionTrait,
     username_key: &str,
@@ -74,7 +75,6 @@ pub(in crate::service) async fn record_failure(
 ) -> AppResult<()> {
     let address = address.to_string();
     login_failure::Entity::delete_many()
-        .filter(login_failure::Column::Address.eq(address.clone()))
         .filter(login_failure::Column::FailedAt.lte(now - Duration::minutes(WINDOW_MINUTES)))
         .exec(db)
         .await?;
