@@ -31,19 +31,51 @@ pub struct CoverageEvent {
     pub ward_id: Uuid,
 }
 
-/// Sessions of a user ended: one (`session_id`), or all of them (deactivation, password change).
+/// Sessions of a user ended: one (`session_id`), or all of them (deactivation), or all but the one a
+/// password change just started (`except`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionEnded {
     /// Whose.
     pub user_id: Uuid,
     /// Which session; none for every session of the user.
     pub session_id: Option<Uuid>,
+    /// A session of the user that goes on.
+    #[serde(default)]
+    pub except: Option<Uuid>,
 }
 
 impl SessionEnded {
+    /// One session of a user ended.
+    pub fn one(user_id: Uuid, session_id: Uuid) -> Self {
+        Self { user_id, session_id: Some(session_id), except: None }
+    }
+
+    /// Every session of a user ended.
+    pub fn all(user_id: Uuid) -> Self {
+        Self { user_id, session_id: None, except: None }
+    }
+
+    /// Every session of a user ended but `kept`.
+    pub fn all_but(user_id: Uuid, kept: Uuid) -> Self {
+        Self { user_id, session_id: None, except: Some(kept) }
+    }
+
+    /// Anything may have ended unheard (the listener was away): every connection should check its
+    /// session in the database.
+    pub fn unknown() -> Self {
+        Self::all(Uuid::nil())
+    }
+
+    /// Whether this says that connections must check their sessions again instead of naming them.
+    pub fn is_unknown(&self) -> bool {
+        self.user_id.is_nil()
+    }
+
     /// Whether this ends the session `session_id` of `user_id`.
     pub fn ends(&self, user_id: Uuid, session_id: Uuid) -> bool {
-        self.user_id == user_id && self.session_id.is_none_or(|s| s == session_id)
+        self.user_id == user_id
+            && self.session_id.is_none_or(|s| s == session_id)
+            && self.except != Some(session_id)
     }
 }
 
@@ -52,18 +84,32 @@ pub struct EventBus {
     coverage: broadcast::Sender<CoverageEvent>,
     sessions: broadcast::Sender<SessionEnded>,
     db: DatabaseConnection,
+    /// Whether this process hears the other processes' events (always, on SQLite).
+    listening: tokio::sync::watch::Sender<bool>,
 }
 
 impl EventBus {
     /// A bus over `db`; on PostgreSQL it starts listening for the events of every process, marking
     /// `caches` stale for each coverage event.
     pub fn start(db: DatabaseConnection, caches: Arc<Caches>) -> Arc<Self> {
-        let bus =
-            Arc::new(Self { coverage: broadcast::channel(1024).0, sessions: broadcast::channel(1024).0, db });
-        if bus.db.get_database_backend() == DbBackend::Postgres {
+        let postgres = db.get_database_backend() == DbBackend::Postgres;
+        let bus = Arc::new(Self {
+            coverage: broadcast::channel(1024).0,
+            sessions: broadcast::channel(1024).0,
+            db,
+            listening: tokio::sync::watch::channel(!postgres).0,
+        });
+        if postgres {
             tokio::spawn(listen(bus.clone(), caches));
         }
         bus
+    }
+
+    /// Waits (at most `within`) until this process hears the other processes' events, so that a
+    /// server starts answering only once an ended session would reach it.
+    pub async fn listening(&self, within: Duration) -> bool {
+        let mut listening = self.listening.subscribe();
+        tokio::time::timeout(within, listening.wait_for(|heard| *heard)).await.is_ok_and(|r| r.is_ok())
     }
 
     /// Announces coverage changes after they committed. Best effort: a dashboard that misses one
@@ -118,6 +164,7 @@ async fn listen(bus: Arc<EventBus>, caches: Arc<Caches>) {
     loop {
         let pool = bus.db.get_postgres_connection_pool().clone();
         let Err(err) = forward(&pool, &bus, &caches).await;
+        bus.listening.send_replace(false);
         tracing::warn!(error = %err, "event listener lost the database; retrying");
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
@@ -130,9 +177,11 @@ async fn forward(
 ) -> Result<std::convert::Infallible, sea_orm::sqlx::Error> {
     let mut listener = sea_orm::sqlx::postgres::PgListener::connect_with(pool).await?;
     listener.listen_all([COVERAGE, SESSIONS]).await?;
-    // Changes made while the listener was away were not heard: cached figures may be stale. (Open
-    // sockets re-check their sessions on a timer of their own.)
+    // What happened while the listener was away was not heard: cached figures may be stale, and open
+    // connections check their sessions in the database.
     caches.moved();
+    let _ = bus.sessions.send(SessionEnded::unknown());
+    bus.listening.send_replace(true);
     loop {
         let notification = listener.recv().await?;
         if notification.channel() == SESSIONS {

@@ -87,6 +87,9 @@ impl Application {
             Auth::new(&settings.jwt_secret, clock).with_access_lifetime(settings.access_token_lifetime),
         );
         let services = Services::start(db, auth.clone());
+        if !services.listening(Duration::from_secs(5)).await {
+            tracing::warn!("not yet hearing other server processes' events; serving anyway and retrying");
+        }
         if let Some(interval) = settings.coverage_check_interval {
             tokio::spawn(services.clone().check_coverage_periodically(interval));
         }

@@ -38,6 +38,8 @@ impl MigrationTrait for Migration {
                 vec![LoginFailure::UsernameHash, LoginFailure::Address, LoginFailure::FailedAt],
             ),
             ("login_failure_address_idx", vec![LoginFailure::Address, LoginFailure::FailedAt]),
+            // Forgetting what left the window reads by time alone.
+            ("login_failure_failed_at_idx", vec![LoginFailure::FailedAt]),
         ] {
             let mut index = Index::create();
             index.name(name).table(LoginFailure::Table);

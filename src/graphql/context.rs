@@ -52,12 +52,39 @@ impl ActorCell {
     }
 }
 
+/// Why the server closes a signed-in WebSocket connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CloseReason {
+    /// The session ended (logout, refresh-token reuse, deactivation, password change).
+    SessionEnded,
+    /// The access token expired.
+    TokenExpired,
+}
+
+impl CloseReason {
+    /// The close frame's reason, for the client.
+    pub fn text(self) -> &'static str {
+        match self {
+            Self::SessionEnded => "the session has ended; sign in again",
+            Self::TokenExpired => "the access token expired; refresh the session and connect again",
+        }
+    }
+
+    /// The `reason` label of `pledge_websocket_closed_total`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::SessionEnded => "session_ended",
+            Self::TokenExpired => "token_expired",
+        }
+    }
+}
+
 /// An open WebSocket connection's hold on its session: the token each operation is checked with again,
 /// and the way to close the connection when a check fails.
 pub struct SocketSession {
     token: String,
     closing: tokio::sync::Notify,
-    reason: OnceLock<&'static str>,
+    reason: OnceLock<CloseReason>,
 }
 
 impl SocketSession {
@@ -72,16 +99,16 @@ impl SocketSession {
     }
 
     /// Asks the connection to close, giving `reason`; the first reason given is kept.
-    pub fn close(&self, reason: &'static str) {
+    pub fn close(&self, reason: CloseReason) {
         let _ = self.reason.set(reason);
         self.closing.notify_one();
     }
 
     /// Waits until `close` is called; returns its reason.
-    pub async fn closed(&self) -> &'static str {
+    pub async fn closed(&self) -> CloseReason {
         loop {
             if let Some(reason) = self.reason.get() {
-                return reason;
+                return *reason;
             }
             self.closing.notified().await;
         }

@@ -12,7 +12,7 @@ use async_graphql::{
     parser::types::{ExecutableDocument, Selection, SelectionSet},
 };
 
-use super::{RequestContext, limits, persisted::PersistedOperations};
+use super::{RequestContext, context::CloseReason, limits, persisted::PersistedOperations};
 use crate::{
     config::Limits,
     error::{AppError, RequestFault, Unauthenticated},
@@ -55,7 +55,9 @@ impl Extension for Guard {
             // A connection lives longer than its token may: each operation is checked like a request.
             let sessions = request.services().sessions();
             if sessions.authenticate(socket.token()).await.map_err(AppError::into_server_error)?.is_none() {
-                socket.close("the session has ended or the access token expired; sign in again");
+                // The token was valid when the connection signed in: if it no longer verifies, it expired.
+                let expired = sessions.claims(socket.token()).is_none();
+                socket.close(if expired { CloseReason::TokenExpired } else { CloseReason::SessionEnded });
                 return Err(AppError::Unauthenticated(Unauthenticated::InvalidToken).into_server_error());
             }
         }

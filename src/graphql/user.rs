@@ -100,7 +100,8 @@ impl RoleAssignment {
 /// A signed-in session.
 #[derive(SimpleObject)]
 pub struct AuthPayload {
-    /// Send as `Authorization: Bearer <accessToken>`; valid for 15 minutes.
+    /// Send as `Authorization: Bearer <accessToken>`; valid until `expiresAt` (15 minutes by default) and
+    /// while its session lives.
     pub access_token: String,
     /// Keep it safe; exchange it with `refreshSession` for a new session before it expires (30 days).
     /// It works once: each use returns a new one.
@@ -193,7 +194,8 @@ pub struct UserMutation;
 #[Object]
 impl UserMutation {
     /// Signs in. Wrong username or password answers `UNAUTHENTICATED`; after 5 failures for a username
-    /// or 20 from one address within 15 minutes, `RATE_LIMITED` with `retryAfterSeconds`.
+    /// from one address, or 20 from one address, within 15 minutes, `RATE_LIMITED` with
+    /// `retryAfterSeconds` (from that address only).
     async fn login(
         &self,
         ctx: &Context<'_>,

@@ -190,18 +190,31 @@ async fn client_address(
 }
 
 /// The client behind `peer`: walks `X-Forwarded-For` from the right while the hop is a trusted proxy.
+/// Addresses are compared in canonical form (an IPv4-mapped IPv6 peer is its IPv4 address). A hop that
+/// does not read as an address (`unknown`, one with a port) stops the walk at the last proxy that
+/// wrote it: everything left of it may have been written by the client.
 fn forwarded_client(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAddr {
-    if !trusted.contains(&peer) {
+    let is_trusted = |address: &IpAddr| trusted.iter().any(|t| t.to_canonical() == address.to_canonical());
+    let peer = peer.to_canonical();
+    if !is_trusted(&peer) {
         return peer;
     }
-    let hops: Vec<IpAddr> = headers
+    let hops: Vec<&str> = headers
         .get_all("x-forwarded-for")
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .filter_map(|hop| hop.trim().parse().ok())
+        .map(str::trim)
         .collect();
-    hops.into_iter().rev().find(|hop| !trusted.contains(hop)).unwrap_or(peer)
+    let mut client = peer;
+    for hop in hops.into_iter().rev() {
+        let Ok(address) = hop.parse::<IpAddr>().map(|a| a.to_canonical()) else { return client };
+        client = address;
+        if !is_trusted(&address) {
+            return address;
+        }
+    }
+    client
 }
 
 /// Reads `Authorization: Bearer <token>`: no header is anonymous; a header that fails any check
@@ -245,5 +258,36 @@ async fn readyz(State(state): State<Arc<AppState>>) -> impl IntoResponse {
             tracing::warn!(error = ?err, "database does not answer");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client(peer: &str, forwarded: &str, trusted: &[&str]) -> String {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", HeaderValue::from_str(forwarded).expect("a header"));
+        let trusted: Vec<IpAddr> = trusted.iter().map(|t| t.parse().expect("an address")).collect();
+        forwarded_client(peer.parse().expect("an address"), &headers, &trusted).to_string()
+    }
+
+    #[test]
+    fn the_client_is_the_first_untrusted_hop_from_the_right() {
+        assert_eq!(client("10.0.0.1", "198.51.100.7", &["10.0.0.1"]), "198.51.100.7");
+        assert_eq!(client("10.0.0.1", "203.0.113.9, 198.51.100.7", &["10.0.0.1"]), "198.51.100.7");
+        assert_eq!(client("10.0.0.2", "198.51.100.7", &["10.0.0.1"]), "10.0.0.2", "an untrusted peer");
+    }
+
+    #[test]
+    fn an_ipv4_mapped_peer_is_its_ipv4_address() {
+        assert_eq!(client("::ffff:10.0.0.1", "198.51.100.7", &["10.0.0.1"]), "198.51.100.7");
+        assert_eq!(client("::ffff:10.0.0.2", "198.51.100.7", &["10.0.0.1"]), "10.0.0.2");
+    }
+
+    #[test]
+    fn an_unreadable_hop_stops_the_walk_so_a_forged_one_left_of_it_is_not_believed() {
+        assert_eq!(client("10.0.0.1", "203.0.113.9, 198.51.100.7:5678", &["10.0.0.1"]), "10.0.0.1");
+        assert_eq!(client("10.0.0.1", "203.0.113.9, unknown", &["10.0.0.1"]), "10.0.0.1");
     }
 }

@@ -35,7 +35,10 @@ use super::{AppState, ClientAddress, authenticate};
 use crate::{
     error::{AppError, Unauthenticated},
     events::SessionEnded,
-    graphql::{Caller, RequestContext, context::SocketSession},
+    graphql::{
+        Caller, RequestContext,
+        context::{CloseReason, SocketSession},
+    },
     metrics,
     service::Services,
 };
@@ -187,11 +190,12 @@ async fn follow_session(
     let clock = services.auth().clock.clone();
     let mut tick = tokio::time::interval(TICK);
     let mut ticks = 0;
-    let ended = "the session has ended; sign in again";
     let reason = loop {
         tokio::select! {
             end = ends.recv() => match end {
-                Ok(end) if end.ends(watch.user_id, watch.session_id) => break ("session_ended", ended),
+                Ok(end) if end.ends(watch.user_id, watch.session_id) => break CloseReason::SessionEnded,
+                // Something may have ended unheard: ask the database at the next tick.
+                Ok(end) if end.is_unknown() => ticks = RECHECK_TICKS,
                 Ok(_) => {}
                 // Too many events to keep up with: ask the database instead.
                 Err(RecvError::Lagged(_)) => ticks = RECHECK_TICKS,
@@ -199,19 +203,19 @@ async fn follow_session(
             },
             _ = tick.tick() => {
                 if clock.now().timestamp() >= watch.expires_at {
-                    break ("token_expired", "the access token expired; refresh the session and connect again");
+                    break CloseReason::TokenExpired;
                 }
                 ticks += 1;
                 if ticks >= RECHECK_TICKS {
                     ticks = 0;
                     if let Ok(None) = services.sessions().authenticate(watch.socket.token()).await {
-                        break ("session_ended", ended);
+                        break CloseReason::SessionEnded;
                     }
                 }
             },
-            reason = watch.socket.closed() => break ("session_ended", reason),
+            reason = watch.socket.closed() => break reason,
         }
     };
-    metrics::socket_closed(reason.0);
-    reason.1
+    metrics::socket_closed(reason.label());
+    reason.text()
 }

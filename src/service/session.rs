@@ -96,23 +96,26 @@ pub(in crate::service) async fn login(
 ) -> AppResult<Session> {
     let username_key = username.trim().to_ascii_lowercase();
     let now = auth.clock.now();
-    if let Some(retry_after_seconds) = super::throttle::check(db, &username_key, address, now).await? {
-        crate::metrics::login_failed("throttled");
-        return Err(AppError::RateLimited { retry_after_seconds, what: Limited::Attempts });
-    }
+    let attempt = match super::throttle::claim(db, &username_key, address, now).await? {
+        Ok(attempt) => attempt,
+        Err(retry_after_seconds) => {
+            crate::metrics::login_failed("throttled");
+            return Err(AppError::RateLimited { retry_after_seconds, what: Limited::Attempts });
+        }
+    };
     let user =
         app_user::Entity::find().filter(app_user::Column::UsernameKey.eq(&username_key)).one(db).await?;
     let matches = auth.passwords.verify(password, user.as_ref().map(|u| u.password_hash.as_str())).await?;
     let user = match user {
         Some(user) if matches && user.active => user,
         _ => {
-            super::throttle::record_failure(db, &username_key, address, now).await?;
+            // The attempt written before the check stays, as this failure.
             crate::metrics::login_failed("credentials");
             tracing::info!("login refused");
             return Err(AppError::Unauthenticated(Unauthenticated::BadCredentials));
         }
     };
-    super::throttle::record_success(db, &username_key, address).await?;
+    super::throttle::succeeded(db, attempt).await?;
     let txn = super::begin_write(db).await?;
     let session = new_session(&txn, auth, user, Uuid::now_v7(), now).await?;
     audit_session(&txn, "session.login", &session.user).await?;
@@ -178,22 +181,7 @@ pub(in crate::service) async fn refresh(
         .await?
         .ok_or(AppError::Unauthenticated(Unauthenticated::SessionEnded))?;
     if stored.replaced_by.is_some() {
-        tracing::warn!(family = %stored.family_id, "rotated refresh token reused: revoking the family");
-        revoke_family(&txn, stored.family_id, now).await?;
-        // A security event, recorded although the request fails: the revocation is its purpose.
-        let entry = AuditEntry {
-            action: "session.refresh_token_reused",
-            target_type: "user",
-            target_id: Some(stored.user_id),
-            ward_id: super::user::home_ward(&txn, stored.user_id).await?,
-            summary: json!({ "family": stored.family_id }),
-        };
-        super::audit::record(&txn, None, entry).await?;
-        txn.commit().await?;
-        let ended = SessionEnded { user_id: stored.user_id, session_id: Some(stored.family_id) };
-        return Ok(
-            Written::quiet(Err(AppError::Unauthenticated(Unauthenticated::SessionEnded))).ending(ended)
-        );
+        return end_reused_family(txn, &stored, now).await;
     }
     if stored.revoked_at.is_some() || stored.expires_at <= now {
         return Err(AppError::Unauthenticated(Unauthenticated::SessionEnded));
@@ -218,7 +206,9 @@ pub(in crate::service) async fn refresh(
         .exec(&txn)
         .await?;
     if rotated.rows_affected != 1 {
-        return Err(AppError::Unauthenticated(Unauthenticated::SessionEnded));
+        // Another refresh with the same token won: two holders of one token is reuse.
+        txn.rollback().await?;
+        return end_reused_family(super::begin_write(db).await?, &stored, now).await;
     }
     audit_session(&txn, "session.refresh", &user).await?;
     txn.commit().await?;
@@ -229,6 +219,29 @@ pub(in crate::service) async fn refresh(
         refresh_expires_at,
         user,
     })))
+}
+
+/// A rotated refresh token came back: someone else holds a copy. Its whole session ends, everywhere,
+/// and the presenter is refused.
+async fn end_reused_family(
+    txn: sea_orm::DatabaseTransaction,
+    stored: &refresh_token::Model,
+    now: DateTime<Utc>,
+) -> AppResult<Written<AppResult<Session>>> {
+    tracing::warn!(family = %stored.family_id, "rotated refresh token reused: revoking the family");
+    revoke_family(&txn, stored.family_id, now).await?;
+    // A security event, recorded although the request fails: the revocation is its purpose.
+    let entry = AuditEntry {
+        action: "session.refresh_token_reused",
+        target_type: "user",
+        target_id: Some(stored.user_id),
+        ward_id: super::user::home_ward(&txn, stored.user_id).await?,
+        summary: json!({ "family": stored.family_id }),
+    };
+    super::audit::record(&txn, None, entry).await?;
+    txn.commit().await?;
+    let ended = SessionEnded::one(stored.user_id, stored.family_id);
+    Ok(Written::quiet(Err(AppError::Unauthenticated(Unauthenticated::SessionEnded))).ending(ended))
 }
 
 /// Ends the session a refresh token belongs to (its whole family). Unknown tokens, or another user's,
@@ -254,7 +267,7 @@ pub(in crate::service) async fn logout(
             .await?
             .ok_or(AppError::Unauthenticated(Unauthenticated::SessionEnded))?;
         audit_session(&txn, "session.logout", &user).await?;
-        written = written.ending(SessionEnded { user_id: user.id, session_id: Some(stored.family_id) });
+        written = written.ending(SessionEnded::one(user.id, stored.family_id));
     }
     txn.commit().await?;
     Ok(written)
@@ -301,10 +314,11 @@ pub(in crate::service) async fn change_password(
         .one(&txn)
         .await?
         .ok_or(AppError::Unauthenticated(Unauthenticated::SessionEnded))?;
-    let session = new_session(&txn, auth, user, Uuid::now_v7(), now).await?;
+    let session_id = Uuid::now_v7();
+    let session = new_session(&txn, auth, user, session_id, now).await?;
     audit_session(&txn, "user.change_password", &session.user).await?;
     txn.commit().await?;
-    // Every earlier session of the user ended with the password; the new one starts after.
-    let ended = SessionEnded { user_id: session.user.id, session_id: None };
+    // Every earlier session of the user ended with the password; the new one goes on.
+    let ended = SessionEnded::all_but(session.user.id, session_id);
     Ok(Written::quiet(session).ending(ended))
 }

@@ -7,6 +7,9 @@
 //! out. Guessing from many addresses is slowed by argon2id (every attempt costs a hash), by the 20
 //! failures allowed per address, and by passwords of at least 10 characters.
 //!
+//! Each attempt is written before its password is checked, so a burst of concurrent attempts counts
+//! itself. IPv4-mapped IPv6 addresses count as the IPv4 address, and an IPv6 client by its /64.
+//!
 //! The counts live in the database the login reads anyway: when it is unavailable, logins answer
 //! `SERVICE_UNAVAILABLE` rather than going unthrottled.
 
@@ -32,72 +35,91 @@ fn username_hash(username_key: &str) -> String {
     Sha256::digest(username_key.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// `Some(seconds)` when a login for `username_key` from `address` must be refused now: how long until
-/// the oldest failure of the full window leaves it.
-pub(in crate::service) async fn check(
+/// The key of a client address: an IPv4 address as it is (IPv4-mapped IPv6 folded to it), an IPv6
+/// address by its /64, which one client holds whole.
+fn address_key(address: IpAddr) -> String {
+    match address.to_canonical() {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            let [a, b, c, d, ..] = v6.segments();
+            format!("{a:x}:{b:x}:{c:x}:{d:x}::/64")
+        }
+    }
+}
+
+/// A login attempt, written before the password is checked so that concurrent attempts count each
+/// other: it stays as a failure unless the login succeeds.
+pub(in crate::service) struct Attempt {
+    id: Uuid,
+    username_hash: String,
+    address: String,
+}
+
+/// Claims an attempt for `username_key` from `address`: `Err(seconds)` when the earlier attempts in
+/// the window already reach a limit (the claim is then withdrawn: a refused attempt checks no
+/// password and does not count), else the attempt to settle with `succeeded`.
+pub(in crate::service) async fn claim(
     db: &impl ConnectionTrait,
     username_key: &str,
     address: IpAddr,
     now: DateTime<Utc>,
-) -> AppResult<Option<u64>> {
+) -> AppResult<Result<Attempt, u64>> {
     let since = now - Duration::minutes(WINDOW_MINUTES);
-    let address = address.to_string();
-    let recent = || {
+    // Failures that left the window are forgotten here, whatever their address, so the table holds only
+    // the last 15 minutes however many addresses an attacker rotates through.
+    login_failure::Entity::delete_many().filter(login_failure::Column::FailedAt.lte(since)).exec(db).await?;
+    let attempt = Attempt {
+        id: Uuid::now_v7(),
+        username_hash: username_hash(username_key),
+        address: address_key(address),
+    };
+    let row = login_failure::ActiveModel {
+        id: Set(attempt.id),
+        username_hash: Set(attempt.username_hash.clone()),
+        address: Set(attempt.address.clone()),
+        failed_at: Set(now),
+    };
+    login_failure::Entity::insert(row).exec(db).await?;
+    // The attempts before this one (ids are time-ordered): concurrent attempts each see the others
+    // that were written first, so a burst cannot all slip under the limit.
+    let earlier = || {
         login_failure::Entity::find()
             .select_only()
             .column(login_failure::Column::FailedAt)
-            .filter(login_failure::Column::Address.eq(address.clone()))
+            .filter(login_failure::Column::Address.eq(attempt.address.clone()))
             .filter(login_failure::Column::FailedAt.gt(since))
-            .order_by_desc(login_failure::Column::FailedAt)
+            .filter(login_failure::Column::Id.lt(attempt.id))
+            .order_by_desc(login_failure::Column::Id)
     };
-    let of_user: Vec<DateTime<Utc>> = recent()
-        .filter(login_failure::Column::UsernameHash.eq(username_hash(username_key)))
+    let of_user: Vec<DateTime<Utc>> = earlier()
+        .filter(login_failure::Column::UsernameHash.eq(attempt.username_hash.clone()))
         .limit(MAX_FAILURES_PER_USERNAME_AND_ADDRESS)
         .into_tuple()
         .all(db)
         .await?;
     let of_address: Vec<DateTime<Utc>> =
-        recent().limit(MAX_FAILURES_PER_ADDRESS).into_tuple().all(db).await?;
+        earlier().limit(MAX_FAILURES_PER_ADDRESS).into_tuple().all(db).await?;
     let wait = |times: &[DateTime<Utc>], limit: u64| {
         let oldest = times.get(usize::try_from(limit).ok()? - 1)?;
         Some((*oldest + Duration::minutes(WINDOW_MINUTES) - now).num_seconds().max(1) as u64)
     };
-    Ok(wait(&of_user, MAX_FAILURES_PER_USERNAME_AND_ADDRESS).max(wait(&of_address, MAX_FAILURES_PER_ADDRESS)))
+    match wait(&of_user, MAX_FAILURES_PER_USERNAME_AND_ADDRESS)
+        .max(wait(&of_address, MAX_FAILURES_PER_ADDRESS))
+    {
+        None => Ok(Ok(attempt)),
+        Some(seconds) => {
+            login_failure::Entity::delete_by_id(attempt.id).exec(db).await?;
+            Ok(Err(seconds))
+        }
+    }
 }
 
-/// Records a failed login, and forgets every failure that left the window (so the table holds only
-/// the last 15 minutes, however many addresses an attacker rotates through).
-pub(in crate::service) async fn record_failure(
-    db: &impl ConnectionTrait,
-    username_key: &str,
-    address: IpAddr,
-    now: DateTime<Utc>,
-) -> AppResult<()> {
-    let address = address.to_string();
+/// A successful login clears this attempt and the earlier failures of this username from this address
+/// (the address keeps its count of other usernames' failures).
+pub(in crate::service) async fn succeeded(db: &impl ConnectionTrait, attempt: Attempt) -> AppResult<()> {
     login_failure::Entity::delete_many()
-        .filter(login_failure::Column::FailedAt.lte(now - Duration::minutes(WINDOW_MINUTES)))
-        .exec(db)
-        .await?;
-    let failure = login_failure::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        username_hash: Set(username_hash(username_key)),
-        address: Set(address),
-        failed_at: Set(now),
-    };
-    login_failure::Entity::insert(failure).exec(db).await?;
-    Ok(())
-}
-
-/// A successful login clears the failures of this username from this address (the address keeps its
-/// count of other usernames' failures).
-pub(in crate::service) async fn record_success(
-    db: &impl ConnectionTrait,
-    username_key: &str,
-    address: IpAddr,
-) -> AppResult<()> {
-    login_failure::Entity::delete_many()
-        .filter(login_failure::Column::UsernameHash.eq(username_hash(username_key)))
-        .filter(login_failure::Column::Address.eq(address.to_string()))
+        .filter(login_failure::Column::UsernameHash.eq(attempt.username_hash))
+        .filter(login_failure::Column::Address.eq(attempt.address))
         .exec(db)
         .await?;
     Ok(())

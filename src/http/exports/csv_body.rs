@@ -8,8 +8,9 @@ use ::csv::{QuoteStyle, WriterBuilder};
 use crate::error::AppError;
 
 /// The characters with which Excel, LibreOffice and Google Sheets start a formula (or, for the tab and
-/// the carriage return, let one through after them) when they open a CSV.
-const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+/// the carriage return, let one through after them) when they open a CSV; and their full-width forms,
+/// which some spreadsheets read the same way.
+const FORMULA_STARTS: [char; 10] = ['=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠'];
 
 /// One cell of a CSV row.
 pub(super) enum Cell {

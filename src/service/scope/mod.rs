@@ -63,6 +63,12 @@ impl Services {
         self.scope(Arc::new(Actor::system()))
     }
 
+    /// Waits (at most `within`) until this process hears other processes' events; false if it does not
+    /// yet (the database is away: it keeps trying).
+    pub async fn listening(&self, within: std::time::Duration) -> bool {
+        self.bus.listening(within).await
+    }
+
     /// Signing in, refreshing and checking tokens: what runs before there is a caller.
     pub fn sessions(&self) -> Sessions<'_> {
         Sessions(self)
@@ -127,12 +133,24 @@ impl Services {
     /// shared per-ward figures become stale, and subscribers in every process hear of each group once)
     /// and sessions it ended (their open connections close, in every process).
     async fn publish<T>(&self, written: Written<T>) -> T {
-        if !written.moved.0.is_empty() {
-            self.caches.figures.moved();
-            self.bus.publish_coverage(written.moved.0).await;
+        let Written { value, moved, ended } = written;
+        if moved.0.is_empty() && ended.is_empty() {
+            return value;
         }
-        self.bus.publish_session_ends(written.ended).await;
-        written.value
+        if !moved.0.is_empty() {
+            self.caches.figures.moved();
+        }
+        // On a task of its own: a client that hangs up (or a timeout) after the commit must not cancel
+        // the announcement of what the commit did.
+        let bus = self.bus.clone();
+        let announcing = tokio::spawn(async move {
+            bus.publish_coverage(moved.0).await;
+            bus.publish_session_ends(ended).await;
+        });
+        if let Err(err) = announcing.await {
+            tracing::error!(error = %err, "announcing a committed change failed");
+        }
+        value
     }
 }
 

@@ -228,6 +228,6 @@ pub(in crate::service) async fn set_active(
     if active {
         return Ok(written);
     }
-    let ended = SessionEnded { user_id: written.value.id, session_id: None };
+    let ended = SessionEnded::all(written.value.id);
     Ok(written.ending(ended))
 }

@@ -33,6 +33,11 @@ async fn app_with_leader() -> (TestApp, String) {
 
 const ME: &str = "{ me { username } }";
 
+/// How soon an ended session's socket must close. The server closes it within milliseconds of the
+/// announcement; the bound leaves room for a loaded two-core CI machine, and is far below the 30 s
+/// database recheck that would close it if the announcement were lost.
+const PROMPTLY: StdDuration = StdDuration::from_secs(2);
+
 /// A socket of `address` signed in with `token` (acknowledged).
 async fn signed_in_socket(address: &str, token: &str) -> Socket {
     let mut socket = open(address).await;
@@ -105,7 +110,7 @@ async fn a_deactivated_users_idle_socket_closes_within_a_second_on_another_serve
     // Assert
     assert_eq!(deactivated["setUserActive"]["active"], false);
     assert_eq!(close, (CloseCode::from(4403), "the session has ended; sign in again".to_owned()));
-    assert!(took <= StdDuration::from_secs(1), "closed after {took:?}");
+    assert!(took <= PROMPTLY, "closed after {took:?}");
     assert_eq!(messages, Vec::<Value>::new());
 }
 
@@ -125,7 +130,7 @@ async fn a_write_sent_on_a_deactivated_users_socket_is_refused_and_the_socket_cl
 
     // Assert
     assert_eq!(close.0, CloseCode::from(4403), "{close:?}");
-    assert!(took <= StdDuration::from_secs(1), "closed after {took:?}");
+    assert!(took <= PROMPTLY, "closed after {took:?}");
     nothing_ran(&messages);
     assert_eq!(app.count_rows("household").await, households_before, "nothing was written");
 }
