@@ -80,16 +80,17 @@ pub(in crate::service) async fn claim(
         failed_at: Set(now),
     };
     login_failure::Entity::insert(row).exec(db).await?;
-    // The attempts before this one (ids are time-ordered): concurrent attempts each see the others
-    // that were written first, so a burst cannot all slip under the limit.
+    // Every other attempt in the window, concurrent ones included: each attempt counts after its own
+    // row is written, so of a burst, the k-th to be written sees at least k rows, and at most the limit
+    // pass (a refused attempt may see rows of later ones: it errs on the side of refusing).
     let earlier = || {
         login_failure::Entity::find()
             .select_only()
             .column(login_failure::Column::FailedAt)
             .filter(login_failure::Column::Address.eq(attempt.address.clone()))
             .filter(login_failure::Column::FailedAt.gt(since))
-            .filter(login_failure::Column::Id.lt(attempt.id))
-            .order_by_desc(login_failure::Column::Id)
+            .filter(login_failure::Column::Id.ne(attempt.id))
+            .order_by_desc(login_failure::Column::FailedAt)
     };
     let of_user: Vec<DateTime<Utc>> = earlier()
         .filter(login_failure::Column::UsernameHash.eq(attempt.username_hash.clone()))

@@ -227,3 +227,25 @@ async fn failures_count_across_server_processes() {
     // Assert
     assert_rate_limited(&body, "the sixth attempt, counted on both processes");
 }
+
+#[tokio::test]
+async fn a_burst_of_concurrent_guesses_checks_at_most_5_passwords() {
+    // Arrange
+    let app = app_behind_proxy().await;
+    let verifications = app.auth.passwords.verifications();
+
+    // Act: twelve wrong passwords for one username from one address, all at once.
+    let guesses = (0..12).map(|_| login_at(&app, &app.address, "203.0.113.9", "not-the-password-1", JSON));
+    let answers = async_graphql::futures_util::future::join_all(guesses).await;
+
+    // Assert
+    let codes: Vec<&str> = answers.iter().map(|(_, _, body)| error_code(body)).collect();
+    let checked = codes.iter().filter(|code| **code == "UNAUTHENTICATED").count();
+    assert!((1..=5).contains(&checked), "{codes:?}");
+    assert_eq!(codes.iter().filter(|code| **code == "RATE_LIMITED").count(), 12 - checked, "{codes:?}");
+    assert_eq!(
+        app.auth.passwords.verifications() - verifications,
+        checked as u64,
+        "one hash per checked guess"
+    );
+}
