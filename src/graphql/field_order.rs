@@ -8,10 +8,11 @@
 use std::{collections::HashMap, sync::Arc};
 
 use async_graphql::{
-    Name, Response, ServerResult, Value, Variables,
+    Name, Positioned, Response, ServerResult, Value as ConstValue, Variables,
     extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery},
-    parser::types::{DocumentOperations, ExecutableDocument, Selection, SelectionSet},
+    parser::types::{Directive, DocumentOperations, ExecutableDocument, Selection, SelectionSet},
 };
+use async_graphql_value::Value;
 use tokio::sync::Mutex;
 
 /// The factory registered on the schema.
@@ -24,7 +25,7 @@ impl ExtensionFactory for FieldOrder {
 }
 
 struct FieldOrderExtension {
-    document: Mutex<Option<ExecutableDocument>>,
+    document: Mutex<Option<(ExecutableDocument, Variables)>>,
 }
 
 #[async_trait::async_trait]
@@ -37,7 +38,7 @@ impl Extension for FieldOrderExtension {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         let document = next.run(ctx, query, variables).await?;
-        *self.document.lock().await = Some(document.clone());
+        *self.document.lock().await = Some((document.clone(), variables.clone()));
         Ok(document)
     }
 
@@ -48,10 +49,10 @@ impl Extension for FieldOrderExtension {
         next: NextExecute<'_>,
     ) -> Response {
         let mut response = next.run(ctx, operation_name).await;
-        if let Some(document) = self.document.lock().await.as_ref()
+        if let Some((document, variables)) = self.document.lock().await.as_ref()
             && let Some(selection) = operation_selection(document, operation_name)
         {
-            Plan::of(document, &[selection]).apply(&mut response.data);
+            Plan::of(&Request { document, variables }, &[selection]).apply(&mut response.data);
         }
         response
     }
@@ -71,6 +72,33 @@ fn operation_selection<'a>(
     }
 }
 
+/// What a plan is drawn from: the document and the variables its directives read.
+struct Request<'a> {
+    document: &'a ExecutableDocument,
+    variables: &'a Variables,
+}
+
+impl Request<'_> {
+    /// Whether `@skip`/`@include` leave the selection in.
+    fn included(&self, directives: &[Positioned<Directive>]) -> bool {
+        directives.iter().all(|directive| {
+            let wanted = match directive.node.name.node.as_str() {
+                "skip" => false,
+                "include" => true,
+                _ => return true,
+            };
+            let condition = match directive.node.get_argument("if").map(|value| &value.node) {
+                Some(Value::Boolean(condition)) => *condition,
+                Some(Value::Variable(name)) => {
+                    matches!(self.variables.get(name), Some(ConstValue::Boolean(true)))
+                }
+                _ => return true,
+            };
+            condition == wanted
+        })
+    }
+}
+
 /// The order of one object's keys, and the plan of each key's value; built once per selection, so a
 /// list of thousands of rows is sorted with one plan.
 #[derive(Default)]
@@ -81,24 +109,24 @@ struct Plan {
 
 impl Plan {
     /// The plan of the merged `selections` (several when one response key is selected more than once).
-    fn of(document: &ExecutableDocument, selections: &[&SelectionSet]) -> Self {
+    fn of(request: &Request<'_>, selections: &[&SelectionSet]) -> Self {
         let mut keys: Vec<Name> = Vec::new();
         let mut nested: HashMap<Name, Vec<&SelectionSet>> = HashMap::new();
         for set in selections {
-            collect(document, set, &mut keys, &mut nested, 0);
+            collect(request, set, &mut keys, &mut nested, 0);
         }
         let children = nested
             .into_iter()
             .filter(|(_, sets)| !sets.is_empty())
-            .map(|(key, sets)| (key, Plan::of(document, &sets)))
+            .map(|(key, sets)| (key, Plan::of(request, &sets)))
             .collect();
         let position = keys.into_iter().enumerate().map(|(i, key)| (key, i)).collect();
         Self { position, children }
     }
 
-    fn apply(&self, value: &mut Value) {
+    fn apply(&self, value: &mut ConstValue) {
         match value {
-            Value::Object(map) => {
+            ConstValue::Object(map) => {
                 let in_order =
                     map.keys().map(|k| self.position.get(k).copied().unwrap_or(usize::MAX)).is_sorted();
                 if !in_order {
@@ -110,16 +138,16 @@ impl Plan {
                     }
                 }
             }
-            Value::List(items) => items.iter_mut().for_each(|item| self.apply(item)),
+            ConstValue::List(items) => items.iter_mut().for_each(|item| self.apply(item)),
             _ => {}
         }
     }
 }
 
-/// The fields of `set` by response key, fragments expanded in place (CollectFields). Type conditions
+/// The fields of `set` by response key, fragments expanded in place (CollectFields), without those `@skip`/`@include` leave out. Type conditions
 /// are not needed to order: a key whose fragment did not apply is simply absent from the object.
 fn collect<'a>(
-    document: &'a ExecutableDocument,
+    request: &Request<'a>,
     set: &'a SelectionSet,
     keys: &mut Vec<Name>,
     nested: &mut HashMap<Name, Vec<&'a SelectionSet>>,
@@ -130,6 +158,9 @@ fn collect<'a>(
         return;
     }
     for selection in &set.items {
+        if !request.included(selection.node.directives()) {
+            continue;
+        }
         match &selection.node {
             Selection::Field(field) => {
                 let key = field.node.response_key().node.clone();
@@ -142,12 +173,12 @@ fn collect<'a>(
                 }
             }
             Selection::FragmentSpread(spread) => {
-                if let Some(fragment) = document.fragments.get(&spread.node.fragment_name.node) {
-                    collect(document, &fragment.node.selection_set.node, keys, nested, depth + 1);
+                if let Some(fragment) = request.document.fragments.get(&spread.node.fragment_name.node) {
+                    collect(request, &fragment.node.selection_set.node, keys, nested, depth + 1);
                 }
             }
             Selection::InlineFragment(inline) => {
-                collect(document, &inline.node.selection_set.node, keys, nested, depth + 1);
+                collect(request, &inline.node.selection_set.node, keys, nested, depth + 1);
             }
         }
     }

@@ -201,3 +201,42 @@ async fn every_object_answers_its_fields_in_the_order_asked_even_behind_dataload
         assert!(checked > 3, "only {checked} objects in the answer to {query}");
     }
 }
+
+#[tokio::test]
+async fn a_field_left_out_by_skip_or_include_does_not_set_the_order_of_its_repeat() {
+    // Arrange: `id` is asked twice; its first appearance is left out, so it answers after `displayName`.
+    let app = crate::helpers::spawn_app().await;
+    let queries = [
+        ("query($s: Boolean!) { me { id @skip(if: $s) displayName id } }", json!({ "s": true })),
+        ("query($i: Boolean!) { me { id @include(if: $i) displayName id } }", json!({ "i": false })),
+        ("{ me { ... @skip(if: true) { id } displayName id } }", json!({})),
+    ];
+
+    for (query, variables) in queries {
+        // Act
+        let text = app
+            .client
+            .post(format!("{}/graphql", app.address))
+            .bearer_auth(&app.admin_token)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("request sent")
+            .text()
+            .await
+            .expect("a body");
+
+        // Assert
+        let Ordered::Object(top) = serde_json::from_str::<Ordered>(&text).expect("JSON") else {
+            panic!("{text}")
+        };
+        let Some((_, Ordered::Object(data))) = top.iter().find(|(key, _)| key == "data") else {
+            panic!("{text}")
+        };
+        let Some((_, Ordered::Object(me))) = data.iter().find(|(key, _)| key == "me") else {
+            panic!("{text}")
+        };
+        let keys: Vec<&str> = me.iter().map(|(key, _)| key.as_str()).collect();
+        assert_eq!(keys, ["displayName", "id"], "{query}: {text}");
+    }
+}
