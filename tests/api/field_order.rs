@@ -100,12 +100,9 @@ fn assert_in_request_order(value: &Ordered, set: &SelectionSet, path: &str, chec
     }
 }
 
-/// Sends `query` as the administrator and checks the order of every object of `data`; returns how many
-/// objects were checked.
-async fn objects_in_order(fixture: &Fixture, query: &str, variables: serde_json::Value) -> usize {
-    let app = &fixture.app;
-    let text = app
-        .client
+/// The body of `query` sent as the administrator, as text: a JSON map would not keep the order.
+async fn raw_answer(app: &crate::helpers::TestApp, query: &str, variables: serde_json::Value) -> String {
+    app.client
         .post(format!("{}/graphql", app.address))
         .bearer_auth(&app.admin_token)
         .json(&json!({ "query": query, "variables": variables }))
@@ -114,7 +111,14 @@ async fn objects_in_order(fixture: &Fixture, query: &str, variables: serde_json:
         .expect("request sent")
         .text()
         .await
-        .expect("a body");
+        .expect("a body")
+}
+
+/// Sends `query` as the administrator and checks the order of every object of `data`; returns how many
+/// objects were checked.
+async fn objects_in_order(fixture: &Fixture, query: &str, variables: serde_json::Value) -> usize {
+    let app = &fixture.app;
+    let text = raw_answer(app, query, variables).await;
     let body: serde_json::Value = serde_json::from_str(&text).expect("JSON");
     assert!(body.get("errors").is_none(), "{body:#}");
     let Ordered::Object(top) = serde_json::from_str::<Ordered>(&text).expect("JSON") else {
@@ -214,17 +218,7 @@ async fn a_field_left_out_by_skip_or_include_does_not_set_the_order_of_its_repea
 
     for (query, variables) in queries {
         // Act
-        let text = app
-            .client
-            .post(format!("{}/graphql", app.address))
-            .bearer_auth(&app.admin_token)
-            .json(&json!({ "query": query, "variables": variables }))
-            .send()
-            .await
-            .expect("request sent")
-            .text()
-            .await
-            .expect("a body");
+        let text = raw_answer(&app, query, variables).await;
 
         // Assert
         let Ordered::Object(top) = serde_json::from_str::<Ordered>(&text).expect("JSON") else {

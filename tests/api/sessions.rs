@@ -8,11 +8,12 @@ mod throttling;
 mod usernames;
 
 use chrono::{DateTime, Duration, Utc};
+use pledge_api::config::HttpSettings;
 use serde_json::{Value, json};
 
 use crate::helpers::{
     Snapshot, TEST_PASSWORD, TestApp, create_user, error_code, login_body, login_session, spawn_app,
-    ward_with_two_groups,
+    spawn_app_with, test_http_settings, ward_with_two_groups,
 };
 
 const LOGIN_PAYLOAD: &str =
@@ -34,7 +35,12 @@ const BAD_CREDENTIALS: &str = "invalid username or password";
 
 /// A GROUP_LEADER `lan.nguyen` of group "1" of ward W1; returns the app.
 async fn app_with_leader() -> TestApp {
-    let app = spawn_app().await;
+    app_with_leader_on(test_http_settings()).await.0
+}
+
+/// Like `app_with_leader`, on a server with the HTTP surface `http`; returns the app and the group's id.
+async fn app_with_leader_on(http: HttpSettings) -> (TestApp, String) {
+    let app = spawn_app_with(http).await;
     let fixture = ward_with_two_groups(&app).await;
     create_user(
         &app,
@@ -43,7 +49,7 @@ async fn app_with_leader() -> TestApp {
         json!([{ "role": "GROUP_LEADER", "groupId": fixture.group_id }]),
     )
     .await;
-    app
+    (app, fixture.group_id)
 }
 
 async fn refresh(app: &TestApp, refresh_token: &str) -> Value {

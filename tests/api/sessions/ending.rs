@@ -8,27 +8,15 @@ use chrono::Duration;
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::{Message, protocol::frame::coding::CloseCode};
 
-use super::{REFRESH, assert_unauthenticated};
+use super::{REFRESH, app_with_leader_on, assert_unauthenticated};
 use crate::{
-    helpers::{
-        OtherServer, Snapshot, TEST_PASSWORD, TestApp, create_user, login_session, spawn_app,
-        ward_with_two_groups,
-    },
+    helpers::{OtherServer, Snapshot, TEST_PASSWORD, TestApp, login_session, test_http_settings},
     subscriptions::{Socket, next_json, next_within, open, send},
 };
 
 /// A leader `lan.nguyen` of group "1" of ward W1: the app and the group's id.
 async fn app_with_leader() -> (TestApp, String) {
-    let app = spawn_app().await;
-    let fixture = ward_with_two_groups(&app).await;
-    create_user(
-        &app,
-        "lan.nguyen",
-        "Nguyễn Thị Lan",
-        json!([{ "role": "GROUP_LEADER", "groupId": fixture.group_id }]),
-    )
-    .await;
-    (app, fixture.group_id)
+    app_with_leader_on(test_http_settings()).await
 }
 
 const ME: &str = "{ me { username } }";

@@ -9,10 +9,9 @@ use pledge_api::config::HttpSettings;
 use reqwest::{StatusCode, header::HeaderMap};
 use serde_json::{Value, json};
 
-use super::{BAD_CREDENTIALS, app_with_leader, assert_unauthenticated};
+use super::{BAD_CREDENTIALS, app_with_leader, app_with_leader_on, assert_unauthenticated};
 use crate::helpers::{
-    LOGIN, OtherServer, Snapshot, TEST_PASSWORD, TestApp, create_user, error_code, login_body,
-    spawn_app_with, test_http_settings, ward_with_two_groups,
+    LOGIN, OtherServer, Snapshot, TEST_PASSWORD, TestApp, error_code, login_body, test_http_settings,
 };
 
 /// HTTP settings trusting the local proxy's `X-Forwarded-For`, so each test request can come from the
@@ -23,16 +22,7 @@ fn behind_proxy() -> HttpSettings {
 
 /// A leader `lan.nguyen` on a server behind the proxy.
 async fn app_behind_proxy() -> TestApp {
-    let app = spawn_app_with(behind_proxy()).await;
-    let fixture = ward_with_two_groups(&app).await;
-    create_user(
-        &app,
-        "lan.nguyen",
-        "Nguyễn Thị Lan",
-        json!([{ "role": "GROUP_LEADER", "groupId": fixture.group_id }]),
-    )
-    .await;
-    app
+    app_with_leader_on(behind_proxy()).await.0
 }
 
 /// A login POSTed to `address` from `client` (through the trusted proxy) accepting `accept`: status,
@@ -241,7 +231,7 @@ async fn a_burst_of_concurrent_guesses_checks_at_most_5_passwords() {
     // Assert
     let codes: Vec<&str> = answers.iter().map(|(_, _, body)| error_code(body)).collect();
     let checked = codes.iter().filter(|code| **code == "UNAUTHENTICATED").count();
-    assert!((1..=5).contains(&checked), "{codes:?}");
+    assert!(checked <= 5, "{codes:?}");
     assert_eq!(codes.iter().filter(|code| **code == "RATE_LIMITED").count(), 12 - checked, "{codes:?}");
     assert_eq!(
         app.auth.passwords.verifications() - verifications,
