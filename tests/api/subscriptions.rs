@@ -239,6 +239,41 @@ async fn a_leader_hears_only_their_own_group() {
 }
 
 #[tokio::test]
+async fn an_event_answers_its_fields_in_the_order_asked_even_behind_dataloaders() {
+    // Arrange: the group's households and ward are resolved through dataloaders, and are asked first.
+    let live = Live::build().await;
+    let app = &live.app;
+    let mut socket = open(&app.address).await;
+    let init = json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {}", app.admin_token) } });
+    send(&mut socket, init).await;
+    assert_eq!(next_json(&mut socket).await, Some(json!({ "type": "connection_ack" })));
+    let query = "subscription($c: ID!) { coverageUpdated(campaignId: $c) {
+        group { households(first: 1) { totalCount } ward { code } code } totalHouseholds signedHouseholds
+    } }";
+    send(&mut socket, json!({ "id": "1", "type": "subscribe", "payload": { "query": query, "variables": { "c": live.campaign } } }))
+        .await;
+
+    // Act: pledges until the subscription is heard.
+    let mut heard = None;
+    for household in &live.group_1_households {
+        pledge(app, household, &live.campaign).await;
+        if let Some(Message::Text(text)) = next_within(&mut socket).await {
+            heard = Some(text.to_string());
+            break;
+        }
+    }
+
+    // Assert: the raw text, because a JSON map would not keep the order.
+    let text = heard.expect("an event");
+    assert!(
+        text.contains(
+            r#"{"coverageUpdated":{"group":{"households":{"totalCount":5},"ward":{"code":"W1"},"code":"1"},"totalHouseholds":5,"#
+        ),
+        "{text}"
+    );
+}
+
+#[tokio::test]
 async fn a_repair_of_drifted_counters_reaches_the_subscriber_like_any_other_write() {
     // Arrange: nobody signed, so group 1 has 0 of 5; a subscriber of ward W1.
     let live = Live::build().await;
