@@ -22,7 +22,7 @@ mod throttle;
 pub mod user;
 pub mod ward;
 
-pub use caches::{Caches, WardFigures};
+pub use caches::Caches;
 pub use scope::{Moved, Scope, Services, Written};
 
 use chrono::{DateTime, SubsecRound, Utc};

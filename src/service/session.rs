@@ -40,7 +40,8 @@ pub struct Session {
     pub user: app_user::Model,
 }
 
-fn hash_token(token: &str) -> String {
+/// Hex SHA-256 of a secret or an identifier that must not be stored in clear.
+pub(super) fn hash_token(token: &str) -> String {
     Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -19,7 +19,6 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::{entities::login_failure, error::AppResult};
@@ -32,7 +31,7 @@ pub const MAX_FAILURES_PER_ADDRESS: u64 = 20;
 pub const WINDOW_MINUTES: i64 = 15;
 
 fn username_hash(username_key: &str) -> String {
-    Sha256::digest(username_key.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    super::session::hash_token(username_key)
 }
 
 /// The key of a client address: an IPv4 address as it is (IPv4-mapped IPv6 folded to it), an IPv6
@@ -124,4 +123,22 @@ pub(in crate::service) async fn succeeded(db: &impl ConnectionTrait, attempt: At
         .exec(db)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(address: &str) -> String {
+        address_key(address.parse().expect("an address"))
+    }
+
+    #[test]
+    fn an_ipv4_client_counts_by_its_address_and_an_ipv6_client_by_its_64() {
+        assert_eq!(key("203.0.113.9"), "203.0.113.9");
+        assert_eq!(key("::ffff:203.0.113.9"), "203.0.113.9", "an IPv4-mapped address is the IPv4 one");
+        assert_eq!(key("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(key("2001:db8:1:2:bbbb:cccc:dddd:eeee"), key("2001:db8:1:2::1"), "one /64, one count");
+        assert_ne!(key("2001:db8:1:3::1"), key("2001:db8:1:2::1"));
+    }
 }
