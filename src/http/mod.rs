@@ -223,15 +223,17 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Caller, A
     let Some(header) = headers.get(AUTHORIZATION) else {
         return Ok(Caller::Anonymous);
     };
-    let token = header.to_str().ok().and_then(|value| {
-        let (scheme, token) = value.trim().split_once(' ')?;
-        scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
-    });
-    let Some(token) = token else { return Ok(Caller::InvalidToken) };
+    let Some(token) = header.to_str().ok().and_then(bearer) else { return Ok(Caller::InvalidToken) };
     Ok(match state.services.sessions().authenticate(token).await? {
         Some(actor) => Caller::User(Arc::new(actor)),
         None => Caller::InvalidToken,
     })
+}
+
+/// The token of an `Authorization` value `Bearer <token>` (the scheme in any case).
+fn bearer(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
 fn graphiql_page() -> String {

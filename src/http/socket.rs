@@ -26,12 +26,11 @@ use axum::{
         State, WebSocketUpgrade,
         ws::{CloseFrame, Message, WebSocket},
     },
-    http::{HeaderMap, HeaderValue, header::AUTHORIZATION},
     response::Response,
 };
 use tokio::sync::{broadcast::error::RecvError, oneshot};
 
-use super::{AppState, ClientAddress, authenticate};
+use super::{AppState, ClientAddress, bearer};
 use crate::{
     error::{AppError, Unauthenticated},
     events::SessionEnded,
@@ -143,36 +142,27 @@ async fn sign_in(
     signed_in: oneshot::Sender<Watch>,
     payload: serde_json::Value,
 ) -> async_graphql::Result<async_graphql::Data> {
-    let token = ["Authorization", "authorization"]
-        .iter()
-        .find_map(|key| payload.get(*key).and_then(|v| v.as_str()))
-        .map(str::to_owned)
-        .or_else(|| payload.get("token").and_then(|v| v.as_str()).map(|t| format!("Bearer {t}")));
-    let mut headers = HeaderMap::new();
-    if let Some(value) = token.as_deref().and_then(|t| HeaderValue::from_str(t).ok()) {
-        headers.insert(AUTHORIZATION, value);
-    }
     let refuse = |reason| {
         refused.store(true, Ordering::SeqCst);
         Err(AppError::Unauthenticated(reason).into())
     };
-    let actor = match authenticate(&state, &headers).await? {
-        Caller::User(actor) => actor,
-        Caller::Anonymous => return refuse(Unauthenticated::NoToken),
-        Caller::InvalidToken => return refuse(Unauthenticated::InvalidToken),
+    // `{"Authorization": "Bearer <token>"}`, as the header would say, or `{"token": "<token>"}`.
+    let authorization = ["Authorization", "authorization"]
+        .iter()
+        .find_map(|key| payload.get(*key).and_then(|v| v.as_str()))
+        .map(|value| bearer(value).unwrap_or_default());
+    let Some(token) = authorization.or_else(|| payload.get("token").and_then(|v| v.as_str())) else {
+        return refuse(Unauthenticated::NoToken);
     };
-    let bearer = token.as_deref().and_then(|t| t.split_once(' ')).map(|(_, t)| t.trim().to_owned());
-    let Some((bearer, claims)) =
-        bearer.and_then(|t| state.services.sessions().claims(&t).map(|claims| (t, claims)))
-    else {
+    let Some((actor, claims)) = state.services.sessions().authenticate_with_claims(token).await? else {
         return refuse(Unauthenticated::InvalidToken);
     };
-    let socket = Arc::new(SocketSession::new(bearer));
+    let socket = Arc::new(SocketSession::new(token.to_owned()));
     let watch =
         Watch { socket: socket.clone(), user_id: claims.sub, session_id: claims.sid, expires_at: claims.exp };
     let _ = signed_in.send(watch);
-    let context =
-        RequestContext::new(Caller::User(actor), state.services.clone(), client.0).on_socket(socket);
+    let context = RequestContext::new(Caller::User(Arc::new(actor)), state.services.clone(), client.0)
+        .on_socket(socket);
     let mut data = async_graphql::Data::default();
     data.insert(context);
     Ok(data)

@@ -26,10 +26,16 @@ impl Sessions<'_> {
     /// The user a bearer access token speaks for: `None` when the token fails any check (format,
     /// signature, algorithm, issuer, audience, expiry) or names an inactive user or an old token version.
     pub async fn authenticate(&self, token: &str) -> AppResult<Option<Actor>> {
+        Ok(self.authenticate_with_claims(token).await?.map(|(actor, _)| actor))
+    }
+
+    /// Like `authenticate`, with the token's claims (its session and expiry), for a connection that
+    /// watches them.
+    pub async fn authenticate_with_claims(&self, token: &str) -> AppResult<Option<(Actor, Claims)>> {
         let auth = &self.0.auth;
         let now = auth.clock.now();
         let Some(claims) = auth.keys.verify(token, now) else { return Ok(None) };
-        user::load_actor(&self.0.db, &claims, now).await
+        Ok(user::load_actor(&self.0.db, &claims, now).await?.map(|actor| (actor, claims)))
     }
 
     /// The claims of a well-signed, unexpired access token, without asking the database: what an open
