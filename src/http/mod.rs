@@ -225,7 +225,7 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Caller, A
     };
     let Some(token) = header.to_str().ok().and_then(bearer) else { return Ok(Caller::InvalidToken) };
     Ok(match state.services.sessions().authenticate(token).await? {
-        Some(actor) => Caller::User(Arc::new(actor)),
+        Some(actor) => Caller::User(actor),
         None => Caller::InvalidToken,
     })
 }

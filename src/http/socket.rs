@@ -161,8 +161,8 @@ async fn sign_in(
     let watch =
         Watch { socket: socket.clone(), user_id: claims.sub, session_id: claims.sid, expires_at: claims.exp };
     let _ = signed_in.send(watch);
-    let context = RequestContext::new(Caller::User(Arc::new(actor)), state.services.clone(), client.0)
-        .on_socket(socket);
+    let context =
+        RequestContext::new(Caller::User(actor), state.services.clone(), client.0).on_socket(socket);
     let mut data = async_graphql::Data::default();
     data.insert(context);
     Ok(data)
@@ -198,7 +198,7 @@ async fn follow_session(
                 ticks += 1;
                 if ticks >= RECHECK_TICKS {
                     ticks = 0;
-                    if let Ok(None) = services.sessions().authenticate(watch.socket.token()).await {
+                    if let Ok(None) = services.sessions().authenticate_in_database(watch.socket.token()).await {
                         break CloseReason::SessionEnded;
                     }
                 }

@@ -1,6 +1,6 @@
 //! What the service layer remembers between requests, owned by `Services` (so a test app has its own):
-//! rows that never change once written (a ward, the ward of a group), and the per-ward figures of every
-//! ward for a campaign, reused until coverage moves.
+//! rows that never change once written (a ward, the ward of a group), the caller of each session
+//! (`callers.rs`), and the per-ward figures of every ward for a campaign, reused until coverage moves.
 //!
 //! Every cache is bounded: when one is full it starts again empty, which only costs a re-read.
 
@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::coverage::Totals;
-use crate::{entities::ward, error::AppResult};
+use crate::{entities::ward, error::AppResult, events::SessionEnded};
 
 /// The caches of one application.
 pub struct Caches {
@@ -28,6 +28,8 @@ pub struct Caches {
     pub(super) group_wards: Bounded<Uuid, Uuid>,
     /// Per-ward figures of every ward the caller's scope holds, by campaign and scope.
     pub(super) figures: FiguresCache,
+    /// The caller of each session.
+    pub(super) callers: super::callers::CallerCache,
 }
 
 impl Default for Caches {
@@ -36,6 +38,7 @@ impl Default for Caches {
             wards: Bounded::new(50_000),
             group_wards: Bounded::new(100_000),
             figures: FiguresCache::default(),
+            callers: Default::default(),
         }
     }
 }
@@ -50,6 +53,18 @@ impl Caches {
     /// Coverage moved somewhere (here, or in another process by LISTEN/NOTIFY): figures read before
     /// now are stale.
     pub fn moved(&self) {
+        self.figures.moved();
+    }
+
+    /// Sessions ended (here, or in another process): their callers are forgotten.
+    pub fn session_ended(&self, end: &SessionEnded) {
+        self.callers.session_ended(end);
+    }
+
+    /// This process may have missed events (its listener was away, or stopped hearing itself): nothing
+    /// cached from others' writes is trusted.
+    pub fn unheard(&self) {
+        self.callers.clear();
         self.figures.moved();
     }
 }

@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod bench_seed;
 mod caches;
+mod callers;
 pub mod campaign;
 pub mod changes;
 pub mod coverage;

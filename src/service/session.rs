@@ -151,6 +151,16 @@ async fn revoke_family(db: &impl ConnectionTrait, family_id: Uuid, now: DateTime
     Ok(())
 }
 
+/// Announces, in the transaction that ends them, sessions that end: every process hears it if and when
+/// the transaction commits.
+pub(in crate::service) async fn announce(
+    txn: &impl ConnectionTrait,
+    end: SessionEnded,
+) -> AppResult<SessionEnded> {
+    crate::events::announce_session_end(txn, &end).await?;
+    Ok(end)
+}
+
 /// Revokes every refresh token of a user (deactivation, password change).
 pub(in crate::service) async fn revoke_all(
     db: &impl ConnectionTrait,
@@ -240,8 +250,8 @@ async fn end_reused_family(
         summary: json!({ "family": stored.family_id }),
     };
     super::audit::record(&txn, None, entry).await?;
+    let ended = announce(&txn, SessionEnded::one(stored.user_id, stored.family_id)).await?;
     txn.commit().await?;
-    let ended = SessionEnded::one(stored.user_id, stored.family_id);
     Ok(Written::quiet(Err(AppError::Unauthenticated(Unauthenticated::SessionEnded))).ending(ended))
 }
 
@@ -268,7 +278,7 @@ pub(in crate::service) async fn logout(
             .await?
             .ok_or(AppError::Unauthenticated(Unauthenticated::SessionEnded))?;
         audit_session(&txn, "session.logout", &user).await?;
-        written = written.ending(SessionEnded::one(user.id, stored.family_id));
+        written = written.ending(announce(&txn, SessionEnded::one(user.id, stored.family_id)).await?);
     }
     txn.commit().await?;
     Ok(written)
@@ -318,8 +328,8 @@ pub(in crate::service) async fn change_password(
     let session_id = Uuid::now_v7();
     let session = new_session(&txn, auth, user, session_id, now).await?;
     audit_session(&txn, "user.change_password", &session.user).await?;
-    txn.commit().await?;
     // Every earlier session of the user ended with the password; the new one goes on.
-    let ended = SessionEnded::all_but(session.user.id, session_id);
+    let ended = announce(&txn, SessionEnded::all_but(session.user.id, session_id)).await?;
+    txn.commit().await?;
     Ok(Written::quiet(session).ending(ended))
 }

@@ -2,6 +2,7 @@
 //! deactivation cutting sessions off are in `revocation`, login throttling in `throttling`, the
 //! usernames `createUser` accepts in `usernames`.
 
+mod callers;
 mod ending;
 mod revocation;
 mod throttling;

@@ -1,7 +1,7 @@
 //! Accounts: signing in and checking tokens (before there is a caller), users and their roles, the audit
 //! trail and the change feed (as one actor may see them).
 
-use std::{collections::HashMap, net::IpAddr};
+use std::{collections::HashMap, net::IpAddr, sync::Arc};
 
 use uuid::Uuid;
 
@@ -24,18 +24,42 @@ pub struct Sessions<'a>(pub(super) &'a Services);
 
 impl Sessions<'_> {
     /// The user a bearer access token speaks for: `None` when the token fails any check (format,
-    /// signature, algorithm, issuer, audience, expiry) or names an inactive user or an old token version.
-    pub async fn authenticate(&self, token: &str) -> AppResult<Option<Actor>> {
+    /// signature, algorithm, issuer, audience, expiry) or names an inactive user, an old token version
+    /// or an ended session. The caller of a session is read once and then remembered until the
+    /// session ends.
+    pub async fn authenticate(&self, token: &str) -> AppResult<Option<Arc<Actor>>> {
         Ok(self.authenticate_with_claims(token).await?.map(|(actor, _)| actor))
     }
 
     /// Like `authenticate`, with the token's claims (its session and expiry), for a connection that
     /// watches them.
-    pub async fn authenticate_with_claims(&self, token: &str) -> AppResult<Option<(Actor, Claims)>> {
+    pub async fn authenticate_with_claims(&self, token: &str) -> AppResult<Option<(Arc<Actor>, Claims)>> {
         let auth = &self.0.auth;
         let now = auth.clock.now();
         let Some(claims) = auth.keys.verify(token, now) else { return Ok(None) };
-        Ok(user::load_actor(&self.0.db, &claims, now).await?.map(|actor| (actor, claims)))
+        let callers = &self.0.caches.callers;
+        let reusable = self.0.bus.callers_reusable();
+        if reusable && let Some(actor) = callers.get(&claims, now) {
+            return Ok(Some((actor, claims)));
+        }
+        let reading = callers.reading();
+        let Some((actor, session_expires)) = user::load_actor(&self.0.db, &claims, now).await? else {
+            return Ok(None);
+        };
+        let actor = Arc::new(actor);
+        if reusable {
+            callers.keep(reading, &claims, actor.clone(), session_expires);
+        }
+        Ok(Some((actor, claims)))
+    }
+
+    /// Like `authenticate`, always asking the database: what an open connection's periodic check uses,
+    /// in case an announcement was lost.
+    pub async fn authenticate_in_database(&self, token: &str) -> AppResult<Option<Arc<Actor>>> {
+        let auth = &self.0.auth;
+        let now = auth.clock.now();
+        let Some(claims) = auth.keys.verify(token, now) else { return Ok(None) };
+        Ok(user::load_actor(&self.0.db, &claims, now).await?.map(|(actor, _)| Arc::new(actor)))
     }
 
     /// The claims of a well-signed, unexpired access token, without asking the database: what an open

@@ -140,6 +140,10 @@ impl Services {
         if !moved.0.is_empty() {
             self.caches.figures.moved();
         }
+        for end in &ended {
+            self.caches.session_ended(end);
+        }
+        let ends_sessions = !ended.is_empty();
         // On a task of its own: a client that hangs up (or a timeout) after the commit must not cancel
         // the announcement of what the commit did.
         let bus = self.bus.clone();
@@ -149,6 +153,10 @@ impl Services {
         });
         if let Err(err) = announcing.await {
             tracing::error!(error = %err, "announcing a committed change failed");
+        }
+        if ends_sessions {
+            // Whoever ended a session learns it is over only once no process answers as it any more.
+            self.bus.until_heard_everywhere().await;
         }
         value
     }

@@ -16,18 +16,18 @@ use crate::{
     error::AppResult,
 };
 
-/// The actor for a verified access token: `None` when the user is gone or inactive, the token's
-/// version is no longer current (password changed, deactivated), or its session has ended (logout,
-/// refresh-token reuse, revocation).
+/// The actor for a verified access token, and when its session expires unless renewed: `None` when the
+/// user is gone or inactive, the token's version is no longer current (password changed, deactivated),
+/// or its session has ended (logout, refresh-token reuse, revocation).
 pub(in crate::service) async fn load_actor(
     db: &impl ConnectionTrait,
     claims: &Claims,
     now: DateTime<Utc>,
-) -> AppResult<Option<Actor>> {
+) -> AppResult<Option<(Actor, DateTime<Utc>)>> {
     let user_id = claims.sub;
     // The session lives while its refresh-token family still has an unrevoked, unexpired token.
     let session = Query::select()
-        .expr(Expr::val(1))
+        .expr(Expr::col(refresh_token::Column::ExpiresAt).max())
         .from(refresh_token::Entity)
         .and_where(Expr::col(refresh_token::Column::FamilyId).eq(claims.sid))
         .and_where(Expr::col(refresh_token::Column::UserId).eq(user_id))
@@ -37,7 +37,10 @@ pub(in crate::service) async fn load_actor(
     // One query per request, whatever the roles: the user, the session, each assignment, and a led
     // group's ward.
     let query = Query::select()
-        .expr_as(Expr::exists(session), sea_orm::sea_query::Alias::new("session_live"))
+        .expr_as(
+            Expr::SubQuery(None, Box::new(session.into())),
+            sea_orm::sea_query::Alias::new("session_expires"),
+        )
         .column((app_user::Entity, app_user::Column::Active))
         .column((app_user::Entity, app_user::Column::TokenVersion))
         .column((role_assignment::Entity, role_assignment::Column::Role))
@@ -62,9 +65,11 @@ pub(in crate::service) async fn load_actor(
         .to_owned();
     let rows = ActorRow::find_by_statement(db.get_database_backend().build(&query)).all(db).await?;
     let Some(first) = rows.first() else { return Ok(None) };
-    if !first.active || first.token_version != claims.ver || !first.session_live {
+    let Some(session_expires) =
+        first.session_expires.filter(|_| first.active && first.token_version == claims.ver)
+    else {
         return Ok(None);
-    }
+    };
     let (mut admin, mut official_wards, mut leader_groups) = (false, Vec::new(), Vec::new());
     for row in &rows {
         match row.role {
@@ -74,12 +79,12 @@ pub(in crate::service) async fn load_actor(
             Some(Role::GroupLeader) => leader_groups.extend(row.group_id.zip(row.group_ward_id)),
         }
     }
-    Ok(Some(Actor::new(user_id, admin, official_wards, leader_groups)))
+    Ok(Some((Actor::new(user_id, admin, official_wards, leader_groups), session_expires)))
 }
 
 #[derive(Debug, sea_orm::FromQueryResult)]
 struct ActorRow {
-    session_live: bool,
+    session_expires: Option<DateTime<Utc>>,
     active: bool,
     token_version: i32,
     role: Option<Role>,

@@ -210,9 +210,12 @@ pub(in crate::service) async fn set_active(
         .filter(app_user::Column::Id.eq(user.id))
         .exec(&txn)
         .await?;
-    if !active {
+    let ended = if active {
+        None
+    } else {
         service::session::revoke_all(&txn, user.id, now).await?;
-    }
+        Some(service::session::announce(&txn, SessionEnded::all(user.id)).await?)
+    };
     let user =
         app_user::Entity::find_by_id(user.id).one(&txn).await?.ok_or(AppError::NotFound(Missing::User))?;
     let entry = AuditEntry {
@@ -225,9 +228,8 @@ pub(in crate::service) async fn set_active(
     service::audit::record(&txn, Some(actor.user_id), entry).await?;
     txn.commit().await?;
     let written = Written::quiet(user);
-    if active {
-        return Ok(written);
-    }
-    let ended = SessionEnded::all(written.value.id);
-    Ok(written.ending(ended))
+    Ok(match ended {
+        Some(ended) => written.ending(ended),
+        None => written,
+    })
 }

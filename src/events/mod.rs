@@ -5,10 +5,18 @@
 //! with `NOTIFY`, and every server process on the database LISTENs and forwards what it hears to its own
 //! subscribers (marking its shared coverage figures stale first); on SQLite (one process) events go
 //! straight to the subscribers. This is the one place that says "this session is over".
+//!
+//! An ended session is announced inside the transaction that ended it (so a revocation and its
+//! announcement commit together or not at all); coverage after the commit. `presence.rs` tells whether
+//! this process hears everything, which caches of others' writes depend on.
+
+mod presence;
 
 use std::{sync::Arc, time::Duration};
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+pub use presence::LEASE;
+use presence::Presence;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use tokio::sync::broadcast;
 use uuid::Uuid;
@@ -86,6 +94,8 @@ pub struct EventBus {
     db: DatabaseConnection,
     /// Whether this process hears the other processes' events (always, on SQLite).
     listening: tokio::sync::watch::Sender<bool>,
+    /// How current that hearing is, and who else is on the database (PostgreSQL).
+    presence: Presence,
 }
 
 impl EventBus {
@@ -98,11 +108,39 @@ impl EventBus {
             sessions: broadcast::channel(1024).0,
             db,
             listening: tokio::sync::watch::channel(!postgres).0,
+            presence: Presence::default(),
         });
         if postgres {
-            tokio::spawn(listen(bus.clone(), caches));
+            tokio::spawn(listen(bus.clone(), caches.clone()));
+            tokio::spawn(ping(bus.clone(), caches));
         }
         bus
+    }
+
+    fn postgres(&self) -> bool {
+        self.db.get_database_backend() == DbBackend::Postgres
+    }
+
+    /// Whether this process may answer from cached callers: it provably hears every session that ends
+    /// (always, on SQLite, where there is one process and its cache is cleared before the revoker is
+    /// answered).
+    pub fn callers_reusable(&self) -> bool {
+        !self.postgres() || self.presence.current()
+    }
+
+    /// Whether this process may answer from cached coverage figures: it hears everything and no other
+    /// process writes (a coverage write is not held back until every process heard it, so with others
+    /// on the database figures are read each time).
+    pub fn figures_reusable(&self) -> bool {
+        !self.postgres() || (self.presence.current() && self.presence.alone())
+    }
+
+    /// Waits, after a session's end was announced, until every other process has heard it or stopped
+    /// answering from cached callers: `LEASE`, unless this process knows it is alone.
+    pub async fn until_heard_everywhere(&self) {
+        if self.postgres() && !(self.presence.current() && self.presence.alone()) {
+            tokio::time::sleep(LEASE).await;
+        }
     }
 
     /// Waits (at most `within`) until this process hears the other processes' events, so that a
@@ -123,16 +161,20 @@ impl EventBus {
         }
     }
 
-    /// Announces ended sessions after the revocation committed.
+    /// Delivers ended sessions after the revocation committed: on SQLite to this process's subscribers;
+    /// on PostgreSQL `announce_session_end` sent them with the revocation, and every process (this one
+    /// included) hears them from the database.
     pub async fn publish_session_ends(&self, ends: impl IntoIterator<Item = SessionEnded>) {
         for end in ends {
             crate::metrics::session_ended();
-            self.publish(SESSIONS, &self.sessions, end).await;
+            if !self.postgres() {
+                let _ = self.sessions.send(end);
+            }
         }
     }
 
     async fn publish<E: Serialize + Clone>(&self, channel: &str, local: &broadcast::Sender<E>, event: E) {
-        if self.db.get_database_backend() != DbBackend::Postgres {
+        if !self.postgres() {
             // No subscriber is not an error.
             let _ = local.send(event);
             return;
@@ -159,11 +201,57 @@ impl EventBus {
     }
 }
 
+/// Announces, inside the transaction that ends a session, that it ended: on PostgreSQL the notification
+/// is delivered to every process when (and only if) the transaction commits. Nothing on SQLite, where the
+/// one process delivers it after the commit.
+pub async fn announce_session_end(db: &impl ConnectionTrait, end: &SessionEnded) -> Result<(), DbErr> {
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    let payload = serde_json::to_string(end).map_err(|err| DbErr::Custom(err.to_string()))?;
+    let notify = Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT pg_notify($1, $2)",
+        [SESSIONS.into(), payload.into()],
+    );
+    db.execute_raw(notify).await.map(|_| ())
+}
+
+/// Pings this process through the database every `PING_EVERY`, on a connection of its own (a busy pool
+/// must not delay it); when the pings stop coming back, forgets what only a current hearing vouched
+/// for.
+async fn ping(bus: Arc<EventBus>, caches: Arc<Caches>) {
+    use sea_orm::sqlx::{Connection, Executor, postgres::PgConnection};
+    let mut tick = tokio::time::interval(presence::PING_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut connection: Option<PgConnection> = None;
+    loop {
+        tick.tick().await;
+        if bus.presence.lapsed() {
+            bus.presence.lost();
+            caches.unheard();
+        }
+        if connection.is_none() {
+            let options = bus.db.get_postgres_connection_pool().connect_options();
+            connection = PgConnection::connect_with(&options).await.ok();
+        }
+        let Some(open) = connection.as_mut() else { continue };
+        let payload = bus.presence.next_ping();
+        let sent = open
+            .execute(sea_orm::sqlx::query("SELECT pg_notify($1, $2)").bind(presence::CHANNEL).bind(payload));
+        if sent.await.is_err() {
+            connection = None;
+        }
+    }
+}
+
 /// Forwards the database's notifications to local subscribers, reconnecting when the database goes away.
 async fn listen(bus: Arc<EventBus>, caches: Arc<Caches>) {
     loop {
         let pool = bus.db.get_postgres_connection_pool().clone();
         let Err(err) = forward(&pool, &bus, &caches).await;
+        bus.presence.lost();
+        caches.unheard();
         bus.listening.send_replace(false);
         tracing::warn!(error = %err, "event listener lost the database; retrying");
         tokio::time::sleep(Duration::from_secs(1)).await;
@@ -176,15 +264,20 @@ async fn forward(
     caches: &Caches,
 ) -> Result<std::convert::Infallible, sea_orm::sqlx::Error> {
     let mut listener = sea_orm::sqlx::postgres::PgListener::connect_with(pool).await?;
-    listener.listen_all([COVERAGE, SESSIONS]).await?;
-    // What happened while the listener was away was not heard: cached figures may be stale, and open
-    // connections check their sessions in the database.
-    caches.moved();
+    listener.listen_all([COVERAGE, SESSIONS, presence::CHANNEL]).await?;
+    // What happened while the listener was away was not heard: cached callers and figures may be
+    // stale, and open connections check their sessions in the database.
+    caches.unheard();
     let _ = bus.sessions.send(SessionEnded::unknown());
     bus.listening.send_replace(true);
     loop {
         let notification = listener.recv().await?;
-        if notification.channel() == SESSIONS {
+        if notification.channel() == presence::CHANNEL {
+            bus.presence.heard(notification.payload());
+        } else if notification.channel() == SESSIONS {
+            if let Ok(end) = serde_json::from_str::<SessionEnded>(notification.payload()) {
+                caches.session_ended(&end);
+            }
             deliver(&bus.sessions, notification.payload());
         } else {
             caches.moved();
