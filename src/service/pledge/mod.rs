@@ -1,10 +1,11 @@
 //! Pledges: the reads (what an actor may see) live here; recording one or many lives in `record` (with
-//! the parsing of what a phone sends in `input` and the per-item decision in `decide`), and withdrawal
-//! in `withdraw`.
+//! the parsing of what a phone sends in `input`, the per-item decision in `decide` and the wording of
+//! refusals in `refusal`), and withdrawal in `withdraw`.
 
 mod decide;
 mod input;
 mod record;
+mod refusal;
 mod withdraw;
 
 use std::collections::HashMap;
