@@ -10,6 +10,7 @@ mod m20261128_000002_create_users;
 mod m20261128_000003_create_pledges;
 mod m20261128_000004_create_coverage_counters;
 mod m20261205_000005_create_login_failures;
+mod m20261205_000006_record_pledge_function;
 
 /// The ordered list of migrations, applied by `pledge-api migrate`, `serve` and the tests.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_create_pledges::Migration),
             Box::new(m20261128_000004_create_coverage_counters::Migration),
             Box::new(m20261205_000005_create_login_failures::Migration),
+            Box::new(m20261205_000006_record_pledge_function::Migration),
         ]
     }
 }

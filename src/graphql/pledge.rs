@@ -187,9 +187,7 @@ impl PledgeMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The signature.")] input: RecordPledgeInput,
     ) -> Result<Pledge> {
-        let mut results = scope(ctx)?.pledges().record_many(&[input.into()]).await?;
-        let pledge = results.pop().ok_or_else(|| AppError::internal("no result for the pledge"))??;
-        Ok(Pledge(pledge))
+        Ok(Pledge(scope(ctx)?.pledges().record(&input.into()).await?))
     }
 
     /// Records up to 500 signatures (a phone back online): one result per input, in input order. A bad

@@ -6,6 +6,7 @@ mod batch;
 mod concurrency;
 mod idempotency;
 mod rules;
+mod together;
 
 use std::ops::Deref;
 

@@ -70,7 +70,7 @@ pub async fn next_json(socket: &mut Socket) -> Option<Value> {
 }
 
 /// Opens a socket, signs in with `connection_init` and subscribes to `coverageUpdated` as id "1".
-async fn subscribe(address: &str, token: &str, campaign_id: &str, ward_id: Option<&str>) -> Socket {
+pub async fn subscribe(address: &str, token: &str, campaign_id: &str, ward_id: Option<&str>) -> Socket {
     let mut socket = open(address).await;
     send(
         &mut socket,
@@ -89,7 +89,7 @@ async fn subscribe(address: &str, token: &str, campaign_id: &str, ward_id: Optio
 }
 
 /// The `next` message carrying this group row.
-fn next_row(code: &str, total: i64, signed: i64) -> Value {
+pub fn next_row(code: &str, total: i64, signed: i64) -> Value {
     json!({ "id": "1", "type": "next", "payload": { "data": { "coverageUpdated": {
         "group": { "code": code }, "totalHouseholds": total, "signedHouseholds": signed
     } } } })
@@ -103,7 +103,7 @@ async fn pledge(app: &TestApp, household: &str, campaign: &str) {
 /// The subscription is registered on the server some time after `subscribe` is sent, and the protocol
 /// does not say when. Pledges the households one by one until an event arrives within `WITHIN`; the
 /// `k`-th pledge (from 1) must then bring the row `(code, total, signed_before + k)`. Returns `k`.
-async fn pledge_until_heard(
+pub async fn pledge_until_heard(
     app: &TestApp,
     socket: &mut Socket,
     households: &[String],

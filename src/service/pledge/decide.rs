@@ -4,10 +4,10 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use sea_orm::{ActiveEnum, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-use super::{KIND, input::Parsed};
+use super::{KIND, input::Parsed, refusal};
 use crate::{
     auth::Actor,
     domain::{
@@ -91,21 +91,13 @@ pub(super) enum Decision {
     Write { pledge: pledge::Model, is_new: bool, ward_id: Uuid },
 }
 
-/// The answer to a `clientMutationId` already used by a different request.
-fn key_reused() -> AppError {
-    AppError::Conflict {
-        message: "this clientMutationId was already used for a different request".into(),
-        extensions: vec![("field", "clientMutationId".into())],
-    }
-}
-
 /// What to do with one item, against what the batch knows (earlier items of the batch included).
 pub(super) fn decide(item: &Parsed, known: &Known, actor: &Actor, today: NaiveDate) -> Decision {
     if let Some(key) = known.keys.get(&item.client_mutation_id) {
         let same = key.kind == KIND
             && key.payload_hash == item.payload_hash
             && known.pledge_rows.contains_key(&key.target_id);
-        return Decision::Answer(if same { Ok(key.target_id) } else { Err(key_reused()) });
+        return Decision::Answer(if same { Ok(key.target_id) } else { Err(refusal::key_reused()) });
     }
     decide_unkeyed(item, known, actor, today).unwrap_or_else(|err| Decision::Answer(Err(err)))
 }
@@ -119,30 +111,24 @@ fn eligible<'k>(
 ) -> AppResult<(&'k household::Model, &'k campaign::Model, Uuid)> {
     let household = known.households.get(&item.household_id).ok_or(AppError::NotFound(Missing::Household))?;
     if household.status != HouseholdStatus::Active {
-        return Err(AppError::Conflict {
-            message: format!("the household is {}: only active households sign", household.status.to_value()),
-            extensions: vec![("field", "householdId".into())],
-        });
+        return Err(refusal::household_inactive(household.status));
     }
     let campaign = known.campaigns.get(&item.campaign_id).ok_or(AppError::NotFound(Missing::Campaign))?;
     if campaign.status != CampaignStatus::Open {
-        return Err(super::campaign_not_open(campaign.status, "are recorded", "campaignId"));
+        return Err(refusal::campaign_not_open(campaign.status));
     }
     let ward_id = *known
         .ward_of_group
         .get(&household.group_id)
         .ok_or_else(|| AppError::internal("household without a group"))?;
     if campaign.ward_id.is_some_and(|w| w != ward_id) {
-        return Err(AppError::bad_input("campaignId", "the campaign is not for this household's ward"));
+        return Err(refusal::campaign_of_another_ward());
     }
     if item.signed_on < campaign.starts_on || item.signed_on > campaign.ends_on {
-        return Err(AppError::bad_input(
-            "signedOn",
-            format!("the campaign runs from {} to {}", campaign.starts_on, campaign.ends_on),
-        ));
+        return Err(refusal::outside_campaign(campaign.starts_on, campaign.ends_on));
     }
     if item.signed_on > today {
-        return Err(AppError::bad_input("signedOn", format!("{} is in the future", item.signed_on)));
+        return Err(refusal::in_future(item.signed_on));
     }
     Ok((household, campaign, ward_id))
 }
@@ -163,16 +149,10 @@ fn decide_unkeyed(item: &Parsed, known: &Known, actor: &Actor, today: NaiveDate)
             let same = existing.signer_name == item.signer_name
                 && existing.signed_on == item.signed_on
                 && existing.note == item.note;
-            return if same { Ok(Decision::Answer(Ok(existing.id))) } else { Err(key_reused()) };
+            return if same { Ok(Decision::Answer(Ok(existing.id))) } else { Err(refusal::key_reused()) };
         }
         Some(existing) if existing.status == PledgeStatus::Signed => {
-            return Err(AppError::Conflict {
-                message: "this household has already signed for the campaign".into(),
-                extensions: vec![
-                    ("existingPledgeId", existing.id.to_string().into()),
-                    ("field", "householdId".into()),
-                ],
-            });
+            return Err(refusal::already_signed(existing.id));
         }
         Some(withdrawn) => (withdrawn.id, false),
         None => (Uuid::now_v7(), true),

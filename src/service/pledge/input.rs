@@ -72,3 +72,14 @@ pub(super) fn parse(input: &PledgeInput) -> AppResult<Parsed> {
         payload_hash,
     })
 }
+
+impl Parsed {
+    /// What the audit trail records of the pledge this input signs.
+    pub(super) fn audit_summary(&self) -> serde_json::Value {
+        json!({
+            "householdId": self.household_id, "campaignId": self.campaign_id,
+            "signerName": self.signer_name, "signedOn": self.signed_on,
+            "clientMutationId": self.client_mutation_id,
+        })
+    }
+}

@@ -1,10 +1,13 @@
 //! Pledges: the reads (what an actor may see) live here; recording one or many lives in `record` (with
-//! the parsing of what a phone sends in `input` and the per-item decision in `decide`), and withdrawal
+//! the parsing of what a phone sends in `input`, the per-item decision in `decide` and the wording of
+//! refusals in `refusal`), recording one in a single statement on PostgreSQL in `one`, and withdrawal
 //! in `withdraw`.
 
 mod decide;
 mod input;
+mod one;
 mod record;
+mod refusal;
 mod withdraw;
 
 use std::collections::HashMap;
@@ -13,6 +16,7 @@ use sea_orm::{ActiveEnum, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter
 use uuid::Uuid;
 
 pub use input::PledgeInput;
+pub(in crate::service) use one::record_one;
 pub(in crate::service) use record::record_many;
 pub(in crate::service) use withdraw::withdraw;
 

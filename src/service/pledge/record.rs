@@ -10,7 +10,6 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, SqlErr, sea_query::Expr};
-use serde_json::json;
 use uuid::Uuid;
 
 use super::{
@@ -117,11 +116,7 @@ async fn attempt(
                     target_type: "pledge",
                     target_id: Some(pledge.id),
                     ward_id: Some(ward_id),
-                    summary: json!({
-                        "householdId": pledge.household_id, "campaignId": pledge.campaign_id,
-                        "signerName": pledge.signer_name, "signedOn": pledge.signed_on,
-                        "clientMutationId": pledge.client_mutation_id,
-                    }),
+                    summary: item.audit_summary(),
                 });
                 changes.push(Change {
                     entity_type: EntityType::Pledge,

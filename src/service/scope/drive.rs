@@ -72,6 +72,13 @@ impl Pledges<'_> {
         pledge::of_households(self.0.db(), self.0.actor(), household_ids).await
     }
 
+    /// Records one pledge, dated against today in Vietnam (on PostgreSQL in one statement).
+    pub async fn record(&self, input: &PledgeInput) -> AppResult<PledgeRecord> {
+        let today = self.0.services.today();
+        let written = pledge::record_one(self.0.db(), self.0.caches(), self.0.actor(), input, today).await?;
+        Ok(self.0.published(written).await)
+    }
+
     /// Records pledges, each on its own (a phone's queue after days offline): per-item results, dated
     /// against today in Vietnam.
     pub async fn record_many(&self, inputs: &[PledgeInput]) -> AppResult<Vec<AppResult<PledgeRecord>>> {

@@ -133,10 +133,7 @@ impl Services {
     /// shared per-ward figures become stale, and subscribers in every process hear of each group once)
     /// and sessions it ended (their open connections close, in every process).
     async fn publish<T>(&self, written: Written<T>) -> T {
-        let Written { value, moved, ended } = written;
-        if moved.0.is_empty() && ended.is_empty() {
-            return value;
-        }
+        let Written { value, moved, ended, announced } = written;
         if !moved.0.is_empty() {
             self.caches.figures.moved();
         }
@@ -144,11 +141,16 @@ impl Services {
             self.caches.session_ended(end);
         }
         let ends_sessions = !ended.is_empty();
+        // Coverage the database announced itself, at the commit, goes out once.
+        let coverage = if announced { Vec::new() } else { moved.0 };
+        if coverage.is_empty() && ended.is_empty() {
+            return value;
+        }
         // On a task of its own: a client that hangs up (or a timeout) after the commit must not cancel
         // the announcement of what the commit did.
         let bus = self.bus.clone();
         let announcing = tokio::spawn(async move {
-            bus.publish_coverage(moved.0).await;
+            bus.publish_coverage(coverage).await;
             bus.publish_session_ends(ended).await;
         });
         if let Err(err) = announcing.await {
@@ -275,17 +277,26 @@ pub struct Written<T> {
     pub moved: Moved,
     /// The sessions it ended.
     pub ended: Vec<SessionEnded>,
+    /// The database already announced `moved` to every process (a notification committed with the
+    /// write): it is only marked stale here, not published again.
+    pub announced: bool,
 }
 
 impl<T> Written<T> {
     /// A write that moved `moved`.
     pub fn new(value: T, moved: Moved) -> Self {
-        Self { value, moved, ended: Vec::new() }
+        Self { value, moved, ended: Vec::new(), announced: false }
     }
 
     /// A write that others need not hear of.
     pub fn quiet(value: T) -> Self {
         Self::new(value, Moved::nothing())
+    }
+
+    /// The same write, whose coverage the database announced itself.
+    pub fn announced(mut self) -> Self {
+        self.announced = true;
+        self
     }
 
     /// The same write, which also ended `ended`.

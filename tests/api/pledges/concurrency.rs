@@ -7,7 +7,12 @@ use serde_json::{Value, json};
 use tokio::task::JoinSet;
 
 use super::{Drive, extensions};
-use crate::{drive::record_pledge, helpers::backend, world::Rows};
+use crate::{
+    coverage::{drifts, group_figures},
+    drive::{pledge_input, record_pledge},
+    helpers::{backend, unknown_id},
+    world::Rows,
+};
 
 /// Sends every input at once as `token`; the bodies come back in input order.
 async fn send_at_once(drive: &Drive, token: &str, inputs: Vec<Value>) -> Vec<Value> {
@@ -119,4 +124,91 @@ async fn the_same_pledge_sent_eight_times_at_once_is_stored_once_and_answered_id
         (8, 8, 8, 8),
         "(pledges, idempotency keys, audit events, change-log rows) on {on}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn copies_and_rivals_of_one_households_pledge_sent_at_once_sign_it_once_and_count_it_once() {
+    // Arrange: twelve copies of one pledge (a phone retrying) and twelve rivals under keys of their own
+    // (other phones), all at once.
+    let drive = Drive::build().await;
+    let household = drive.household("H1").await;
+    let copy = drive.input(&household);
+    let inputs: Vec<Value> =
+        (0..24).map(|n| if n % 2 == 0 { copy.clone() } else { drive.input(&household) }).collect();
+    let before = Rows::take(&drive.app).await;
+
+    // Act
+    let bodies = send_at_once(&drive, &drive.leader_token, inputs.clone()).await;
+
+    // Assert: the pledge that stands answers every request under its key; every other is told of it.
+    let on = backend(&drive.app);
+    let after = Rows::take(&drive.app).await;
+    assert_eq!(after.pledges.len(), 1, "on {on}: {bodies:#?}");
+    let standing = &after.pledges[0];
+    let winner = standing.client_mutation_id.to_string();
+    let answer_of_winner = bodies
+        .iter()
+        .zip(&inputs)
+        .find(|(_, input)| input["clientMutationId"] == winner.as_str())
+        .map(|(body, _)| body.clone())
+        .expect("the winner's answer");
+    assert_eq!(answer_of_winner["data"]["recordPledge"]["id"], json!(standing.id.to_string()), "on {on}");
+    for (index, (body, input)) in bodies.iter().zip(&inputs).enumerate() {
+        if input["clientMutationId"] == winner.as_str() {
+            assert_eq!(body, &answer_of_winner, "request {index} on {on}");
+        } else {
+            assert_eq!(
+                extensions(body),
+                &json!({ "code": "CONFLICT", "existingPledgeId": standing.id.to_string(), "field": "householdId" }),
+                "request {index} on {on}: {body:#}"
+            );
+        }
+    }
+    assert_eq!(after.keys.iter().map(|k| k.id.to_string()).collect::<Vec<_>>(), [winner], "on {on}");
+    assert_eq!((after.audit_events_since(&before).len(), after.changes_since(&before).len()), (1, 1));
+    assert_eq!(group_figures(&drive.app, &drive.campaign_id, &drive.group_id).await, (1, 1), "on {on}");
+    assert_eq!(drifts(&drive.app).await, [], "the counters agree with the rows on {on}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_client_mutation_id_sent_at_once_for_eight_households_signs_one_and_refuses_the_others() {
+    // Arrange: a phone that reused its key for eight households, all sent at once.
+    let drive = Drive::build().await;
+    let key = unknown_id();
+    let mut inputs = Vec::new();
+    for n in 1..=8 {
+        inputs.push(pledge_input(&key, &drive.household(&format!("H{n}")).await, &drive.campaign_id));
+    }
+    let before = Rows::take(&drive.app).await;
+
+    // Act
+    let bodies = send_at_once(&drive, &drive.leader_token, inputs.clone()).await;
+
+    // Assert
+    let on = backend(&drive.app);
+    let after = Rows::take(&drive.app).await;
+    assert_eq!(after.pledges.len(), 1, "on {on}: {bodies:#?}");
+    let standing = &after.pledges[0];
+    for (index, (body, input)) in bodies.iter().zip(&inputs).enumerate() {
+        if input["householdId"] == standing.household_id.to_string().as_str() {
+            assert_eq!(
+                body["data"]["recordPledge"]["id"],
+                json!(standing.id.to_string()),
+                "on {on}: {body:#}"
+            );
+        } else {
+            assert_eq!(
+                (extensions(body), &body["errors"][0]["message"]),
+                (
+                    &json!({ "code": "CONFLICT", "field": "clientMutationId" }),
+                    &json!("this clientMutationId was already used for a different request")
+                ),
+                "request {index} on {on}: {body:#}"
+            );
+        }
+    }
+    assert_eq!(after.keys.iter().map(|k| k.id.to_string()).collect::<Vec<_>>(), [key], "on {on}");
+    assert_eq!((after.audit_events_since(&before).len(), after.changes_since(&before).len()), (1, 1));
+    assert_eq!(group_figures(&drive.app, &drive.campaign_id, &drive.group_id).await.1, 1, "on {on}");
+    assert_eq!(drifts(&drive.app).await, [], "the counters agree with the rows on {on}");
 }

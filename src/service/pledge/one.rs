@@ -1,0 +1,169 @@
+//! One pledge from a phone that is online (`recordPledge`).
+//!
+//! On PostgreSQL it is one round trip: the database function `record_pledge` (made by the migrations)
+//! checks the idempotency key and the caller's scope, and writes the pledge with its key, audit event,
+//! change-log row and coverage counter, and the coverage notification, in one autocommit statement;
+//! the ids, timestamps, audit summary and payload hash are made here as on the general path, so the
+//! answer is the same. What it leaves to the general path (a withdrawn pledge signed again, or a key
+//! another request took meanwhile) is decided there, as is everything on SQLite.
+
+use chrono::NaiveDate;
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DbBackend, DbErr, FromQueryResult, SqlErr, Statement, Value,
+};
+use uuid::Uuid;
+
+use super::{
+    PledgeInput,
+    input::{Parsed, parse},
+    record::record_many,
+    refusal,
+};
+use crate::{
+    auth::Actor,
+    domain::{campaign::CampaignStatus, household::HouseholdStatus},
+    entities::pledge,
+    error::{AppError, AppResult, Missing},
+    service::{self, Caches, Moved, Written},
+};
+
+/// Records one pledge; a refusal is the error.
+#[tracing::instrument(skip_all)]
+pub(in crate::service) async fn record_one(
+    db: &DatabaseConnection,
+    caches: &Caches,
+    actor: &Actor,
+    input: &PledgeInput,
+    today: NaiveDate,
+) -> AppResult<Written<pledge::Model>> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        let item = parse(input)?;
+        match in_one_statement(db, actor, &item, today).await {
+            Ok(Some(answered)) => return answered,
+            Ok(None) => {}
+            // The key was taken meanwhile, and the statement undone: decide again against it.
+            Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {}
+            Err(err) => return Err(err.into()),
+        }
+    }
+    general(db, caches, actor, input, today).await
+}
+
+/// The general path, for one input.
+async fn general(
+    db: &DatabaseConnection,
+    caches: &Caches,
+    actor: &Actor,
+    input: &PledgeInput,
+    today: NaiveDate,
+) -> AppResult<Written<pledge::Model>> {
+    let Written { value: mut results, moved, .. } =
+        record_many(db, caches, actor, std::slice::from_ref(input), today).await?;
+    let pledge = results.pop().ok_or_else(|| AppError::internal("no result for the pledge"))??;
+    Ok(Written::new(pledge, moved))
+}
+
+/// The answer to a pledge: recorded, replayed, or refused.
+type Answered = AppResult<Written<pledge::Model>>;
+
+/// What `record_pledge` answers besides the pledge.
+#[derive(Debug, FromQueryResult)]
+struct Answer {
+    outcome: String,
+    group_ward: Option<Uuid>,
+    household_status: Option<HouseholdStatus>,
+    campaign_status: Option<CampaignStatus>,
+    campaign_starts_on: Option<NaiveDate>,
+    campaign_ends_on: Option<NaiveDate>,
+    pledge_id: Option<Uuid>,
+}
+
+/// An array of ids as PostgreSQL reads it from text: `{a,b}`.
+fn uuid_array(ids: impl IntoIterator<Item = Uuid>) -> String {
+    let ids: Vec<String> = ids.into_iter().map(|id| id.to_string()).collect();
+    format!("{{{}}}", ids.join(","))
+}
+
+/// The pledge in one statement: its answer, or none when nothing was written and the general path
+/// must decide.
+async fn in_one_statement(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    item: &Parsed,
+    today: NaiveDate,
+) -> Result<Option<Answered>, DbErr> {
+    let now = service::now();
+    let recorded_by = Some(actor.user_id).filter(|id| !id.is_nil());
+    let values: [Value; 17] = [
+        Uuid::now_v7().into(),
+        item.client_mutation_id.into(),
+        item.household_id.into(),
+        item.campaign_id.into(),
+        item.signer_name.clone().into(),
+        item.signed_on.into(),
+        item.note.clone().into(),
+        item.payload_hash.clone().into(),
+        recorded_by.into(),
+        now.into(),
+        today.into(),
+        actor.is_admin().into(),
+        uuid_array(actor.official_wards().iter().copied()).into(),
+        uuid_array(actor.leader_group_ids()).into(),
+        uuid_array(actor.visible_ward_ids()).into(),
+        Uuid::now_v7().into(),
+        item.audit_summary().to_string().into(),
+    ];
+    let call = Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT * FROM record_pledge($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
+         $13::text::uuid[], $14::text::uuid[], $15::text::uuid[], $16, $17)",
+        values,
+    );
+    let row = db.query_one_raw(call).await?.ok_or_else(|| DbErr::RecordNotFound("record_pledge".into()))?;
+    let answer = Answer::from_query_result(&row, "")?;
+    let pledge = match answer.pledge_id {
+        Some(_) => Some(pledge::Model::from_query_result(&row, "pledge_")?),
+        None => None,
+    };
+    Ok(decided(answer, pledge, item))
+}
+
+/// The function's answer, as the general path words it; none for the general path.
+fn decided(answer: Answer, pledge: Option<pledge::Model>, item: &Parsed) -> Option<Answered> {
+    let Answer {
+        outcome,
+        group_ward,
+        household_status,
+        campaign_status,
+        campaign_starts_on,
+        campaign_ends_on,
+        ..
+    } = answer;
+    let result = match (outcome.as_str(), pledge) {
+        ("general", _) => return None,
+        ("recorded", Some(pledge)) => detail(group_ward).map(|ward_id| {
+            let moved = Moved::group(Some(pledge.campaign_id), pledge.group_id, ward_id);
+            Written::new(pledge, moved).announced()
+        }),
+        ("replayed", Some(pledge)) => Ok(Written::quiet(pledge)),
+        ("already_signed", Some(pledge)) => Err(refusal::already_signed(pledge.id)),
+        ("key_reused", _) => Err(refusal::key_reused()),
+        ("household_not_found", _) => Err(AppError::NotFound(Missing::Household)),
+        ("household_inactive", _) => {
+            detail(household_status).and_then(|s| Err(refusal::household_inactive(s)))
+        }
+        ("campaign_not_found", _) => Err(AppError::NotFound(Missing::Campaign)),
+        ("campaign_not_open", _) => detail(campaign_status).and_then(|s| Err(refusal::campaign_not_open(s))),
+        ("campaign_other_ward", _) => Err(refusal::campaign_of_another_ward()),
+        ("outside_campaign", _) => detail(campaign_starts_on.zip(campaign_ends_on))
+            .and_then(|(starts, ends)| Err(refusal::outside_campaign(starts, ends))),
+        ("in_future", _) => Err(refusal::in_future(item.signed_on)),
+        (outcome, _) => Err(AppError::internal(format!("record_pledge answered {outcome:?} unexpectedly"))),
+    };
+    Some(result)
+}
+
+/// A detail the function answers with its outcome.
+fn detail<T>(value: Option<T>) -> AppResult<T> {
+    value.ok_or_else(|| AppError::internal("record_pledge answered without the detail of its outcome"))
+}
