@@ -28,6 +28,7 @@ mod permissions;
 mod persisted;
 mod pledges;
 mod rate_limits;
+mod round_trips;
 mod schema;
 mod sessions;
 mod stored_enums;
