@@ -8,7 +8,7 @@
 //! `http`; `tests/api/architecture.rs` holds them to it.
 //!
 //! Writes that move coverage report what moved; the handle publishes it after the commit, once, which
-//! also makes the shared per-ward figures stale (see `Services::publish`).
+//! also makes the shared reports and per-ward figures of its ward stale (see `Services::publish`).
 //!
 //! - `hierarchy.rs`: wards, groups and households;
 //! - `drive.rs`: campaigns, pledges, coverage and good deeds;
@@ -34,7 +34,7 @@ use super::caches::Caches;
 use crate::{
     auth::{Actor, Auth},
     error::AppResult,
-    events::{CoverageEvent, EventBus, SessionEnded},
+    events::{CoverageEvent, EventBus, Restated, SessionEnded},
 };
 
 /// What every request shares: the database, authentication, caches and the coverage event bus.
@@ -130,21 +130,26 @@ impl Services {
     }
 
     /// Announces what a committed change did, before its writer is answered: coverage it moved (the
-    /// shared per-ward figures become stale, and subscribers in every process hear of each group once)
-    /// and sessions it ended (their open connections close, in every process).
+    /// shared reports and figures of its wards become stale, and subscribers in every process hear of
+    /// each group once), reports it restated without moving a figure (stale too, in every process) and
+    /// sessions it ended (their open connections close, in every process).
     async fn publish<T>(&self, written: Written<T>) -> T {
-        let Written { value, moved, ended } = written;
-        if moved.0.is_empty() && ended.is_empty() {
+        let Written { value, moved, restated, ended } = written;
+        if moved.0.is_empty() && restated.is_empty() && ended.is_empty() {
             return value;
         }
-        if !moved.0.is_empty() {
-            self.caches.figures.moved();
+        for event in &moved.0 {
+            self.caches.moved_in(Some(event.ward_id));
+        }
+        for event in &restated {
+            self.caches.moved_in(event.ward_id);
         }
         // On a task of its own: a client that hangs up (or a timeout) after the commit must not cancel
         // the announcement of what the commit did.
         let bus = self.bus.clone();
         let announcing = tokio::spawn(async move {
             bus.publish_coverage(moved.0).await;
+            bus.publish_restated(restated).await;
             bus.publish_session_ends(ended).await;
         });
         if let Err(err) = announcing.await {
@@ -265,6 +270,8 @@ pub struct Written<T> {
     pub value: T,
     /// The coverage it moved.
     pub moved: Moved,
+    /// What it changed in reports without moving a figure.
+    pub restated: Vec<Restated>,
     /// The sessions it ended.
     pub ended: Vec<SessionEnded>,
 }
@@ -272,7 +279,13 @@ pub struct Written<T> {
 impl<T> Written<T> {
     /// A write that moved `moved`.
     pub fn new(value: T, moved: Moved) -> Self {
-        Self { value, moved, ended: Vec::new() }
+        Self { value, moved, restated: Vec::new(), ended: Vec::new() }
+    }
+
+    /// A write that changed what the reports of `ward_id` (none: every ward) show, though no figure
+    /// moved.
+    pub fn restating(value: T, ward_id: Option<Uuid>) -> Self {
+        Self { restated: vec![Restated { ward_id }], ..Self::quiet(value) }
     }
 
     /// A write that others need not hear of.
