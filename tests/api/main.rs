@@ -15,6 +15,7 @@ mod faults;
 mod field_order;
 mod good_deeds;
 mod hostile;
+mod household_pledges;
 mod household_search;
 mod households;
 mod http_surface;
