@@ -1,5 +1,6 @@
 //! Events every server process must hear: coverage that moved (for live dashboards and the shared
-//! figures) and sessions that ended (for open WebSocket connections, and any cache of callers).
+//! figures), reports restated without any figure moving (for the shared report rows) and sessions that
+//! ended (for open WebSocket connections, and any cache of callers).
 //!
 //! After a change commits, the service handle publishes what it did. On PostgreSQL each event goes out
 //! with `NOTIFY`, and every server process on the database LISTENs and forwards what it hears to its own
@@ -27,6 +28,8 @@ use crate::service::Caches;
 const COVERAGE: &str = "pledge_coverage";
 /// The PostgreSQL channel of ended sessions.
 const SESSIONS: &str = "pledge_sessions";
+/// The PostgreSQL channel of restated reports.
+const REPORTS: &str = "pledge_reports";
 
 /// Coverage of a group moved: for one campaign, or for all (`campaign_id` none: a household changed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +40,14 @@ pub struct CoverageEvent {
     pub group_id: Uuid,
     /// Its ward.
     pub ward_id: Uuid,
+}
+
+/// What reports show changed though no figure moved (a group renamed or recoded, a campaign changed):
+/// the report rows shared between requests are stale. Nobody subscribes to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Restated {
+    /// The ward whose reports changed; none for every ward.
+    pub ward_id: Option<Uuid>,
 }
 
 /// Sessions of a user ended: one (`session_id`), or all of them (deactivation), or all but the one a
@@ -161,6 +172,17 @@ impl EventBus {
         }
     }
 
+    /// Announces restated reports to the other processes after the change committed (this process
+    /// marked its own shared rows stale already).
+    pub async fn publish_restated(&self, restated: impl IntoIterator<Item = Restated>) {
+        if self.db.get_database_backend() != DbBackend::Postgres {
+            return;
+        }
+        for event in restated {
+            self.notify(REPORTS, &event).await;
+        }
+    }
+
     /// Delivers ended sessions after the revocation committed: on SQLite to this process's subscribers;
     /// on PostgreSQL `announce_session_end` sent them with the revocation, and every process (this one
     /// included) hears them from the database.
@@ -179,7 +201,11 @@ impl EventBus {
             let _ = local.send(event);
             return;
         }
-        let Ok(payload) = serde_json::to_string(&event) else { return };
+        self.notify(channel, &event).await;
+    }
+
+    async fn notify<E: Serialize>(&self, channel: &str, event: &E) {
+        let Ok(payload) = serde_json::to_string(event) else { return };
         let notify = Statement::from_sql_and_values(
             DbBackend::Postgres,
             "SELECT pg_notify($1, $2)",
@@ -264,33 +290,38 @@ async fn forward(
     caches: &Caches,
 ) -> Result<std::convert::Infallible, sea_orm::sqlx::Error> {
     let mut listener = sea_orm::sqlx::postgres::PgListener::connect_with(pool).await?;
-    listener.listen_all([COVERAGE, SESSIONS, presence::CHANNEL]).await?;
-    // What happened while the listener was away was not heard: cached callers and figures may be
+    listener.listen_all([COVERAGE, SESSIONS, REPORTS, presence::CHANNEL]).await?;
+    // What happened while the listener was away was not heard: cached callers and reports may be
     // stale, and open connections check their sessions in the database.
     caches.unheard();
     let _ = bus.sessions.send(SessionEnded::unknown());
     bus.listening.send_replace(true);
     loop {
         let notification = listener.recv().await?;
-        if notification.channel() == presence::CHANNEL {
-            bus.presence.heard(notification.payload());
-        } else if notification.channel() == SESSIONS {
-            if let Ok(end) = serde_json::from_str::<SessionEnded>(notification.payload()) {
-                caches.session_ended(&end);
+        match notification.channel() {
+            presence::CHANNEL => bus.presence.heard(notification.payload()),
+            SESSIONS => {
+                if let Some(end) = read::<SessionEnded>(notification.payload()) {
+                    caches.session_ended(&end);
+                    let _ = bus.sessions.send(end);
+                }
             }
-            deliver(&bus.sessions, notification.payload());
-        } else {
-            caches.moved();
-            deliver(&bus.coverage, notification.payload());
+            // What was shared of the event's ward is stale; an unreadable event may concern any ward.
+            REPORTS => {
+                let restated = read::<Restated>(notification.payload());
+                caches.moved_in(restated.and_then(|r| r.ward_id));
+            }
+            _ => {
+                let event = read::<CoverageEvent>(notification.payload());
+                caches.moved_in(event.map(|e| e.ward_id));
+                if let Some(event) = event {
+                    let _ = bus.coverage.send(event);
+                }
+            }
         }
     }
 }
 
-fn deliver<E: DeserializeOwned>(local: &broadcast::Sender<E>, payload: &str) {
-    match serde_json::from_str::<E>(payload) {
-        Ok(event) => {
-            let _ = local.send(event);
-        }
-        Err(err) => tracing::warn!(error = %err, "unreadable notification"),
-    }
+fn read<E: DeserializeOwned>(payload: &str) -> Option<E> {
+    serde_json::from_str(payload).map_err(|err| tracing::warn!(error = %err, "unreadable notification")).ok()
 }

@@ -1,5 +1,7 @@
 //! The coverage report: which groups have every household signed, and who is still missing.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -22,7 +24,7 @@ use crate::{
 };
 
 /// Coverage of a campaign over a scope: totals, per ward and per group.
-pub struct CoverageReport(Report);
+pub struct CoverageReport(Arc<Report>);
 
 /// Coverage of a campaign over a scope (a group, a ward, or every ward the caller may see): the share of
 /// ACTIVE households with a SIGNED pledge, with per-ward and per-group rows sorted by coverage ascending.
@@ -127,7 +129,7 @@ impl WardCoverage {
     /// The ward.
     async fn ward(&self, ctx: &Context<'_>) -> Result<Ward> {
         let ward = signed_in(ctx)?.wards.load_one(self.ward_id).await?;
-        Ok(Ward(ward.ok_or(AppError::NotFound(Missing::Ward))?))
+        Ok(ward.ok_or(AppError::NotFound(Missing::Ward))?.into())
     }
 
     /// ACTIVE households in the ward (in the caller's scope).
@@ -179,7 +181,7 @@ impl GroupCoverage {
 impl GroupCoverage {
     /// The group.
     async fn group(&self) -> ResidentialGroup {
-        ResidentialGroup(self.figures.group())
+        ResidentialGroup::with_ward(self.figures.group.clone(), Some(self.figures.ward.clone()))
     }
 
     /// ACTIVE households of the group.
@@ -212,8 +214,8 @@ impl GroupCoverage {
         let scope = scope(ctx)?;
         let page_request = page_request(ctx, first, after)?;
         let page =
-            scope.households().unsigned_page(self.figures.group_id, self.campaign_id, &page_request).await?;
-        Ok(to_connection(page, service::household::cursor, Household))
+            scope.households().unsigned_page(self.figures.group.id, self.campaign_id, &page_request).await?;
+        Ok(to_connection(page, service::household::cursor, Household::from))
     }
 }
 

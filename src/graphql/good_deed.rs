@@ -67,13 +67,13 @@ impl GoodDeed {
     /// The residential group.
     async fn group(&self, ctx: &Context<'_>) -> Result<ResidentialGroup> {
         let group = signed_in(ctx)?.groups.load_one(self.0.group_id).await?;
-        Ok(ResidentialGroup(group.ok_or(AppError::NotFound(Missing::Group))?))
+        Ok(group.ok_or(AppError::NotFound(Missing::Group))?.into())
     }
 
     /// The household, when one household did it.
     async fn household(&self, ctx: &Context<'_>) -> Result<Option<Household>> {
         let Some(household_id) = self.0.household_id else { return Ok(None) };
-        Ok(signed_in(ctx)?.households.load_one(household_id).await?.map(Household))
+        Ok(signed_in(ctx)?.households.load_one(household_id).await?.map(Household::from))
     }
 
     /// What kind.

@@ -51,7 +51,7 @@ impl GroupGoodDeeds {
     /// The group.
     async fn group(&self, ctx: &Context<'_>) -> Result<ResidentialGroup> {
         let group = signed_in(ctx)?.groups.load_one(self.0.group_id).await?;
-        Ok(ResidentialGroup(group.ok_or(AppError::NotFound(Missing::Group))?))
+        Ok(group.ok_or(AppError::NotFound(Missing::Group))?.into())
     }
 
     /// All good deeds of the group in the period.

@@ -1,56 +1,96 @@
 //! Residential groups: the `ResidentialGroup` type, `group` query, `createGroup` and `updateGroup`.
 
+use std::sync::{Arc, Mutex};
+
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::{DateTime, Utc};
 
 use super::{
-    connection::{HouseholdConnection, page_request, to_connection},
+    connection::HouseholdConnection,
     context::{parse_id, scope, signed_in},
-    household::{Household, HouseholdFilterInput},
+    household::{self, HouseholdFilterInput},
     loaders::HouseholdPageKey,
     ward::Ward,
 };
 use crate::{
     error::{AppError, Missing},
     service,
-    service::records::GroupRecord,
+    service::{
+        household::{HouseholdPageQuery, ListedHousehold},
+        page::Page,
+        records::{GroupRecord, WardRecord},
+    },
 };
 
 /// A residential group (tổ dân phố or thôn): the households one leader walks to.
-pub struct ResidentialGroup(pub GroupRecord);
+pub struct ResidentialGroup {
+    record: Arc<GroupRecord>,
+    /// Its ward, when it was read with the group.
+    ward: Option<Arc<WardRecord>>,
+    /// A page of its households read with the group, for the `households` field asking exactly that.
+    households: Mutex<Option<(HouseholdPageQuery, Page<ListedHousehold>)>>,
+}
+
+impl From<GroupRecord> for ResidentialGroup {
+    fn from(record: GroupRecord) -> Self {
+        Self::with_ward(Arc::new(record), None)
+    }
+}
+
+impl ResidentialGroup {
+    /// The group, with its ward when that was read with it.
+    pub fn with_ward(record: Arc<GroupRecord>, ward: Option<Arc<WardRecord>>) -> Self {
+        Self { record, ward, households: Mutex::new(None) }
+    }
+
+    /// The page of households asked for by `query`, if it was read with the group (once).
+    fn read_page(&self, query: &HouseholdPageQuery) -> Option<Page<ListedHousehold>> {
+        let mut households = self.households.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        match households.take() {
+            Some((read_for, page)) if read_for == *query => Some(page),
+            other => {
+                *households = other;
+                None
+            }
+        }
+    }
+}
 
 /// A residential group (tổ dân phố or thôn): the households one leader walks to.
 #[Object]
 impl ResidentialGroup {
     /// Unique id.
     async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+        ID(self.record.id.to_string())
     }
 
     /// Code, unique within the ward, e.g. "11".
     async fn code(&self) -> &str {
-        &self.0.code
+        &self.record.code
     }
 
     /// Name, e.g. "Tổ dân phố 11".
     async fn name(&self) -> &str {
-        &self.0.name
+        &self.record.name
     }
 
     /// When the group was created.
     async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+        self.record.created_at
     }
 
     /// When the group last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+        self.record.updated_at
     }
 
     /// The ward the group belongs to.
     async fn ward(&self, ctx: &Context<'_>) -> Result<Ward> {
-        let ward = signed_in(ctx)?.wards.load_one(self.0.ward_id).await?;
-        Ok(Ward(ward.ok_or(AppError::NotFound(Missing::Ward))?))
+        if let Some(ward) = &self.ward {
+            return Ok(Ward(ward.clone()));
+        }
+        let ward = signed_in(ctx)?.wards.load_one(self.record.ward_id).await?;
+        Ok(ward.ok_or(AppError::NotFound(Missing::Ward))?.into())
     }
 
     /// The group's households, in natural code order, optionally filtered.
@@ -61,17 +101,17 @@ impl ResidentialGroup {
         #[graphql(desc = "Start after this cursor, taken from a previous page.")] after: Option<String>,
         #[graphql(desc = "Narrow the list by words or status.")] filter: Option<HouseholdFilterInput>,
     ) -> Result<HouseholdConnection> {
-        let key = HouseholdPageKey {
-            group_id: self.0.id,
-            filter: filter.unwrap_or_default().into(),
-            request: page_request(ctx, first, after)?,
-        };
+        let query = household::page_query(ctx, first, after, filter)?;
+        if let Some(page) = self.read_page(&query) {
+            return Ok(household::connection(page, query.pledges_of));
+        }
+        let key = HouseholdPageKey { group_id: self.record.id, query };
         let page = signed_in(ctx)?
             .household_pages
             .load_one(key.clone())
             .await?
-            .unwrap_or_else(|| service::page::Page::empty(&key.request));
-        Ok(to_connection(page, service::household::cursor, Household))
+            .unwrap_or_else(|| Page::empty(&key.query.request));
+        Ok(household::connection(page, key.query.pledges_of))
     }
 }
 
@@ -89,7 +129,15 @@ impl GroupQuery {
     ) -> Result<ResidentialGroup> {
         let scope = scope(ctx)?;
         let id = parse_id(&id, "id")?;
-        Ok(ResidentialGroup(scope.groups().get(id).await?))
+        // A group opened with its households (a leader's list) is read with their page in one statement.
+        let households = ctx.look_ahead().field("households").selection_fields();
+        let Some(query) = households.first().and_then(household::page_query_ahead) else {
+            return Ok(scope.groups().get(id).await?.into());
+        };
+        let (group, page) = scope.groups().with_households(id, &query).await?;
+        let group = ResidentialGroup::from(group);
+        *group.households.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some((query, page));
+        Ok(group)
     }
 }
 
@@ -131,7 +179,7 @@ impl GroupMutation {
             code: input.code,
             name: input.name,
         };
-        Ok(ResidentialGroup(scope.groups().create(new).await?))
+        Ok(scope.groups().create(new).await?.into())
     }
 
     /// Renames or recodes a residential group in a ward the caller governs.
@@ -144,6 +192,6 @@ impl GroupMutation {
         let scope = scope(ctx)?;
         let id = parse_id(&id, "id")?;
         let patch = service::group::GroupPatch { code: input.code, name: input.name };
-        Ok(ResidentialGroup(scope.groups().update(id, patch).await?))
+        Ok(scope.groups().update(id, patch).await?.into())
     }
 }

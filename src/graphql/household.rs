@@ -1,20 +1,27 @@
 //! Households: the `Household` type, `households`/`household` queries and their mutations.
 
-use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, Result};
+use async_graphql::{
+    Context, Enum, ID, InputObject, InputType, Lookahead, MaybeUndefined, Object, Result, SelectionField,
+    Value,
+};
 use chrono::{DateTime, Utc};
+use uuid::Uuid;
 
 use super::{
     connection::{HouseholdConnection, page_request, to_connection},
     context::{parse_id, scope, signed_in},
     group::ResidentialGroup,
-    loaders::HouseholdPageKey,
     pledge::Pledge,
 };
 use crate::{
     domain::household::HouseholdStatus as DomainStatus,
-    error::{AppError, Missing},
-    service::records::HouseholdRecord,
-    service::{self, household::HouseholdFilter},
+    error::{AppError, AppResult, Missing},
+    service::{
+        self,
+        household::{HouseholdFilter, HouseholdPageQuery, ListedHousehold},
+        page::{Page, PageRequest},
+        records::{HouseholdRecord, PledgeRecord},
+    },
 };
 
 /// Where a household stands. Only `ACTIVE` households count in pledge coverage.
@@ -30,59 +37,76 @@ pub enum HouseholdStatus {
 }
 
 /// A household (hộ gia đình) of a residential group.
-pub struct Household(pub HouseholdRecord);
+pub struct Household {
+    record: HouseholdRecord,
+    /// Its pledge for one campaign, read with it: `pledge` for that campaign needs no other read.
+    pledge_for: Option<(Uuid, Option<PledgeRecord>)>,
+}
+
+impl From<HouseholdRecord> for Household {
+    fn from(record: HouseholdRecord) -> Self {
+        Self { record, pledge_for: None }
+    }
+}
+
+impl Household {
+    /// A household of a page asked with `pledges_of`, whose pledge for it came with the household.
+    fn listed(listed: ListedHousehold, pledges_of: Option<Uuid>) -> Self {
+        Self { record: listed.household, pledge_for: pledges_of.map(|campaign| (campaign, listed.pledge)) }
+    }
+}
 
 /// A household (hộ gia đình) of a residential group.
 #[Object]
 impl Household {
     /// Unique id.
     async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+        ID(self.record.id.to_string())
     }
 
     /// Code, unique within the group (often the house number).
     async fn code(&self) -> &str {
-        &self.0.code
+        &self.record.code
     }
 
     /// Name of the head of household (chủ hộ).
     async fn head_name(&self) -> &str {
-        &self.0.head_name
+        &self.record.head_name
     }
 
     /// Street address.
     async fn address(&self) -> &str {
-        &self.0.address
+        &self.record.address
     }
 
     /// People living in the household, 1–100.
     async fn member_count(&self) -> i32 {
-        self.0.member_count
+        self.record.member_count
     }
 
     /// Contact phone in international form (+84…), if known.
     async fn phone(&self) -> Option<&str> {
-        self.0.phone.as_deref()
+        self.record.phone.as_deref()
     }
 
     /// Current status.
     async fn status(&self) -> HouseholdStatus {
-        self.0.status.into()
+        self.record.status.into()
     }
 
     /// Version for optimistic concurrency: send it as `expectedVersion` when changing the household.
     async fn version(&self) -> i32 {
-        self.0.version
+        self.record.version
     }
 
     /// When the household was created.
     async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+        self.record.created_at
     }
 
     /// When the household last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+        self.record.updated_at
     }
 
     /// The household's pledge for one campaign, if it has one (signed or withdrawn).
@@ -92,20 +116,25 @@ impl Household {
         #[graphql(desc = "The campaign.")] campaign_id: ID,
     ) -> Result<Option<Pledge>> {
         let campaign_id = parse_id(&campaign_id, "campaignId")?;
-        let pledges = signed_in(ctx)?.household_pledges.load_one(self.0.id).await?.unwrap_or_default();
+        if let Some((read_for, pledge)) = &self.pledge_for
+            && *read_for == campaign_id
+        {
+            return Ok(pledge.clone().map(Pledge));
+        }
+        let pledges = signed_in(ctx)?.household_pledges.load_one(self.record.id).await?.unwrap_or_default();
         Ok(pledges.into_iter().find(|p| p.campaign_id == campaign_id).map(Pledge))
     }
 
     /// Every pledge of the household, newest campaign first.
     async fn pledges(&self, ctx: &Context<'_>) -> Result<Vec<Pledge>> {
-        let pledges = signed_in(ctx)?.household_pledges.load_one(self.0.id).await?.unwrap_or_default();
+        let pledges = signed_in(ctx)?.household_pledges.load_one(self.record.id).await?.unwrap_or_default();
         Ok(pledges.into_iter().map(Pledge).collect())
     }
 
     /// The residential group the household belongs to.
     async fn group(&self, ctx: &Context<'_>) -> Result<ResidentialGroup> {
-        let group = signed_in(ctx)?.groups.load_one(self.0.group_id).await?;
-        Ok(ResidentialGroup(group.ok_or(AppError::NotFound(Missing::Group))?))
+        let group = signed_in(ctx)?.groups.load_one(self.record.group_id).await?;
+        Ok(group.ok_or(AppError::NotFound(Missing::Group))?.into())
     }
 }
 
@@ -129,6 +158,62 @@ impl From<HouseholdFilterInput> for HouseholdFilter {
     }
 }
 
+/// What a `households` field asks for: its page and, when its nodes ask for `pledge(campaignId)`, that
+/// campaign, so each household comes with its pledge.
+pub(super) fn page_query(
+    ctx: &Context<'_>,
+    first: Option<i64>,
+    after: Option<String>,
+    filter: Option<HouseholdFilterInput>,
+) -> AppResult<HouseholdPageQuery> {
+    let request = page_request(ctx, first, after)?;
+    let pledges_of = pledge_campaign_ahead(&ctx.look_ahead());
+    Ok(HouseholdPageQuery { filter: filter.unwrap_or_default().into(), request, pledges_of })
+}
+
+/// What the `households` field `field` will ask for, read ahead of it (by `group(id)`, which reads the
+/// page with the group); none when its arguments do not make a page, and the field then says why.
+pub(super) fn page_query_ahead(field: &SelectionField<'_>) -> Option<HouseholdPageQuery> {
+    let arguments = field.arguments().ok()?;
+    let argument = |name: &str| {
+        arguments.iter().find(|(n, _)| n.as_str() == name).map(|(_, v)| v).filter(|v| **v != Value::Null)
+    };
+    let first = match argument("first") {
+        None => None,
+        Some(Value::Number(n)) => Some(n.as_i64()?),
+        Some(_) => return None,
+    };
+    let after = match argument("after") {
+        None => None,
+        Some(Value::String(text)) => Some(text.as_str()),
+        Some(_) => return None,
+    };
+    let filter = Option::<HouseholdFilterInput>::parse(argument("filter").cloned()).ok()?;
+    let list = Lookahead::from(*field);
+    let request = PageRequest::parse(first, after, list.field("totalCount").exists()).ok()?;
+    let filter = filter.unwrap_or_default().into();
+    Some(HouseholdPageQuery { filter, request, pledges_of: pledge_campaign_ahead(&list) })
+}
+
+/// The campaign of the first `pledge(campaignId)` the nodes of a household list ask for, if it is an id.
+fn pledge_campaign_ahead(list: &Lookahead<'_>) -> Option<Uuid> {
+    let pledge = list.field("edges").field("node").field("pledge").selection_fields().into_iter().next()?;
+    let arguments = pledge.arguments().ok()?;
+    match arguments.iter().find(|(name, _)| name.as_str() == "campaignId") {
+        Some((_, Value::String(id))) => Uuid::parse_str(id).ok(),
+        _ => None,
+    }
+}
+
+/// The connection of a page of households asked with `pledges_of`.
+pub(super) fn connection(page: Page<ListedHousehold>, pledges_of: Option<Uuid>) -> HouseholdConnection {
+    to_connection(
+        page,
+        |listed| service::household::cursor(&listed.household),
+        |listed| Household::listed(listed, pledges_of),
+    )
+}
+
 /// Queries on households.
 #[derive(Default)]
 pub struct HouseholdQuery;
@@ -145,17 +230,12 @@ impl HouseholdQuery {
         #[graphql(desc = "Narrow the list by words or status.")] filter: Option<HouseholdFilterInput>,
     ) -> Result<HouseholdConnection> {
         let group_id = parse_id(&group_id, "groupId")?;
-        let page_request = page_request(ctx, first, after)?;
+        let query = page_query(ctx, first, after, filter)?;
+        let scope = scope(ctx)?;
         // Resolve the group first so an out-of-scope group is NOT_FOUND rather than an empty list.
-        scope(ctx)?.groups().ensure_visible(group_id).await?;
-        let key =
-            HouseholdPageKey { group_id, filter: filter.unwrap_or_default().into(), request: page_request };
-        let page = signed_in(ctx)?
-            .household_pages
-            .load_one(key.clone())
-            .await?
-            .unwrap_or_else(|| service::page::Page::empty(&key.request));
-        Ok(to_connection(page, service::household::cursor, Household))
+        scope.groups().ensure_visible(group_id).await?;
+        let page = scope.households().page(group_id, &query).await?;
+        Ok(connection(page, query.pledges_of))
     }
 
     /// One household; `NOT_FOUND` when it does not exist or lies outside the caller's scope.
@@ -166,7 +246,7 @@ impl HouseholdQuery {
     ) -> Result<Household> {
         let scope = scope(ctx)?;
         let id = parse_id(&id, "id")?;
-        Ok(Household(scope.households().get(id).await?))
+        Ok(scope.households().get(id).await?.into())
     }
 }
 
@@ -224,7 +304,7 @@ impl HouseholdMutation {
             phone: input.phone,
         };
         let household = scope.households().create(new).await?;
-        Ok(Household(household))
+        Ok(household.into())
     }
 
     /// Changes a household if it is still at `expectedVersion`; otherwise `CONFLICT` with
@@ -251,7 +331,7 @@ impl HouseholdMutation {
             },
             status: None,
         };
-        Ok(Household(scope.households().update(id, expected_version, patch).await?))
+        Ok(scope.households().update(id, expected_version, patch).await?.into())
     }
 
     /// Marks a household active, moved out or dissolved, if it is still at `expectedVersion`.
@@ -267,6 +347,6 @@ impl HouseholdMutation {
         let id = parse_id(&id, "id")?;
         let patch = service::household::HouseholdPatch { status: Some(status.into()), ..Default::default() };
         let household = scope.households().update(id, expected_version, patch).await?;
-        Ok(Household(household))
+        Ok(household.into())
     }
 }

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::context::ActorCell;
 use crate::service::{
     Scope, Services,
-    household::HouseholdFilter,
+    household::{HouseholdPageQuery, ListedHousehold},
     page::{Page, PageRequest},
     records::{CampaignRecord, GroupRecord, HouseholdRecord, PledgeRecord, RoleAssignmentRecord, WardRecord},
 };
@@ -103,29 +103,27 @@ impl Loader<GroupPageKey> for GroupPageLoader {
 pub struct HouseholdPageKey {
     /// The group.
     pub group_id: Uuid,
-    /// Which households.
-    pub filter: HouseholdFilter,
-    /// Which page.
-    pub request: PageRequest,
+    /// Which households, and whose pledge comes with each.
+    pub query: HouseholdPageQuery,
 }
 
 /// Pages of households per group.
 pub struct HouseholdPageLoader(pub(super) Scoped);
 
 impl Loader<HouseholdPageKey> for HouseholdPageLoader {
-    type Value = Page<HouseholdRecord>;
+    type Value = Page<ListedHousehold>;
     type Error = async_graphql::Error;
 
     async fn load(&self, keys: &[HouseholdPageKey]) -> LoadResult<HouseholdPageKey, Self::Value> {
         let scope = self.0.scope();
         let mut pages = HashMap::new();
-        for ((filter, request), group_ids) in
-            by_arguments(keys, |k| (k.group_id, (k.filter.clone(), k.request.clone())))
-        {
-            let found = scope.households().pages_for_groups(&group_ids, &filter, &request).await?;
-            pages.extend(found.into_iter().map(|(group_id, page)| {
-                (HouseholdPageKey { group_id, filter: filter.clone(), request: request.clone() }, page)
-            }));
+        for (query, group_ids) in by_arguments(keys, |k| (k.group_id, k.query.clone())) {
+            let found = scope.households().pages_for_groups(&group_ids, &query).await?;
+            pages.extend(
+                found
+                    .into_iter()
+                    .map(|(group_id, page)| (HouseholdPageKey { group_id, query: query.clone() }, page)),
+            );
         }
         Ok(pages)
     }

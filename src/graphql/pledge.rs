@@ -39,7 +39,7 @@ impl Pledge {
     /// The household that signed.
     async fn household(&self, ctx: &Context<'_>) -> Result<Household> {
         let household = signed_in(ctx)?.households.load_one(self.0.household_id).await?;
-        Ok(Household(household.ok_or(AppError::NotFound(Missing::Household))?))
+        Ok(household.ok_or(AppError::NotFound(Missing::Household))?.into())
     }
 
     /// The campaign.

@@ -51,7 +51,7 @@ impl SubscriptionRoot {
                 else {
                     continue;
                 };
-                if let Some(figures) = report.groups.into_iter().next() {
+                if let Some(figures) = report.groups.first().cloned() {
                     return Some((GroupCoverage::new(figures, campaign_id), (events, scope)));
                 }
             }

@@ -134,7 +134,7 @@ impl SyncQuery {
         let mut households_in_order = Vec::new();
         let mut households = households;
         for id in &page.households {
-            households_in_order.extend(households.remove(id).map(Household));
+            households_in_order.extend(households.remove(id).map(Household::from));
         }
         let mut pledges = pledges;
         let mut deeds = deeds;

@@ -1,5 +1,7 @@
 //! Wards: the `Ward` type, `wards`/`ward` queries and `createWard`.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use chrono::{DateTime, Utc};
 
@@ -12,7 +14,13 @@ use super::{
 use crate::{service, service::records::WardRecord};
 
 /// A ward (phường or xã): the unit ward officials govern.
-pub struct Ward(pub WardRecord);
+pub struct Ward(pub Arc<WardRecord>);
+
+impl From<WardRecord> for Ward {
+    fn from(record: WardRecord) -> Self {
+        Self(Arc::new(record))
+    }
+}
 
 /// A ward (phường or xã): the unit ward officials govern.
 #[Object]
@@ -60,7 +68,7 @@ impl Ward {
             .load_one(key.clone())
             .await?
             .unwrap_or_else(|| service::page::Page::empty(&key.request));
-        Ok(to_connection(page, service::group::cursor, ResidentialGroup))
+        Ok(to_connection(page, service::group::cursor, ResidentialGroup::from))
     }
 }
 
@@ -80,14 +88,14 @@ impl WardQuery {
         let scope = scope(ctx)?;
         let page_request = page_request(ctx, first, after)?;
         let page = scope.wards().list(&page_request).await?;
-        Ok(to_connection(page, service::ward::cursor, Ward))
+        Ok(to_connection(page, service::ward::cursor, Ward::from))
     }
 
     /// One ward; `NOT_FOUND` when it does not exist or lies outside the caller's scope.
     async fn ward(&self, ctx: &Context<'_>, #[graphql(desc = "The ward's id.")] id: ID) -> Result<Ward> {
         let scope = scope(ctx)?;
         let id = parse_id(&id, "id")?;
-        Ok(Ward(scope.wards().get(id).await?))
+        Ok(scope.wards().get(id).await?.into())
     }
 }
 
@@ -117,6 +125,6 @@ impl WardMutation {
         let scope = scope(ctx)?;
         let new = service::ward::NewWard { code: input.code, name: input.name, province: input.province };
         let ward = scope.wards().create(new).await?;
-        Ok(Ward(ward))
+        Ok(ward.into())
     }
 }

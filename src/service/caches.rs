@@ -1,24 +1,23 @@
 //! What the service layer remembers between requests, owned by `Services` (so a test app has its own):
 //! rows that never change once written (a ward, the ward of a group), the caller of each session
-//! (`callers.rs`), and the per-ward figures of every ward for a campaign, reused until coverage moves.
+//! (`callers.rs`), and what coverage reports read (the per-ward figures of every ward for a campaign,
+//! and whole reports with their group rows), reused until coverage moves (see `Shared`).
 //!
-//! Every cache is bounded: when one is full it starts again empty, which only costs a re-read.
+//! Every cache is bounded: the row caches start again empty when full, which only costs a re-read; the
+//! shared reports forget the least recently used first.
 
-use std::{
-    collections::HashMap,
-    hash::Hash,
-    sync::{
-        Arc, Mutex,
-        atomic::{AtomicU64, Ordering},
-    },
-    time::{Duration, Instant},
-};
+use std::{collections::HashMap, hash::Hash, sync::Mutex};
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::coverage::Totals;
-use crate::{entities::ward, error::AppResult, events::SessionEnded};
+use super::coverage::{Report, Totals};
+use crate::{entities::ward, events::SessionEnded};
+
+mod shared;
+
+use shared::Generations;
+pub(super) use shared::Shared;
 
 /// The caches of one application.
 pub struct Caches {
@@ -26,18 +25,30 @@ pub struct Caches {
     pub(super) wards: Bounded<Uuid, ward::Model>,
     /// The ward of each group: a group never moves.
     pub(super) group_wards: Bounded<Uuid, Uuid>,
+    /// What moved when: whether a shared value is still fresh.
+    pub(super) generations: Generations,
     /// Per-ward figures of every ward the caller's scope holds, by campaign and scope.
-    pub(super) figures: FiguresCache,
+    pub(super) figures: Shared<FiguresKey, WardFigures>,
+    /// Whole reports with their group rows (each with its group and ward), by campaign, scope and ward.
+    pub(super) reports: Shared<ReportKey, Report>,
     /// The caller of each session.
     pub(super) callers: super::callers::CallerCache,
 }
+
+/// At most this many per-ward figures are kept, over every campaign and scope.
+const FIGURES_MAX_WARDS: usize = 100_000;
+/// At most this many group rows are kept in shared reports (a whole province of 20,000 groups fits
+/// several times; about 250 bytes each).
+const REPORTS_MAX_GROUPS: usize = 100_000;
 
 impl Default for Caches {
     fn default() -> Self {
         Self {
             wards: Bounded::new(50_000),
             group_wards: Bounded::new(100_000),
-            figures: FiguresCache::default(),
+            generations: Generations::default(),
+            figures: Shared::new(FIGURES_MAX_WARDS),
+            reports: Shared::new(REPORTS_MAX_GROUPS),
             callers: Default::default(),
         }
     }
@@ -50,10 +61,16 @@ impl std::fmt::Debug for Caches {
 }
 
 impl Caches {
-    /// Coverage moved somewhere (here, or in another process by LISTEN/NOTIFY): figures read before
-    /// now are stale.
+    /// Anything may have moved (another process's events went unheard): every shared value read before
+    /// now is stale.
     pub fn moved(&self) {
-        self.figures.moved();
+        self.generations.moved(None);
+    }
+
+    /// Coverage or what reports show moved in `ward` (none: anywhere), here or in another process (by
+    /// LISTEN/NOTIFY): shared values of that ward read before now are stale.
+    pub fn moved_in(&self, ward: Option<Uuid>) {
+        self.generations.moved(ward);
     }
 
     /// Sessions ended (here, or in another process): their callers are forgotten.
@@ -65,7 +82,7 @@ impl Caches {
     /// cached from others' writes is trusted.
     pub fn unheard(&self) {
         self.callers.clear();
-        self.figures.moved();
+        self.moved();
     }
 }
 
@@ -100,12 +117,6 @@ impl<K: Eq + Hash, V: Clone> Bounded<K, V> {
     }
 }
 
-/// Longest per-ward figures are reused without any change being heard.
-const FIGURES_MAX_AGE: Duration = Duration::from_secs(10);
-
-/// How many (campaign, scope) figure sets are kept.
-const FIGURES_CAPACITY: usize = 256;
-
 /// Every ward's totals in one scope, by coverage ascending then ward code.
 #[derive(Debug)]
 pub struct WardFigures {
@@ -113,59 +124,11 @@ pub struct WardFigures {
     pub as_of: DateTime<Utc>,
     /// `(ward, totals)`, sorted.
     pub wards: Vec<(Uuid, Totals)>,
-    generation: u64,
-    computed: Instant,
 }
 
 /// Which figures: a campaign, and the wards of the scope (none: every ward).
 pub(super) type FiguresKey = (Uuid, Option<Vec<Uuid>>);
 
-/// Per-ward figures shared by the requests of one process.
-///
-/// Aggregating 20,000 groups takes tens of milliseconds however it is written; a province dashboard asks
-/// for it again and again while the figures rarely move. So a result is reused until coverage moves:
-/// every change that moves a counter bumps a generation (`moved`) before its writer is answered, and a
-/// request only reuses figures computed from a generation at least as new as the one it saw on
-/// arrival, so it never misses a change acknowledged before it was asked. Changes made by another
-/// process arrive by LISTEN/NOTIFY within milliseconds; `FIGURES_MAX_AGE` bounds what a lost
-/// notification could hide. One computation runs at a time and the requests waiting for it share its
-/// result.
-#[derive(Default)]
-pub(super) struct FiguresCache {
-    generation: AtomicU64,
-    sets: tokio::sync::Mutex<HashMap<FiguresKey, Arc<WardFigures>>>,
-}
-
-impl FiguresCache {
-    /// Coverage moved: figures read before now are stale.
-    pub(super) fn moved(&self) {
-        self.generation.fetch_add(1, Ordering::SeqCst);
-    }
-
-    /// The figures of `key`, reused when fresh enough, else read with `compute`.
-    pub(super) async fn get<F, Fut>(&self, key: FiguresKey, compute: F) -> AppResult<Arc<WardFigures>>
-    where
-        F: FnOnce() -> Fut,
-        Fut: std::future::Future<Output = AppResult<Vec<(Uuid, Totals)>>>,
-    {
-        let seen = self.generation.load(Ordering::SeqCst);
-        // Held across the computation: one at a time, and waiting requests then find its result.
-        let mut sets = self.sets.lock().await;
-        if let Some(figures) = sets.get(&key)
-            && figures.generation >= seen
-            && figures.computed.elapsed() < FIGURES_MAX_AGE
-        {
-            return Ok(figures.clone());
-        }
-        let generation = self.generation.load(Ordering::SeqCst);
-        let computed = Instant::now();
-        let as_of = super::now();
-        let wards = compute().await?;
-        let figures = Arc::new(WardFigures { as_of, wards, generation, computed });
-        if sets.len() >= FIGURES_CAPACITY {
-            sets.clear();
-        }
-        sets.insert(key, figures.clone());
-        Ok(figures)
-    }
-}
+/// Which report: a campaign, the wards of the scope (none: every ward), and the ward asked for (none:
+/// the whole scope).
+pub(super) type ReportKey = (Uuid, Option<Vec<Uuid>>, Option<Uuid>);

@@ -12,6 +12,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::{
+    Written,
     audit::AuditEntry,
     page::{Cursor, Page, PageRequest},
 };
@@ -242,7 +243,7 @@ pub(in crate::service) async fn update(
     actor: &Actor,
     id: Uuid,
     patch: CampaignPatch,
-) -> AppResult<campaign::Model> {
+) -> AppResult<Written<campaign::Model>> {
     let title = patch
         .title
         .as_deref()
@@ -279,7 +280,13 @@ pub(in crate::service) async fn update(
     });
     audit(&txn, actor, "campaign.update", &campaign, summary).await?;
     txn.commit().await?;
-    Ok(campaign)
+    Ok(restating(campaign))
+}
+
+/// A change to a campaign, which every report of it shows.
+fn restating(campaign: campaign::Model) -> Written<campaign::Model> {
+    let ward_id = campaign.ward_id;
+    Written::restating(campaign, ward_id)
 }
 
 /// Opens a campaign: DRAFT → OPEN, or CLOSED → OPEN for administrators (audited as a reopening).
@@ -288,7 +295,7 @@ pub(in crate::service) async fn open(
     db: &DatabaseConnection,
     actor: &Actor,
     id: Uuid,
-) -> AppResult<campaign::Model> {
+) -> AppResult<Written<campaign::Model>> {
     transition(db, actor, id, CampaignStatus::Open).await
 }
 
@@ -298,7 +305,7 @@ pub(in crate::service) async fn close(
     db: &DatabaseConnection,
     actor: &Actor,
     id: Uuid,
-) -> AppResult<campaign::Model> {
+) -> AppResult<Written<campaign::Model>> {
     transition(db, actor, id, CampaignStatus::Closed).await
 }
 
@@ -307,7 +314,7 @@ async fn transition(
     actor: &Actor,
     id: Uuid,
     to: CampaignStatus,
-) -> AppResult<campaign::Model> {
+) -> AppResult<Written<campaign::Model>> {
     if !actor.is_official_anywhere() {
         return Err(AppError::Forbidden("only ward officials and administrators manage campaigns"));
     }
@@ -347,5 +354,5 @@ async fn transition(
     let campaign = get(&txn, actor, id).await?;
     audit(&txn, actor, action, &campaign, json!({ "from": from.to_value(), "to": to.to_value() })).await?;
     txn.commit().await?;
-    Ok(campaign)
+    Ok(restating(campaign))
 }

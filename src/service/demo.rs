@@ -295,7 +295,7 @@ pub async fn seed_activity(db: &DatabaseConnection) -> AppResult<bool> {
         ward_id: Some(ward.id),
     };
     let campaign = service::campaign::create(db, &actor, new).await?;
-    let campaign = service::campaign::open(db, &actor, campaign.id).await?;
+    let campaign = service::campaign::open(db, &actor, campaign.id).await?.value;
 
     let mut dice = Dice(11);
     let groups = residential_group::Entity::find()

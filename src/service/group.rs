@@ -210,7 +210,7 @@ pub(in crate::service) async fn update(
     actor: &Actor,
     id: Uuid,
     patch: GroupPatch,
-) -> AppResult<group::Model> {
+) -> AppResult<Written<group::Model>> {
     if !actor.is_official_anywhere() {
         return Err(AppError::Forbidden("only ward officials and administrators may update groups"));
     }
@@ -232,7 +232,7 @@ pub(in crate::service) async fn update(
         active.name = Set(name.as_str().to_owned());
     }
     if !active.is_changed() {
-        return Ok(current);
+        return Ok(Written::quiet(current));
     }
     active.updated_at = Set(super::now());
     let group = active.update(&txn).await?;
@@ -249,5 +249,7 @@ pub(in crate::service) async fn update(
     };
     super::audit::record(&txn, Some(actor.user_id), entry).await?;
     txn.commit().await?;
-    Ok(group)
+    // Reports show the group's code and name, and order by its code.
+    let ward_id = group.ward_id;
+    Ok(Written::restating(group, Some(ward_id)))
 }

@@ -108,7 +108,22 @@ impl<T> Page<T> {
         }
     }
 
-    fn from_rows(mut rows: Vec<T>, request: &PageRequest, total_count: Option<u64>) -> Self {
+    /// The same page with each item turned into another.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            has_next_page: self.has_next_page,
+            has_previous_page: self.has_previous_page,
+            total_count: self.total_count,
+        }
+    }
+
+    /// The page of `rows` read with one more than `request.first`, which says whether more follow.
+    pub(in crate::service) fn from_rows(
+        mut rows: Vec<T>,
+        request: &PageRequest,
+        total_count: Option<u64>,
+    ) -> Self {
         let has_next_page = rows.len() as u64 > request.first;
         rows.truncate(request.first as usize);
         Self { items: rows, has_next_page, has_previous_page: request.after.is_some(), total_count }
@@ -125,7 +140,8 @@ pub struct Ordering<C> {
 }
 
 impl<C: ColumnTrait> Ordering<C> {
-    fn after(&self, cursor: &Cursor) -> Condition {
+    /// The rows after `cursor` in this order.
+    pub(in crate::service) fn after(&self, cursor: &Cursor) -> Condition {
         Condition::any()
             .add(self.sort_key.gt(cursor.sort_key.clone()))
             .add(Condition::all().add(self.sort_key.eq(cursor.sort_key.clone())).add(self.id.gt(cursor.id)))

@@ -7,6 +7,7 @@ mod daily;
 mod figures;
 mod property;
 mod scope;
+mod shared;
 mod verify;
 
 use std::collections::HashMap;

@@ -1,6 +1,9 @@
 //! `spawn_app()`: a real server on a free port over a fresh database, and helpers to call it.
 
-use std::sync::Arc;
+use std::sync::{
+    Arc,
+    atomic::{AtomicUsize, Ordering},
+};
 
 use pledge_api::{
     auth::{Auth, Role, clock::OffsetClock},
@@ -142,6 +145,8 @@ pub struct TestApp {
     pub auth: Arc<Auth>,
     /// The access token of the bootstrap administrator `root`.
     pub admin_token: String,
+    /// Statements sent to the database by the server (and by the test through `db`) so far.
+    statements: Arc<AtomicUsize>,
 }
 
 /// The password of every user the tests create.
@@ -193,8 +198,13 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(http: HttpSettings) -> TestApp {
     let database = TestDatabase::create().await;
     let settings = test_settings(&database.url, 8, http);
-    let db = startup::connect(&database.url, settings.db_max_connections).await.expect("connect");
+    let mut db = startup::connect(&database.url, settings.db_max_connections).await.expect("connect");
     startup::migrate(&db).await.expect("migrate");
+    let statements = Arc::new(AtomicUsize::new(0));
+    let counted = statements.clone();
+    db.set_metric_callback(move |_| {
+        counted.fetch_add(1, Ordering::SeqCst);
+    });
     let clock = Arc::new(OffsetClock::default());
     let app = Application::build_with_clock(&settings, db.clone(), clock.clone()).await.expect("build");
     let auth = app.auth();
@@ -215,6 +225,7 @@ pub async fn spawn_app_with(http: HttpSettings) -> TestApp {
         clock,
         auth,
         admin_token: String::new(),
+        statements,
     };
     app.admin_token = app.login("root", TEST_PASSWORD).await;
     app
@@ -253,6 +264,14 @@ impl TestApp {
         let body = self.gql(query, variables).await;
         assert!(body.get("errors").is_none(), "unexpected errors: {body:#}");
         body["data"].clone()
+    }
+
+    /// Statements the server sent to the database while `request` ran (nothing else may use the
+    /// database meanwhile), with what `request` returned.
+    pub async fn statements_during<T>(&self, request: impl std::future::Future<Output = T>) -> (usize, T) {
+        let before = self.statements.load(Ordering::SeqCst);
+        let value = request.await;
+        (self.statements.load(Ordering::SeqCst) - before, value)
     }
 
     /// Signs in and returns the access token, asserting success.

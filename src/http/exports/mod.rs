@@ -97,12 +97,15 @@ const COVERAGE_HEADERS: [&str; 8] = [
     "Đạt 100%",
 ];
 
-async fn coverage_rows(scope: &Scope, params: &ExportParams) -> Result<(Report, Vec<Row>, String), AppError> {
+async fn coverage_rows(
+    scope: &Scope,
+    params: &ExportParams,
+) -> Result<(Arc<Report>, Vec<Row>, String), AppError> {
     let campaign_id = required(id(params.campaign_id.as_deref(), "campaignId")?, "campaignId")?;
     let ward_id = id(params.ward_id.as_deref(), "wardId")?;
     let group_id = id(params.group_id.as_deref(), "groupId")?;
     let report = scope.coverage().report(campaign_id, ward_id, group_id, Detail::Groups).await?;
-    let group_ids: Vec<Uuid> = report.groups.iter().map(|g| g.group_id).collect();
+    let group_ids: Vec<Uuid> = report.groups.iter().map(|g| g.group.id).collect();
     let ward_ids: Vec<Uuid> = report.wards.iter().map(|(w, _)| *w).collect();
     let groups = scope.groups().by_ids(&group_ids).await?;
     let wards = scope.wards().by_ids(&ward_ids).await?;
@@ -110,18 +113,18 @@ async fn coverage_rows(scope: &Scope, params: &ExportParams) -> Result<(Report, 
     // The sheet reads best by ward, then group code; the GraphQL rows are by coverage instead.
     let mut figures: Vec<&GroupFigures> = report.groups.iter().collect();
     figures.sort_by(|a, b| {
-        ward_name(&a.ward_id)
-            .cmp(&ward_name(&b.ward_id))
-            .then_with(|| a.ward_code.cmp(&b.ward_code))
-            .then_with(|| a.sort_key.cmp(&b.sort_key))
-            .then_with(|| a.group_id.cmp(&b.group_id))
+        ward_name(&a.group.ward_id)
+            .cmp(&ward_name(&b.group.ward_id))
+            .then_with(|| a.ward.code.cmp(&b.ward.code))
+            .then_with(|| a.group.sort_key.cmp(&b.group.sort_key))
+            .then_with(|| a.group.id.cmp(&b.group.id))
     });
     let rows = figures
         .into_iter()
         .map(|g| Row {
-            ward: ward_name(&g.ward_id),
-            group_code: g.code.clone(),
-            group_name: groups.get(&g.group_id).map(|m| m.name.clone()).unwrap_or_default(),
+            ward: ward_name(&g.group.ward_id),
+            group_code: g.group.code.clone(),
+            group_name: groups.get(&g.group.id).map(|m| m.name.clone()).unwrap_or_default(),
             total: g.total_households,
             signed: g.signed_households,
             coverage: g.coverage(),

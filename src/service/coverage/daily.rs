@@ -7,7 +7,7 @@ use sea_orm::{
     sea_query::{Alias, Expr, Query},
 };
 
-use super::report::{Report, ratio};
+use super::{figures::ratio, report::Report};
 use crate::{
     domain::{campaign::PledgeStatus, household::HouseholdStatus},
     entities::pledge,

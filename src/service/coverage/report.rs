@@ -1,8 +1,12 @@
 //! The coverage report of a campaign: per group, per ward and in total, read from the counters in one
-//! row per group (or one per ward when only wards are asked). Callers whose scope is made of whole wards
-//! share the per-ward figures kept in the service caches.
+//! row per group, each with its group's and its ward's own fields (so nothing more is read per row), or
+//! one row per ward when only wards are asked. Callers whose scope is made of whole wards share reports
+//! and per-ward figures, kept in the service caches until what they show moves.
 
-use std::collections::BTreeMap;
+use std::{
+    collections::{BTreeMap, HashMap},
+    sync::Arc,
+};
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -11,6 +15,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::figures::{GroupFigures, Totals};
 use crate::{
     auth::Actor,
     entities::{
@@ -18,124 +23,8 @@ use crate::{
         ward,
     },
     error::{AppError, AppResult},
-    service::{self, Caches},
+    service::{self, Caches, caches::WardFigures},
 };
-
-/// The figures of one group.
-#[derive(Debug, Clone, PartialEq, FromQueryResult)]
-pub struct GroupFigures {
-    /// The group.
-    pub group_id: Uuid,
-    /// Its ward.
-    pub ward_id: Uuid,
-    /// Its code.
-    pub code: String,
-    /// Natural order of the code.
-    pub sort_key: String,
-    /// The group's name.
-    pub name: String,
-    /// When the group was created.
-    pub created_at: DateTime<Utc>,
-    /// When the group last changed.
-    pub updated_at: DateTime<Utc>,
-    /// Its ward's code (wards sort by it).
-    pub ward_code: String,
-    /// ACTIVE households.
-    pub total_households: i64,
-    /// ACTIVE households that signed.
-    pub signed_households: i64,
-}
-
-impl GroupFigures {
-    /// The group row itself, so the report needs no second query for it.
-    pub fn group(&self) -> group::Model {
-        group::Model {
-            id: self.group_id,
-            ward_id: self.ward_id,
-            code: self.code.clone(),
-            sort_key: self.sort_key.clone(),
-            name: self.name.clone(),
-            created_at: self.created_at,
-            updated_at: self.updated_at,
-        }
-    }
-
-    /// Signed share, 0 when the group has no active household.
-    pub fn coverage(&self) -> f64 {
-        ratio(self.signed_households, self.total_households)
-    }
-
-    /// Every active household signed, and there is at least one.
-    pub fn fully_covered(&self) -> bool {
-        self.total_households > 0 && self.signed_households == self.total_households
-    }
-}
-
-pub(super) fn ratio(signed: i64, total: i64) -> f64 {
-    if total == 0 { 0.0 } else { signed as f64 / total as f64 }
-}
-
-/// Totals over several groups (a ward, or the whole report).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Totals {
-    /// ACTIVE households.
-    pub total_households: i64,
-    /// ACTIVE households that signed.
-    pub signed_households: i64,
-    /// Groups in the scope.
-    pub groups_total: i64,
-    /// Groups where every active household signed.
-    pub groups_fully_covered: i64,
-    /// Every group that has households is fully covered (and some group has).
-    pub fully_covered: bool,
-}
-
-impl Totals {
-    fn of<'a>(groups: impl IntoIterator<Item = &'a GroupFigures>) -> Self {
-        let parts: Vec<Totals> = groups.into_iter().map(Totals::of_group).collect();
-        Self::sum(&parts)
-    }
-
-    /// One group as a scope of its own.
-    fn of_group(group: &GroupFigures) -> Self {
-        Self {
-            total_households: group.total_households,
-            signed_households: group.signed_households,
-            groups_total: 1,
-            groups_fully_covered: i64::from(group.fully_covered()),
-            fully_covered: group.fully_covered(),
-        }
-    }
-
-    /// Signed share, 0 without active households.
-    pub fn coverage(&self) -> f64 {
-        ratio(self.signed_households, self.total_households)
-    }
-
-    /// The totals of several disjoint scopes (wards) together.
-    fn sum<'a>(parts: impl IntoIterator<Item = &'a Totals>) -> Self {
-        let mut totals = Self {
-            total_households: 0,
-            signed_households: 0,
-            groups_total: 0,
-            groups_fully_covered: 0,
-            fully_covered: true,
-        };
-        let mut any_households = false;
-        for part in parts {
-            totals.total_households += part.total_households;
-            totals.signed_households += part.signed_households;
-            totals.groups_total += part.groups_total;
-            totals.groups_fully_covered += part.groups_fully_covered;
-            if part.total_households > 0 {
-                any_households = true;
-                totals.fully_covered &= part.fully_covered;
-            }
-        }
-        totals.fully_covered &= any_households;
-        totals
-    }
-}
 
 /// A coverage report.
 #[derive(Debug)]
@@ -164,6 +53,25 @@ pub enum Detail {
     Groups,
 }
 
+/// A group's row as read: the group's fields, its ward's and the counters.
+#[derive(Debug, FromQueryResult)]
+struct GroupRow {
+    group_id: Uuid,
+    ward_id: Uuid,
+    code: String,
+    sort_key: String,
+    name: String,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    ward_code: String,
+    ward_name: String,
+    ward_province: String,
+    ward_created_at: DateTime<Utc>,
+    ward_updated_at: DateTime<Utc>,
+    total_households: i64,
+    signed_households: i64,
+}
+
 #[derive(Debug, FromQueryResult)]
 struct WardRow {
     ward_id: Uuid,
@@ -177,8 +85,38 @@ struct WardRow {
 
 /// The report of `campaign_id` for a group, a ward, or (neither) every ward the actor may see that the
 /// campaign covers.
+///
+/// Callers whose scope is made of whole wards share it: a report with group rows, or of one ward, is
+/// read once for (campaign, scope, ward) and reused until coverage or what it shows moves in its wards.
+/// Its ward rows are those of the group rows, so a ward's report asked without `groups` is the same
+/// report. Everything else is read for the request.
 #[tracing::instrument(skip(db, caches, actor))]
 pub(in crate::service) async fn report(
+    db: &impl ConnectionTrait,
+    caches: &Caches,
+    actor: &Actor,
+    campaign_id: Uuid,
+    ward_id: Option<Uuid>,
+    group_id: Option<Uuid>,
+    detail: Detail,
+) -> AppResult<Arc<Report>> {
+    let shareable = group_id.is_none() && (detail == Detail::Groups || ward_id.is_some());
+    let Some(wards_of_scope) = whole_wards(actor).filter(|_| shareable) else {
+        return Ok(Arc::new(read(db, caches, actor, campaign_id, ward_id, group_id, detail).await?));
+    };
+    let shows = ward_id.map(|ward| vec![ward]).or_else(|| wards_of_scope.clone());
+    let key = (campaign_id, wards_of_scope, ward_id);
+    let reading = || async {
+        let report = read(db, caches, actor, campaign_id, ward_id, None, Detail::Groups).await?;
+        let rows = report.groups.len();
+        Ok((report, rows))
+    };
+    caches.reports.get(&caches.generations, key, shows.as_deref(), reading).await
+}
+
+/// The report as the database holds it now (the per-ward figures of whole-ward scopes excepted, which
+/// are shared).
+async fn read(
     db: &impl ConnectionTrait,
     caches: &Caches,
     actor: &Actor,
@@ -218,57 +156,106 @@ pub(in crate::service) async fn report(
         && let Some(wards_of_scope) = whole_wards(actor)
     {
         // The same SQL as below, filtered by scope; its result is shared by every caller of that scope.
+        let shows = wards_of_scope.clone();
+        let reading = || async {
+            let as_of = service::now();
+            let wards = aggregate_wards(db, joined(groups, campaign.id)).await?;
+            let rows = wards.len();
+            Ok((WardFigures { as_of, wards }, rows))
+        };
         let key = (campaign.id, wards_of_scope);
-        let figures = caches.figures.get(key, || aggregate_wards(db, joined(groups, campaign.id))).await?;
+        let figures = caches.figures.get(&caches.generations, key, shows.as_deref(), reading).await?;
         let wards = figures.wards.clone();
         let totals = Totals::sum(wards.iter().map(|(_, totals)| totals));
         return Ok(Report { as_of: figures.as_of, totals, campaign, wards, groups: Vec::new(), scope });
     }
-    let mut query = joined(groups, campaign.id);
+    let query = joined(groups, campaign.id);
     if detail == Detail::Wards {
         let wards = aggregate_wards(db, query).await?;
         let totals = Totals::sum(wards.iter().map(|(_, totals)| totals));
         return Ok(Report { as_of: service::now(), totals, campaign, wards, groups: Vec::new(), scope });
     }
-    let backend = db.get_database_backend();
-    query
-        .expr_as(Expr::col((group::Entity, group::Column::Id)), Alias::new("group_id"))
-        .expr_as(Expr::col((group::Entity, group::Column::WardId)), Alias::new("ward_id"))
-        .expr_as(Expr::col((group::Entity, group::Column::Code)), Alias::new("code"))
-        .expr_as(Expr::col((group::Entity, group::Column::SortKey)), Alias::new("sort_key"))
-        .expr_as(Expr::col((group::Entity, group::Column::Name)), Alias::new("name"))
-        .expr_as(Expr::col((group::Entity, group::Column::CreatedAt)), Alias::new("created_at"))
-        .expr_as(Expr::col((group::Entity, group::Column::UpdatedAt)), Alias::new("updated_at"))
-        .expr_as(Expr::col((ward::Entity, ward::Column::Code)), Alias::new("ward_code"))
-        .expr_as(Expr::cust(format!("CAST({TOTAL} AS BIGINT)")), Alias::new("total_households"))
-        .expr_as(Expr::cust(format!("CAST({SIGNED} AS BIGINT)")), Alias::new("signed_households"));
-    let mut rows = GroupFigures::find_by_statement(backend.build(&query)).all(db).await?;
-    rows.sort_by(|a, b| {
-        a.coverage()
-            .total_cmp(&b.coverage())
-            .then_with(|| a.ward_code.cmp(&b.ward_code))
-            .then_with(|| a.sort_key.cmp(&b.sort_key))
-            .then_with(|| a.group_id.cmp(&b.group_id))
-    });
-
+    let as_of = service::now();
+    let groups = group_rows(db, query).await?;
     let mut by_ward: BTreeMap<Uuid, Vec<&GroupFigures>> = BTreeMap::new();
-    for row in &rows {
-        by_ward.entry(row.ward_id).or_default().push(row);
+    for row in &groups {
+        by_ward.entry(row.group.ward_id).or_default().push(row);
     }
     let mut wards: Vec<(Uuid, &str, Totals)> = by_ward
         .into_values()
-        .map(|groups| (groups[0].ward_id, groups[0].ward_code.as_str(), Totals::of(groups.into_iter())))
+        .map(|rows| (rows[0].ward.id, rows[0].ward.code.as_str(), Totals::of(rows)))
         .collect();
     wards.sort_by(|a, b| a.2.coverage().total_cmp(&b.2.coverage()).then_with(|| a.1.cmp(b.1)));
     let wards = wards.into_iter().map(|(id, _, totals)| (id, totals)).collect();
-    Ok(Report {
-        as_of: service::now(),
-        totals: Totals::of(rows.iter()),
-        campaign,
-        wards,
-        groups: rows,
-        scope,
-    })
+    Ok(Report { as_of, totals: Totals::of(groups.iter()), campaign, wards, groups, scope })
+}
+
+/// The group rows of `query` (from `joined`), each with its group and ward (one ward shared by its
+/// groups), by coverage ascending, ward code, natural code order and id.
+async fn group_rows(
+    db: &impl ConnectionTrait,
+    mut query: sea_orm::sea_query::SelectStatement,
+) -> AppResult<Vec<GroupFigures>> {
+    let group_column = |column: group::Column| Expr::col((group::Entity, column));
+    let ward_column = |column: ward::Column| Expr::col((ward::Entity, column));
+    query
+        .expr_as(group_column(group::Column::Id), Alias::new("group_id"))
+        .expr_as(group_column(group::Column::WardId), Alias::new("ward_id"))
+        .expr_as(group_column(group::Column::Code), Alias::new("code"))
+        .expr_as(group_column(group::Column::SortKey), Alias::new("sort_key"))
+        .expr_as(group_column(group::Column::Name), Alias::new("name"))
+        .expr_as(group_column(group::Column::CreatedAt), Alias::new("created_at"))
+        .expr_as(group_column(group::Column::UpdatedAt), Alias::new("updated_at"))
+        .expr_as(ward_column(ward::Column::Code), Alias::new("ward_code"))
+        .expr_as(ward_column(ward::Column::Name), Alias::new("ward_name"))
+        .expr_as(ward_column(ward::Column::Province), Alias::new("ward_province"))
+        .expr_as(ward_column(ward::Column::CreatedAt), Alias::new("ward_created_at"))
+        .expr_as(ward_column(ward::Column::UpdatedAt), Alias::new("ward_updated_at"))
+        .expr_as(Expr::cust(format!("CAST({TOTAL} AS BIGINT)")), Alias::new("total_households"))
+        .expr_as(Expr::cust(format!("CAST({SIGNED} AS BIGINT)")), Alias::new("signed_households"));
+    let rows = GroupRow::find_by_statement(db.get_database_backend().build(&query)).all(db).await?;
+    let mut wards: HashMap<Uuid, Arc<ward::Model>> = HashMap::new();
+    let mut groups: Vec<GroupFigures> = rows
+        .into_iter()
+        .map(|row| {
+            let ward = wards
+                .entry(row.ward_id)
+                .or_insert_with(|| {
+                    Arc::new(ward::Model {
+                        id: row.ward_id,
+                        code: row.ward_code,
+                        name: row.ward_name,
+                        province: row.ward_province,
+                        created_at: row.ward_created_at,
+                        updated_at: row.ward_updated_at,
+                    })
+                })
+                .clone();
+            let group = group::Model {
+                id: row.group_id,
+                ward_id: row.ward_id,
+                code: row.code,
+                sort_key: row.sort_key,
+                name: row.name,
+                created_at: row.created_at,
+                updated_at: row.updated_at,
+            };
+            GroupFigures {
+                group: Arc::new(group),
+                ward,
+                total_households: row.total_households,
+                signed_households: row.signed_households,
+            }
+        })
+        .collect();
+    groups.sort_by(|a, b| {
+        a.coverage()
+            .total_cmp(&b.coverage())
+            .then_with(|| a.ward.code.cmp(&b.ward.code))
+            .then_with(|| a.group.sort_key.cmp(&b.group.sort_key))
+            .then_with(|| a.group.id.cmp(&b.group.id))
+    });
+    Ok(groups)
 }
 
 /// When the caller's scope is made of whole wards, which: `Some(None)` for every ward (an

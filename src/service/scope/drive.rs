@@ -1,6 +1,6 @@
 //! The pledge drive as one actor may see and run it: campaigns, pledges, coverage and good deeds.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use chrono::NaiveDate;
 use uuid::Uuid;
@@ -44,17 +44,20 @@ impl Campaigns<'_> {
 
     /// Changes a DRAFT campaign.
     pub async fn update(&self, id: Uuid, patch: CampaignPatch) -> AppResult<CampaignRecord> {
-        campaign::update(self.0.db(), self.0.actor(), id, patch).await
+        let written = campaign::update(self.0.db(), self.0.actor(), id, patch).await?;
+        Ok(self.0.published(written).await)
     }
 
     /// Opens a campaign for pledges.
     pub async fn open(&self, id: Uuid) -> AppResult<CampaignRecord> {
-        campaign::open(self.0.db(), self.0.actor(), id).await
+        let written = campaign::open(self.0.db(), self.0.actor(), id).await?;
+        Ok(self.0.published(written).await)
     }
 
     /// Closes a campaign.
     pub async fn close(&self, id: Uuid) -> AppResult<CampaignRecord> {
-        campaign::close(self.0.db(), self.0.actor(), id).await
+        let written = campaign::close(self.0.db(), self.0.actor(), id).await?;
+        Ok(self.0.published(written).await)
     }
 }
 
@@ -106,7 +109,7 @@ impl Coverage<'_> {
         ward_id: Option<Uuid>,
         group_id: Option<Uuid>,
         detail: Detail,
-    ) -> AppResult<Report> {
+    ) -> AppResult<Arc<Report>> {
         coverage::report(self.0.db(), self.0.caches(), self.0.actor(), campaign_id, ward_id, group_id, detail)
             .await
     }

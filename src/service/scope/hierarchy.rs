@@ -9,7 +9,7 @@ use crate::{
     error::AppResult,
     service::{
         group::{self, GroupPatch, NewGroup},
-        household::{self, HouseholdFilter, HouseholdPatch, NewHousehold},
+        household::{self, HouseholdPageQuery, HouseholdPatch, ListedHousehold, NewHousehold},
         page::{Page, PageRequest},
         records::{GroupRecord, HouseholdRecord, WardRecord},
         ward::{self, NewWard},
@@ -55,6 +55,15 @@ impl Groups<'_> {
         group::by_ids(self.0.db(), self.0.actor(), ids).await
     }
 
+    /// One group and a page of its households, read together; `NOT_FOUND` like `get`.
+    pub async fn with_households(
+        &self,
+        id: Uuid,
+        query: &HouseholdPageQuery,
+    ) -> AppResult<(GroupRecord, Page<ListedHousehold>)> {
+        household::group_with_page(self.0.db(), self.0.actor(), id, query).await
+    }
+
     /// `NOT_FOUND` unless the actor may see the group.
     pub async fn ensure_visible(&self, id: Uuid) -> AppResult<()> {
         group::ensure_visible(self.0.db(), self.0.caches(), self.0.actor(), id).await
@@ -77,7 +86,8 @@ impl Groups<'_> {
 
     /// Renames or recodes a group.
     pub async fn update(&self, id: Uuid, patch: GroupPatch) -> AppResult<GroupRecord> {
-        group::update(self.0.db(), self.0.actor(), id, patch).await
+        let written = group::update(self.0.db(), self.0.actor(), id, patch).await?;
+        Ok(self.0.published(written).await)
     }
 }
 
@@ -95,14 +105,18 @@ impl Households<'_> {
         household::by_ids(self.0.db(), self.0.actor(), ids).await
     }
 
-    /// For each group, one page of its households the actor may see, filtered.
+    /// One page of a group's households the actor may see (empty for a group out of scope).
+    pub async fn page(&self, group_id: Uuid, query: &HouseholdPageQuery) -> AppResult<Page<ListedHousehold>> {
+        household::page(self.0.db(), self.0.actor(), group_id, query).await
+    }
+
+    /// For each group, one page of its households the actor may see.
     pub async fn pages_for_groups(
         &self,
         group_ids: &[Uuid],
-        filter: &HouseholdFilter,
-        request: &PageRequest,
-    ) -> AppResult<HashMap<Uuid, Page<HouseholdRecord>>> {
-        household::pages_for_groups(self.0.db(), self.0.actor(), group_ids, filter, request).await
+        query: &HouseholdPageQuery,
+    ) -> AppResult<HashMap<Uuid, Page<ListedHousehold>>> {
+        household::pages_for_groups(self.0.db(), self.0.actor(), group_ids, query).await
     }
 
     /// The ACTIVE households of a group without a SIGNED pledge for a campaign, in code order.

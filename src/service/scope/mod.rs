@@ -8,7 +8,7 @@
 //! `http`; `tests/api/architecture.rs` holds them to it.
 //!
 //! Writes that move coverage report what moved; the handle publishes it after the commit, once, which
-//! also makes the shared per-ward figures stale (see `Services::publish`).
+//! also makes the shared reports and per-ward figures of its ward stale (see `Services::publish`).
 //!
 //! - `hierarchy.rs`: wards, groups and households;
 //! - `drive.rs`: campaigns, pledges, coverage and good deeds;
@@ -34,7 +34,7 @@ use super::caches::Caches;
 use crate::{
     auth::{Actor, Auth},
     error::AppResult,
-    events::{CoverageEvent, EventBus, SessionEnded},
+    events::{CoverageEvent, EventBus, Restated, SessionEnded},
 };
 
 /// What every request shares: the database, authentication, caches and the coverage event bus.
@@ -50,6 +50,8 @@ impl Services {
     pub fn start(db: DatabaseConnection, auth: Arc<Auth>) -> Arc<Self> {
         let caches = Arc::new(Caches::default());
         let bus = EventBus::start(db.clone(), caches.clone());
+        let hearing = Arc::downgrade(&bus);
+        caches.generations.gate(move || hearing.upgrade().is_some_and(|bus| bus.figures_reusable()));
         Arc::new(Self { db, auth, caches, bus })
     }
 
@@ -130,12 +132,16 @@ impl Services {
     }
 
     /// Announces what a committed change did, before its writer is answered: coverage it moved (the
-    /// shared per-ward figures become stale, and subscribers in every process hear of each group once)
-    /// and sessions it ended (their open connections close, in every process).
+    /// shared reports and figures of its wards become stale, and subscribers in every process hear of
+    /// each group once), reports it restated without moving a figure (stale too, in every process) and
+    /// sessions it ended (their open connections close, in every process).
     async fn publish<T>(&self, written: Written<T>) -> T {
-        let Written { value, moved, ended, announced } = written;
-        if !moved.0.is_empty() {
-            self.caches.figures.moved();
+        let Written { value, moved, restated, ended, announced } = written;
+        for event in &moved.0 {
+            self.caches.moved_in(Some(event.ward_id));
+        }
+        for event in &restated {
+            self.caches.moved_in(event.ward_id);
         }
         for end in &ended {
             self.caches.session_ended(end);
@@ -143,7 +149,7 @@ impl Services {
         let ends_sessions = !ended.is_empty();
         // Coverage the database announced itself, at the commit, goes out once.
         let coverage = if announced { Vec::new() } else { moved.0 };
-        if coverage.is_empty() && ended.is_empty() {
+        if coverage.is_empty() && restated.is_empty() && ended.is_empty() {
             return value;
         }
         // On a task of its own: a client that hangs up (or a timeout) after the commit must not cancel
@@ -151,6 +157,7 @@ impl Services {
         let bus = self.bus.clone();
         let announcing = tokio::spawn(async move {
             bus.publish_coverage(coverage).await;
+            bus.publish_restated(restated).await;
             bus.publish_session_ends(ended).await;
         });
         if let Err(err) = announcing.await {
@@ -275,6 +282,8 @@ pub struct Written<T> {
     pub value: T,
     /// The coverage it moved.
     pub moved: Moved,
+    /// What it changed in reports without moving a figure.
+    pub restated: Vec<Restated>,
     /// The sessions it ended.
     pub ended: Vec<SessionEnded>,
     /// The database already announced `moved` to every process (a notification committed with the
@@ -285,7 +294,13 @@ pub struct Written<T> {
 impl<T> Written<T> {
     /// A write that moved `moved`.
     pub fn new(value: T, moved: Moved) -> Self {
-        Self { value, moved, ended: Vec::new(), announced: false }
+        Self { value, moved, restated: Vec::new(), ended: Vec::new(), announced: false }
+    }
+
+    /// A write that changed what the reports of `ward_id` (none: every ward) show, though no figure
+    /// moved.
+    pub fn restating(value: T, ward_id: Option<Uuid>) -> Self {
+        Self { restated: vec![Restated { ward_id }], ..Self::quiet(value) }
     }
 
     /// A write that others need not hear of.

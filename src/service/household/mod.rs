@@ -1,5 +1,8 @@
 //! Households: read and written by admins, officials of their ward and leaders of their group.
-//! Updates use optimistic concurrency: the client sends the version it saw.
+//! Updates use optimistic concurrency: the client sends the version it saw. Pages of a group's
+//! households, with their pledges for a campaign, live in `page`.
+
+mod page;
 
 use std::collections::HashMap;
 
@@ -12,11 +15,13 @@ use sea_orm::{
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+pub use self::page::{HouseholdPageQuery, ListedHousehold};
+pub(in crate::service) use self::page::{group_with_page, page, pages_for_groups};
 use super::{
     Caches, Moved, Written,
     audit::AuditEntry,
     changes::EntityType,
-    page::{Cursor, Ordering, Page, PageRequest, fetch_pages_by_parent},
+    page::{Cursor, Ordering, Page, PageRequest},
 };
 use crate::{
     auth::Actor,
@@ -79,27 +84,6 @@ pub(in crate::service) async fn get(
         .one(db)
         .await?
         .ok_or(AppError::NotFound(Missing::Household))
-}
-
-/// For each group, one page of its households that the actor may see, in natural code order.
-pub(in crate::service) async fn pages_for_groups(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    group_ids: &[Uuid],
-    filter: &HouseholdFilter,
-    request: &PageRequest,
-) -> AppResult<HashMap<Uuid, Page<household::Model>>> {
-    let select = filter.apply(visible(actor));
-    Ok(fetch_pages_by_parent(
-        db,
-        select,
-        household::Column::GroupId,
-        |h| h.group_id,
-        group_ids,
-        ORDERING,
-        request,
-    )
-    .await?)
 }
 
 pub(in crate::service) fn search_text(head_name: &str, code: &str, address: &str) -> String {
