@@ -135,9 +135,7 @@ impl GroupQuery {
             return Ok(scope.groups().get(id).await?.into());
         };
         let (group, page) = scope.groups().with_households(id, &query).await?;
-        let group = ResidentialGroup::from(group);
-        *group.households.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some((query, page));
-        Ok(group)
+        Ok(ResidentialGroup { households: Mutex::new(Some((query, page))), ..group.into() })
     }
 }
 

@@ -206,3 +206,61 @@ impl<K: Clone + Eq + Hash, V> Shared<K, V> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicUsize;
+
+    use super::*;
+    use crate::error::AppError;
+
+    /// Reads of `cache`'s `key` showing `wards`, counted in `reads`; each read returns the count so far.
+    async fn get(
+        cache: &Shared<&'static str, usize>,
+        generations: &Generations,
+        key: &'static str,
+        wards: Option<&[Uuid]>,
+        reads: &AtomicUsize,
+    ) -> usize {
+        let read = || async { Ok((reads.fetch_add(1, Ordering::SeqCst) + 1, 10)) };
+        *cache.get(generations, key, wards, read).await.expect("read")
+    }
+
+    #[tokio::test]
+    async fn a_value_is_reused_until_its_ward_or_every_ward_moves() {
+        let (cache, generations, reads) = (Shared::new(1_000), Generations::default(), AtomicUsize::new(0));
+        let (here, elsewhere) = (Uuid::now_v7(), Uuid::now_v7());
+        let shown = [here];
+        let ward = Some(shown.as_slice());
+
+        assert_eq!(get(&cache, &generations, "ward", ward, &reads).await, 1);
+        assert_eq!(get(&cache, &generations, "ward", ward, &reads).await, 1, "nothing moved");
+        generations.moved(Some(elsewhere));
+        assert_eq!(get(&cache, &generations, "ward", ward, &reads).await, 1, "another ward moved");
+        assert_eq!(get(&cache, &generations, "all", None, &reads).await, 2);
+        generations.moved(Some(elsewhere));
+        assert_eq!(get(&cache, &generations, "all", None, &reads).await, 3, "every ward is shown");
+        generations.moved(Some(here));
+        assert_eq!(get(&cache, &generations, "ward", ward, &reads).await, 4, "its ward moved");
+        generations.moved(None);
+        assert_eq!(get(&cache, &generations, "ward", ward, &reads).await, 5, "everything moved");
+    }
+
+    #[tokio::test]
+    async fn a_failed_read_is_not_kept_and_values_over_the_bound_are_forgotten_oldest_first() {
+        let (cache, generations, reads) = (Shared::new(25), Generations::default(), AtomicUsize::new(0));
+        let failed =
+            cache.get(&generations, "missing", None, || async { Err(AppError::internal("no")) }).await;
+        assert!(failed.is_err());
+        assert!(lock(&cache.held).is_empty(), "a key that failed leaves nothing behind");
+
+        // Each value weighs 11 (10 rows and itself): two fit, a third forgets the least recently used.
+        get(&cache, &generations, "a", None, &reads).await;
+        get(&cache, &generations, "b", None, &reads).await;
+        get(&cache, &generations, "a", None, &reads).await;
+        get(&cache, &generations, "c", None, &reads).await;
+        let mut kept: Vec<&str> = lock(&cache.held).keys().copied().collect();
+        kept.sort_unstable();
+        assert_eq!(kept, ["a", "c"]);
+    }
+}
