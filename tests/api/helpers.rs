@@ -274,6 +274,21 @@ impl TestApp {
         (self.statements.load(Ordering::SeqCst) - before, value)
     }
 
+    /// Waits until the server answers `token` without reading its caller from the database (the caller
+    /// is remembered; on PostgreSQL a server first proves it hears every revocation, a fraction of a
+    /// second after it starts).
+    pub async fn until_caller_remembered(&self, token: &str) {
+        for _ in 0..100 {
+            let (statements, _) =
+                self.statements_during(self.gql_with(Some(token), "{ __typename }", json!({}))).await;
+            if statements == 0 {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        panic!("the server still reads the caller of every request after 2 s");
+    }
+
     /// Signs in and returns the access token, asserting success.
     pub async fn login(&self, username: &str, password: &str) -> String {
         let body = self.gql_with(None, LOGIN, json!({ "u": username, "p": password })).await;
