@@ -3,7 +3,8 @@
 //! The GraphQL specification orders a result map as the request's selection set does; async-graphql
 //! collects the fields of a query in the order they finish, so a field resolved through a dataloader
 //! comes after its siblings. This extension keeps the parsed document and, once the operation has run,
-//! sorts each object's keys by their first appearance in the (fragment-expanded) selection set.
+//! sorts each object's keys by their first appearance in the (fragment-expanded) selection set. The
+//! HTTP handler applies the same `Plan` itself (its schema runs without extensions).
 
 use std::{collections::HashMap, sync::Arc};
 
@@ -50,9 +51,9 @@ impl Extension for FieldOrderExtension {
     ) -> Response {
         let mut response = next.run(ctx, operation_name).await;
         if let Some((document, variables)) = self.document.lock().await.as_ref()
-            && let Some(selection) = operation_selection(document, operation_name)
+            && let Some(plan) = Plan::for_operation(document, variables, operation_name)
         {
-            Plan::of(&Request { document, variables }, &[selection]).apply(&mut response.data);
+            plan.apply(&mut response.data);
         }
         response
     }
@@ -102,12 +103,22 @@ impl Request<'_> {
 /// The order of one object's keys, and the plan of each key's value; built once per selection, so a
 /// list of thousands of rows is sorted with one plan.
 #[derive(Default)]
-struct Plan {
+pub struct Plan {
     position: HashMap<Name, usize>,
     children: HashMap<Name, Plan>,
 }
 
 impl Plan {
+    /// The plan of the operation `operation_name` of `document` (the only one when none is named).
+    pub fn for_operation(
+        document: &ExecutableDocument,
+        variables: &Variables,
+        operation_name: Option<&str>,
+    ) -> Option<Self> {
+        let selection = operation_selection(document, operation_name)?;
+        Some(Plan::of(&Request { document, variables }, &[selection]))
+    }
+
     /// The plan of the merged `selections` (several when one response key is selected more than once).
     fn of(request: &Request<'_>, selections: &[&SelectionSet]) -> Self {
         let mut keys: Vec<Name> = Vec::new();
@@ -124,7 +135,8 @@ impl Plan {
         Self { position, children }
     }
 
-    fn apply(&self, value: &mut ConstValue) {
+    /// Puts every object of `value` in the order its fields were asked for.
+    pub fn apply(&self, value: &mut ConstValue) {
         match value {
             ConstValue::Object(map) => {
                 let in_order =

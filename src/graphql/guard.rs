@@ -1,8 +1,12 @@
-//! A schema extension that holds every operation, over HTTP and over WebSocket alike, to the request
-//! limits, refuses introspection when it is switched off, and, when the setting is on, holds group
-//! leaders to the registered (persisted) operations.
-//! The HTTP handler runs the same limit checks earlier, before authentication; subscriptions arrive
-//! only through here.
+//! The checks every operation passes before it runs: the request limits, no introspection when it is
+//! switched off, no U+0000 in text, and, when the setting is on, group leaders held to the registered
+//! (persisted) operations.
+//!
+//! Over WebSocket they run as a schema extension (operations arrive there through async-graphql's
+//! protocol handler). The HTTP handler calls `check_persisted` and `check_document` itself, after its
+//! own limit checks, and runs a schema without extensions: async-graphql sends every field of every
+//! row through the extension chain as soon as one extension is registered, which costs more than the
+//! field itself.
 
 use std::{collections::HashSet, sync::Arc};
 
@@ -61,32 +65,14 @@ impl Extension for Guard {
                 return Err(AppError::Unauthenticated(Unauthenticated::InvalidToken).into_server_error());
             }
         }
-        if self.leaders_persisted_only
-            && let Some(Caller::User(actor)) = ctx.data_opt::<RequestContext>().map(RequestContext::caller)
-            && actor.is_group_leader_only()
-            && !self.persisted.contains_document(query)
-        {
-            metrics::refused("persisted_required");
-            return Err(AppError::PersistedQueryRequired.into_server_error());
+        if let Some(request) = ctx.data_opt::<RequestContext>() {
+            self.check_persisted(request.caller(), query)?;
         }
         let refused = |error: AppError| error.into_server_error();
         limits::check_text(query, &self.limits).map_err(|exceeded| refused(exceeded.into()))?;
         let document = next.run(ctx, query, variables).await?;
         limits::check(&document, variables, &self.limits).map_err(|exceeded| refused(exceeded.into()))?;
-        if let Some(name) = text_with_nul(&document, variables) {
-            metrics::refused("nul_character");
-            return Err(refused(AppError::bad_input(
-                name,
-                "text may not contain the NUL character (U+0000)",
-            )));
-        }
-        if !self.introspection && introspects(&document) {
-            metrics::refused("introspection");
-            return Err(refused(AppError::bad_request(
-                RequestFault::Malformed,
-                "introspection is switched off on this server",
-            )));
-        }
+        self.check_document(&document, variables)?;
         Ok(document)
     }
 }
@@ -131,6 +117,39 @@ fn text_with_nul(document: &ExecutableDocument, variables: &Variables) -> Option
     document.operations.iter().find_map(|(_, operation)| in_set(&operation.node.selection_set.node)).or_else(
         || document.fragments.values().find_map(|fragment| in_set(&fragment.node.selection_set.node)),
     )
+}
+
+impl Guard {
+    /// Group leaders held to the registered operations may run only those.
+    pub fn check_persisted(&self, caller: &Caller, query: &str) -> ServerResult<()> {
+        if self.leaders_persisted_only
+            && let Caller::User(actor) = caller
+            && actor.is_group_leader_only()
+            && !self.persisted.contains_document(query)
+        {
+            metrics::refused("persisted_required");
+            return Err(AppError::PersistedQueryRequired.into_server_error());
+        }
+        Ok(())
+    }
+
+    /// What no parsed operation may hold: text with U+0000, and introspection when it is switched off.
+    pub fn check_document(&self, document: &ExecutableDocument, variables: &Variables) -> ServerResult<()> {
+        if let Some(name) = text_with_nul(document, variables) {
+            metrics::refused("nul_character");
+            return Err(AppError::bad_input(name, "text may not contain the NUL character (U+0000)")
+                .into_server_error());
+        }
+        if !self.introspection && introspects(document) {
+            metrics::refused("introspection");
+            return Err(AppError::bad_request(
+                RequestFault::Malformed,
+                "introspection is switched off on this server",
+            )
+            .into_server_error());
+        }
+        Ok(())
+    }
 }
 
 /// Whether `document` asks for the schema (`__schema` or `__type`; `__typename` is no introspection).

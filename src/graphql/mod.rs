@@ -27,6 +27,7 @@ use async_graphql::{MergedObject, Schema, SchemaBuilder};
 pub use subscription::SubscriptionRoot;
 
 pub use context::{Caller, RequestContext};
+pub use field_order::Plan;
 
 /// Everything a client can read.
 #[derive(MergedObject, Default)]
@@ -64,13 +65,21 @@ pub fn schema_builder() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRo
     Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot)
 }
 
-/// The schema served: the roots, the request guard, and "did you mean" hints only when allowed.
-pub fn schema(guard: guard::Guard, suggestions: bool) -> AppSchema {
+/// The schema served over HTTP: the roots, with "did you mean" hints only when allowed, and no
+/// extension (the HTTP handler runs the guard's checks and orders fields itself; see `guard`).
+pub fn schema(suggestions: bool) -> AppSchema {
+    finish(schema_builder(), suggestions)
+}
+
+/// The schema served over WebSocket: the same, with the request guard and the field order as schema
+/// extensions, since operations arrive there through async-graphql's protocol handler.
+pub fn socket_schema(guard: guard::Guard, suggestions: bool) -> AppSchema {
+    finish(schema_builder().extension(guard).extension(field_order::FieldOrder), suggestions)
+}
+
+fn finish(builder: SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot>, suggestions: bool) -> AppSchema {
     // async-graphql's own nesting limit (32 by default) set to ours, so a refusal is always LIMIT_EXCEEDED.
-    let builder = schema_builder()
-        .extension(guard)
-        .extension(field_order::FieldOrder)
-        .limit_recursive_depth(limits::MAX_TEXT_NESTING);
+    let builder = builder.limit_recursive_depth(limits::MAX_TEXT_NESTING);
     if suggestions { builder.finish() } else { builder.disable_suggestions().finish() }
 }
 

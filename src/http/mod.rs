@@ -57,7 +57,11 @@ struct GraphqlOptions {
 /// Shared state of the HTTP handlers.
 pub struct AppState {
     services: Arc<Services>,
+    /// The schema over HTTP, and over WebSocket (with the guard as an extension).
     schema: AppSchema,
+    socket_schema: AppSchema,
+    /// The checks every operation passes before it runs.
+    guard: Guard,
     graphql: GraphqlOptions,
     metrics: PrometheusHandle,
     http: HttpSettings,
@@ -80,7 +84,8 @@ impl AppState {
             leaders_persisted_only: http.leaders_persisted_only,
             introspection: http.introspection,
         };
-        let schema = crate::graphql::schema(guard, http.suggestions);
+        let schema = crate::graphql::schema(http.suggestions);
+        let socket_schema = crate::graphql::socket_schema(guard.clone(), http.suggestions);
         let graphql = GraphqlOptions {
             limits: http.limits,
             max_batch: http.max_batch,
@@ -89,7 +94,8 @@ impl AppState {
             graphiql: http.graphiql,
             persisted,
         };
-        Ok(Arc::new(Self { services, schema, graphql, metrics: crate::metrics::install(), http }))
+        let metrics = crate::metrics::install();
+        Ok(Arc::new(Self { services, schema, socket_schema, guard, graphql, metrics, http }))
     }
 }
 

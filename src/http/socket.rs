@@ -92,7 +92,8 @@ async fn serve(state: Arc<AppState>, client: ClientAddress, protocol: WebSocketP
         let (state, refused) = (state.clone(), refused.clone());
         move |payload| sign_in(state, client, refused, signed_in, payload)
     };
-    let messages = GraphqlWebSocket::new(state.schema.clone(), input, protocol).on_connection_init(init);
+    let messages =
+        GraphqlWebSocket::new(state.socket_schema.clone(), input, protocol).on_connection_init(init);
     let ended = follow_session(state.services.clone(), watch, ends);
     forward_until_closed(messages, ended, &mut sink, &refused).await;
 }

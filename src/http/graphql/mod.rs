@@ -31,7 +31,7 @@ use self::{
 use super::{AppState, ClientAddress, authenticate};
 use crate::{
     error::{AppError, Code, RequestFault, label_engine_error},
-    graphql::RequestContext,
+    graphql::{Caller, Plan, RequestContext},
     metrics,
 };
 
@@ -108,6 +108,44 @@ pub async fn post(
     run(&state, client, &headers, &Method::POST, operations, batch, media).await
 }
 
+/// Runs one operation as `caller`, after the checks the WebSocket schema runs as extensions; answers its
+/// fields in the order they were asked.
+async fn execute(
+    state: &AppState,
+    client: ClientAddress,
+    caller: &Caller,
+    mut request: async_graphql::Request,
+) -> async_graphql::Response {
+    // The document was parsed (and kept in the request) by `prepare`; the text is needed only here.
+    let query = std::mem::take(&mut request.query);
+    let variables = std::mem::take(&mut request.variables);
+    let operation_name = request.operation_name.clone();
+    let checked = state.guard.check_persisted(caller, &query).and_then(|()| {
+        let document = request.parsed_query()?;
+        state.guard.check_document(document, &variables)?;
+        Ok(Plan::for_operation(document, &variables, operation_name.as_deref()))
+    });
+    let plan = match checked {
+        Ok(plan) => plan,
+        Err(error) => return async_graphql::Response::from_errors(vec![error]),
+    };
+    request.query = query;
+    request.variables = variables;
+    let context = RequestContext::new(caller.clone(), state.services.clone(), client.0);
+    let mut request = request.data(context);
+    if !state.graphql.introspection {
+        request = request.disable_introspection();
+    }
+    let mut response = state.schema.execute(request).await;
+    for error in &mut response.errors {
+        label_engine_error(error);
+    }
+    if let Some(plan) = plan {
+        plan.apply(&mut response.data);
+    }
+    response
+}
+
 /// `GET /graphql`: a query in the URL, or GraphiQL for a browser in development.
 pub async fn get(
     State(state): State<Arc<AppState>>,
@@ -173,18 +211,7 @@ async fn run(
             (None, Some(Err(err))) => {
                 async_graphql::Response::from_errors(vec![err.clone().into_server_error()])
             }
-            (None, Some(Ok(caller))) => {
-                let context = RequestContext::new(caller.clone(), state.services.clone(), client.0);
-                let mut request = operation.request.data(context);
-                if !state.graphql.introspection {
-                    request = request.disable_introspection();
-                }
-                let mut response = state.schema.execute(request).await;
-                for error in &mut response.errors {
-                    label_engine_error(error);
-                }
-                response
-            }
+            (None, Some(Ok(caller))) => execute(state, client, caller, operation.request).await,
             (None, None) => unreachable_without_caller(),
         };
         let outcome = response.errors.first().and_then(Code::of).map_or("ok", Code::as_str);
