@@ -1,7 +1,8 @@
 //! `record_pledge`: a household's pledge recorded in one statement on PostgreSQL (one round trip
 //! instead of a dozen). It checks the idempotency key and the caller's scope, and inserts the pledge
-//! with its idempotency key, audit event, change-log row, coverage counter and coverage notification;
-//! the statement is atomic, so all of them commit or none. On SQLite this migration does nothing: the
+//! with its idempotency key, audit event, change-log row and coverage counter; the statement is atomic,
+//! so all of them commit or none. The coverage event is the application's to send, after the commit
+//! (a notification inside the statement would serialise every pledge's commit behind the previous). On SQLite this migration does nothing: the
 //! application records pledges there with ordinary queries in a transaction.
 //!
 //! The function decides the common cases itself and answers an `outcome` the application turns into
@@ -170,9 +171,6 @@ BEGIN
         INSERT INTO campaign_group_coverage AS c (campaign_id, group_id, signed_households)
         VALUES (p_campaign_id, v_group, 1)
         ON CONFLICT (campaign_id, group_id) DO UPDATE SET signed_households = c.signed_households + 1;
-        -- Delivered at commit to every server process that listens, as the application's own events.
-        PERFORM pg_notify('pledge_coverage',
-            json_build_object('campaign_id', p_campaign_id, 'group_id', v_group, 'ward_id', group_ward)::text);
         outcome := 'recorded';
     END decide;
 

@@ -11,6 +11,7 @@
 //! announcement commit together or not at all); coverage after the commit. `presence.rs` tells whether
 //! this process hears everything, which caches of others' writes depend on.
 
+mod outbox;
 mod presence;
 
 use std::{sync::Arc, time::Duration};
@@ -107,6 +108,8 @@ pub struct EventBus {
     listening: tokio::sync::watch::Sender<bool>,
     /// How current that hearing is, and who else is on the database (PostgreSQL).
     presence: Presence,
+    /// Coverage events on their way to every process (PostgreSQL).
+    outbox: Option<outbox::Outbox>,
 }
 
 impl EventBus {
@@ -114,12 +117,14 @@ impl EventBus {
     /// `caches` stale for each coverage event.
     pub fn start(db: DatabaseConnection, caches: Arc<Caches>) -> Arc<Self> {
         let postgres = db.get_database_backend() == DbBackend::Postgres;
+        let outbox = postgres.then(|| outbox::Outbox::start(db.clone()));
         let bus = Arc::new(Self {
             coverage: broadcast::channel(1024).0,
             sessions: broadcast::channel(1024).0,
             db,
             listening: tokio::sync::watch::channel(!postgres).0,
             presence: Presence::default(),
+            outbox,
         });
         if postgres {
             tokio::spawn(listen(bus.clone(), caches.clone()));
@@ -161,14 +166,21 @@ impl EventBus {
         tokio::time::timeout(within, listening.wait_for(|heard| *heard)).await.is_ok_and(|r| r.is_ok())
     }
 
-    /// Announces coverage changes after they committed. Best effort: a dashboard that misses one
-    /// catches up with the next, or by asking `coverageUpdated`'s report again.
+    /// Announces coverage changes after they committed: on PostgreSQL sent to every process (this one
+    /// included) with the other writers' events of the moment, on SQLite delivered at once. Best effort: a dashboard that misses
+    /// one catches up with the next, or by asking `coverageUpdated`'s report again.
     pub async fn publish_coverage(&self, events: impl IntoIterator<Item = CoverageEvent>) {
         let mut events: Vec<CoverageEvent> = events.into_iter().collect();
         events.sort_by_key(|e| (e.campaign_id, e.group_id));
         events.dedup();
-        for event in events {
-            self.publish(COVERAGE, &self.coverage, event).await;
+        match &self.outbox {
+            Some(outbox) => outbox.send(events).await,
+            None => {
+                for event in events {
+                    // No subscriber is not an error.
+                    let _ = self.coverage.send(event);
+                }
+            }
         }
     }
 
@@ -193,15 +205,6 @@ impl EventBus {
                 let _ = self.sessions.send(end);
             }
         }
-    }
-
-    async fn publish<E: Serialize + Clone>(&self, channel: &str, local: &broadcast::Sender<E>, event: E) {
-        if !self.postgres() {
-            // No subscriber is not an error.
-            let _ = local.send(event);
-            return;
-        }
-        self.notify(channel, &event).await;
     }
 
     async fn notify<E: Serialize>(&self, channel: &str, event: &E) {
@@ -311,10 +314,20 @@ async fn forward(
                 let restated = read::<Restated>(notification.payload());
                 caches.moved_in(restated.and_then(|r| r.ward_id));
             }
+            // A batch (a JSON array), or one event as older processes send it.
             _ => {
-                let event = read::<CoverageEvent>(notification.payload());
-                caches.moved_in(event.map(|e| e.ward_id));
-                if let Some(event) = event {
+                let payload = notification.payload();
+                let events = if payload.starts_with('[') {
+                    read::<Vec<CoverageEvent>>(payload)
+                } else {
+                    read::<CoverageEvent>(payload).map(|event| vec![event])
+                };
+                let Some(events) = events else {
+                    caches.moved_in(None);
+                    continue;
+                };
+                for event in events {
+                    caches.moved_in(Some(event.ward_id));
                     let _ = bus.coverage.send(event);
                 }
             }

@@ -67,7 +67,7 @@ impl Campaign {
     /// The ward it is for; null when it covers every ward.
     async fn ward(&self, ctx: &Context<'_>) -> Result<Option<Ward>> {
         let Some(ward_id) = self.0.ward_id else { return Ok(None) };
-        Ok(signed_in(ctx)?.wards.load_one(ward_id).await?.map(Ward::from))
+        Ok(signed_in(ctx)?.wards().load_one(ward_id).await?.map(Ward::from))
     }
 
     /// When it was created.

@@ -124,15 +124,8 @@ pub struct RequestContext {
     services: Arc<Services>,
     /// The client's address (for login throttling).
     pub client_address: IpAddr,
-    pub(super) wards: DataLoader<WardLoader>,
-    pub(super) groups: DataLoader<GroupLoader>,
-    pub(super) group_pages: DataLoader<GroupPageLoader>,
-    pub(super) household_pages: DataLoader<HouseholdPageLoader>,
-    pub(super) assignments: DataLoader<AssignmentLoader>,
-    pub(super) households: DataLoader<HouseholdLoader>,
-    pub(super) campaigns: DataLoader<CampaignLoader>,
-    pub(super) household_pledges: DataLoader<HouseholdPledgesLoader>,
-    pub(super) recorders: DataLoader<RecorderLoader>,
+    /// Made on first use: most requests need one or two of them.
+    loaders: Loaders,
 }
 
 impl RequestContext {
@@ -144,23 +137,7 @@ impl RequestContext {
         };
         let actor = Arc::new(ActorCell { from_token, signed_in: OnceLock::new() });
         let scoped = Scoped { services: services.clone(), actor: actor.clone() };
-        let spawn = |f| tokio::spawn(f);
-        Self {
-            wards: DataLoader::new(WardLoader(scoped.clone()), spawn),
-            groups: DataLoader::new(GroupLoader(scoped.clone()), spawn),
-            group_pages: DataLoader::new(GroupPageLoader(scoped.clone()), spawn),
-            household_pages: DataLoader::new(HouseholdPageLoader(scoped.clone()), spawn),
-            assignments: DataLoader::new(AssignmentLoader(scoped.clone()), spawn),
-            households: DataLoader::new(HouseholdLoader(scoped.clone()), spawn),
-            campaigns: DataLoader::new(CampaignLoader(scoped.clone()), spawn),
-            household_pledges: DataLoader::new(HouseholdPledgesLoader(scoped.clone()), spawn),
-            recorders: DataLoader::new(RecorderLoader(scoped), spawn),
-            caller,
-            socket: None,
-            actor,
-            services,
-            client_address,
-        }
+        Self { loaders: Loaders::new(scoped), caller, socket: None, actor, services, client_address }
     }
 
     /// The context of a WebSocket connection, whose every operation checks `socket`'s session again.
@@ -205,6 +182,102 @@ impl RequestContext {
             Caller::Anonymous => Err(AppError::Unauthenticated(Unauthenticated::NoToken)),
             Caller::InvalidToken => Err(AppError::Unauthenticated(Unauthenticated::InvalidToken)),
         }
+    }
+}
+
+/// The dataloaders of one request (they cache per request, scoped to the caller).
+struct Loaders {
+    scoped: Scoped,
+    wards: OnceLock<DataLoader<WardLoader>>,
+    groups: OnceLock<DataLoader<GroupLoader>>,
+    group_pages: OnceLock<DataLoader<GroupPageLoader>>,
+    household_pages: OnceLock<DataLoader<HouseholdPageLoader>>,
+    assignments: OnceLock<DataLoader<AssignmentLoader>>,
+    households: OnceLock<DataLoader<HouseholdLoader>>,
+    campaigns: OnceLock<DataLoader<CampaignLoader>>,
+    household_pledges: OnceLock<DataLoader<HouseholdPledgesLoader>>,
+    recorders: OnceLock<DataLoader<RecorderLoader>>,
+}
+
+impl Loaders {
+    fn new(scoped: Scoped) -> Self {
+        Self {
+            scoped,
+            wards: OnceLock::new(),
+            groups: OnceLock::new(),
+            group_pages: OnceLock::new(),
+            household_pages: OnceLock::new(),
+            assignments: OnceLock::new(),
+            households: OnceLock::new(),
+            campaigns: OnceLock::new(),
+            household_pledges: OnceLock::new(),
+            recorders: OnceLock::new(),
+        }
+    }
+}
+
+impl RequestContext {
+    /// WardLoader, made on first use.
+    pub(super) fn wards(&self) -> &DataLoader<WardLoader> {
+        self.loaders
+            .wards
+            .get_or_init(|| DataLoader::new(WardLoader(self.loaders.scoped.clone()), tokio::spawn))
+    }
+
+    /// GroupLoader, made on first use.
+    pub(super) fn groups(&self) -> &DataLoader<GroupLoader> {
+        self.loaders
+            .groups
+            .get_or_init(|| DataLoader::new(GroupLoader(self.loaders.scoped.clone()), tokio::spawn))
+    }
+
+    /// GroupPageLoader, made on first use.
+    pub(super) fn group_pages(&self) -> &DataLoader<GroupPageLoader> {
+        self.loaders
+            .group_pages
+            .get_or_init(|| DataLoader::new(GroupPageLoader(self.loaders.scoped.clone()), tokio::spawn))
+    }
+
+    /// HouseholdPageLoader, made on first use.
+    pub(super) fn household_pages(&self) -> &DataLoader<HouseholdPageLoader> {
+        self.loaders
+            .household_pages
+            .get_or_init(|| DataLoader::new(HouseholdPageLoader(self.loaders.scoped.clone()), tokio::spawn))
+    }
+
+    /// AssignmentLoader, made on first use.
+    pub(super) fn assignments(&self) -> &DataLoader<AssignmentLoader> {
+        self.loaders
+            .assignments
+            .get_or_init(|| DataLoader::new(AssignmentLoader(self.loaders.scoped.clone()), tokio::spawn))
+    }
+
+    /// HouseholdLoader, made on first use.
+    pub(super) fn households(&self) -> &DataLoader<HouseholdLoader> {
+        self.loaders
+            .households
+            .get_or_init(|| DataLoader::new(HouseholdLoader(self.loaders.scoped.clone()), tokio::spawn))
+    }
+
+    /// CampaignLoader, made on first use.
+    pub(super) fn campaigns(&self) -> &DataLoader<CampaignLoader> {
+        self.loaders
+            .campaigns
+            .get_or_init(|| DataLoader::new(CampaignLoader(self.loaders.scoped.clone()), tokio::spawn))
+    }
+
+    /// HouseholdPledgesLoader, made on first use.
+    pub(super) fn household_pledges(&self) -> &DataLoader<HouseholdPledgesLoader> {
+        self.loaders.household_pledges.get_or_init(|| {
+            DataLoader::new(HouseholdPledgesLoader(self.loaders.scoped.clone()), tokio::spawn)
+        })
+    }
+
+    /// RecorderLoader, made on first use.
+    pub(super) fn recorders(&self) -> &DataLoader<RecorderLoader> {
+        self.loaders
+            .recorders
+            .get_or_init(|| DataLoader::new(RecorderLoader(self.loaders.scoped.clone()), tokio::spawn))
     }
 }
 

@@ -128,7 +128,7 @@ pub struct WardCoverage {
 impl WardCoverage {
     /// The ward.
     async fn ward(&self, ctx: &Context<'_>) -> Result<Ward> {
-        let ward = signed_in(ctx)?.wards.load_one(self.ward_id).await?;
+        let ward = signed_in(ctx)?.wards().load_one(self.ward_id).await?;
         Ok(ward.ok_or(AppError::NotFound(Missing::Ward))?.into())
     }
 

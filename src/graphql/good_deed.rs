@@ -66,14 +66,14 @@ impl GoodDeed {
 
     /// The residential group.
     async fn group(&self, ctx: &Context<'_>) -> Result<ResidentialGroup> {
-        let group = signed_in(ctx)?.groups.load_one(self.0.group_id).await?;
+        let group = signed_in(ctx)?.groups().load_one(self.0.group_id).await?;
         Ok(group.ok_or(AppError::NotFound(Missing::Group))?.into())
     }
 
     /// The household, when one household did it.
     async fn household(&self, ctx: &Context<'_>) -> Result<Option<Household>> {
         let Some(household_id) = self.0.household_id else { return Ok(None) };
-        Ok(signed_in(ctx)?.households.load_one(household_id).await?.map(Household::from))
+        Ok(signed_in(ctx)?.households().load_one(household_id).await?.map(Household::from))
     }
 
     /// What kind.
@@ -134,7 +134,7 @@ impl GoodDeed {
 
 async fn recorder(ctx: &Context<'_>, user_id: Option<uuid::Uuid>) -> Result<Option<Recorder>> {
     let Some(user_id) = user_id else { return Ok(None) };
-    let name = signed_in(ctx)?.recorders.load_one(user_id).await?;
+    let name = signed_in(ctx)?.recorders().load_one(user_id).await?;
     Ok(name.map(|display_name| Recorder { id: ID(user_id.to_string()), display_name }))
 }
 

@@ -50,7 +50,7 @@ pub struct GroupGoodDeeds(GroupTally);
 impl GroupGoodDeeds {
     /// The group.
     async fn group(&self, ctx: &Context<'_>) -> Result<ResidentialGroup> {
-        let group = signed_in(ctx)?.groups.load_one(self.0.group_id).await?;
+        let group = signed_in(ctx)?.groups().load_one(self.0.group_id).await?;
         Ok(group.ok_or(AppError::NotFound(Missing::Group))?.into())
     }
 

@@ -89,7 +89,7 @@ impl ResidentialGroup {
         if let Some(ward) = &self.ward {
             return Ok(Ward(ward.clone()));
         }
-        let ward = signed_in(ctx)?.wards.load_one(self.record.ward_id).await?;
+        let ward = signed_in(ctx)?.wards().load_one(self.record.ward_id).await?;
         Ok(ward.ok_or(AppError::NotFound(Missing::Ward))?.into())
     }
 
@@ -107,7 +107,7 @@ impl ResidentialGroup {
         }
         let key = HouseholdPageKey { group_id: self.record.id, query };
         let page = signed_in(ctx)?
-            .household_pages
+            .household_pages()
             .load_one(key.clone())
             .await?
             .unwrap_or_else(|| Page::empty(&key.query.request));

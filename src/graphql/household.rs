@@ -121,19 +121,19 @@ impl Household {
         {
             return Ok(pledge.clone().map(Pledge));
         }
-        let pledges = signed_in(ctx)?.household_pledges.load_one(self.record.id).await?.unwrap_or_default();
+        let pledges = signed_in(ctx)?.household_pledges().load_one(self.record.id).await?.unwrap_or_default();
         Ok(pledges.into_iter().find(|p| p.campaign_id == campaign_id).map(Pledge))
     }
 
     /// Every pledge of the household, newest campaign first.
     async fn pledges(&self, ctx: &Context<'_>) -> Result<Vec<Pledge>> {
-        let pledges = signed_in(ctx)?.household_pledges.load_one(self.record.id).await?.unwrap_or_default();
+        let pledges = signed_in(ctx)?.household_pledges().load_one(self.record.id).await?.unwrap_or_default();
         Ok(pledges.into_iter().map(Pledge).collect())
     }
 
     /// The residential group the household belongs to.
     async fn group(&self, ctx: &Context<'_>) -> Result<ResidentialGroup> {
-        let group = signed_in(ctx)?.groups.load_one(self.record.group_id).await?;
+        let group = signed_in(ctx)?.groups().load_one(self.record.group_id).await?;
         Ok(group.ok_or(AppError::NotFound(Missing::Group))?.into())
     }
 }

@@ -38,13 +38,13 @@ impl Pledge {
 
     /// The household that signed.
     async fn household(&self, ctx: &Context<'_>) -> Result<Household> {
-        let household = signed_in(ctx)?.households.load_one(self.0.household_id).await?;
+        let household = signed_in(ctx)?.households().load_one(self.0.household_id).await?;
         Ok(household.ok_or(AppError::NotFound(Missing::Household))?.into())
     }
 
     /// The campaign.
     async fn campaign(&self, ctx: &Context<'_>) -> Result<Campaign> {
-        let campaign = signed_in(ctx)?.campaigns.load_one(self.0.campaign_id).await?;
+        let campaign = signed_in(ctx)?.campaigns().load_one(self.0.campaign_id).await?;
         Ok(Campaign(campaign.ok_or(AppError::NotFound(Missing::Campaign))?))
     }
 
@@ -76,7 +76,7 @@ impl Pledge {
     /// Who recorded it.
     async fn recorded_by(&self, ctx: &Context<'_>) -> Result<Option<Recorder>> {
         let Some(user_id) = self.0.recorded_by else { return Ok(None) };
-        let name = signed_in(ctx)?.recorders.load_one(user_id).await?;
+        let name = signed_in(ctx)?.recorders().load_one(user_id).await?;
         Ok(name.map(|display_name| Recorder { id: ID(user_id.to_string()), display_name }))
     }
 

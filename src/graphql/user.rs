@@ -67,7 +67,7 @@ impl User {
 
     /// The user's roles, each with its ward or group.
     async fn role_assignments(&self, ctx: &Context<'_>) -> Result<Vec<RoleAssignment>> {
-        let assignments = signed_in(ctx)?.assignments.load_one(self.0.id).await?.unwrap_or_default();
+        let assignments = signed_in(ctx)?.assignments().load_one(self.0.id).await?.unwrap_or_default();
         Ok(assignments.into_iter().map(RoleAssignment).collect())
     }
 }
@@ -87,13 +87,13 @@ impl RoleAssignment {
     /// The ward of a `WARD_OFFICIAL`; null for other roles or when the ward is outside the caller's scope.
     async fn ward(&self, ctx: &Context<'_>) -> Result<Option<Ward>> {
         let Some(ward_id) = self.0.ward_id else { return Ok(None) };
-        Ok(signed_in(ctx)?.wards.load_one(ward_id).await?.map(Ward::from))
+        Ok(signed_in(ctx)?.wards().load_one(ward_id).await?.map(Ward::from))
     }
 
     /// The group of a `GROUP_LEADER`; null for other roles or when the group is outside the caller's scope.
     async fn group(&self, ctx: &Context<'_>) -> Result<Option<ResidentialGroup>> {
         let Some(group_id) = self.0.group_id else { return Ok(None) };
-        Ok(signed_in(ctx)?.groups.load_one(group_id).await?.map(ResidentialGroup::from))
+        Ok(signed_in(ctx)?.groups().load_one(group_id).await?.map(ResidentialGroup::from))
     }
 }
 

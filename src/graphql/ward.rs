@@ -64,7 +64,7 @@ impl Ward {
     ) -> Result<ResidentialGroupConnection> {
         let key = GroupPageKey { ward_id: self.0.id, request: page_request(ctx, first, after)? };
         let page = signed_in(ctx)?
-            .group_pages
+            .group_pages()
             .load_one(key.clone())
             .await?
             .unwrap_or_else(|| service::page::Page::empty(&key.request));

@@ -2,7 +2,8 @@
 //!
 //! On PostgreSQL it is one round trip: the database function `record_pledge` (made by the migrations)
 //! checks the idempotency key and the caller's scope, and writes the pledge with its key, audit event,
-//! change-log row and coverage counter, and the coverage notification, in one autocommit statement;
+//! change-log row and coverage counter in one autocommit statement (the coverage event follows the
+//! commit, batched with others: see `events::outbox`);
 //! the ids, timestamps, audit summary and payload hash are made here as on the general path, so the
 //! answer is the same. What it leaves to the general path (a withdrawn pledge signed again, or a key
 //! another request took meanwhile) is decided there, as is everything on SQLite.
@@ -143,7 +144,7 @@ fn decided(answer: Answer, pledge: Option<pledge::Model>, item: &Parsed) -> Opti
         ("general", _) => return None,
         ("recorded", Some(pledge)) => detail(group_ward).map(|ward_id| {
             let moved = Moved::group(Some(pledge.campaign_id), pledge.group_id, ward_id);
-            Written::new(pledge, moved).announced()
+            Written::new(pledge, moved)
         }),
         ("replayed", Some(pledge)) => Ok(Written::quiet(pledge)),
         ("already_signed", Some(pledge)) => Err(refusal::already_signed(pledge.id)),

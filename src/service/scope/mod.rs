@@ -136,7 +136,7 @@ impl Services {
     /// each group once), reports it restated without moving a figure (stale too, in every process) and
     /// sessions it ended (their open connections close, in every process).
     async fn publish<T>(&self, written: Written<T>) -> T {
-        let Written { value, moved, restated, ended, announced } = written;
+        let Written { value, moved, restated, ended } = written;
         for event in &moved.0 {
             self.caches.moved_in(Some(event.ward_id));
         }
@@ -147,8 +147,7 @@ impl Services {
             self.caches.session_ended(end);
         }
         let ends_sessions = !ended.is_empty();
-        // Coverage the database announced itself, at the commit, goes out once.
-        let coverage = if announced { Vec::new() } else { moved.0 };
+        let coverage = moved.0;
         if coverage.is_empty() && restated.is_empty() && ended.is_empty() {
             return value;
         }
@@ -286,15 +285,12 @@ pub struct Written<T> {
     pub restated: Vec<Restated>,
     /// The sessions it ended.
     pub ended: Vec<SessionEnded>,
-    /// The database already announced `moved` to every process (a notification committed with the
-    /// write): it is only marked stale here, not published again.
-    pub announced: bool,
 }
 
 impl<T> Written<T> {
     /// A write that moved `moved`.
     pub fn new(value: T, moved: Moved) -> Self {
-        Self { value, moved, restated: Vec::new(), ended: Vec::new(), announced: false }
+        Self { value, moved, restated: Vec::new(), ended: Vec::new() }
     }
 
     /// A write that changed what the reports of `ward_id` (none: every ward) show, though no figure
@@ -306,12 +302,6 @@ impl<T> Written<T> {
     /// A write that others need not hear of.
     pub fn quiet(value: T) -> Self {
         Self::new(value, Moved::nothing())
-    }
-
-    /// The same write, whose coverage the database announced itself.
-    pub fn announced(mut self) -> Self {
-        self.announced = true;
-        self
     }
 
     /// The same write, which also ended `ended`.
