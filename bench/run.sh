@@ -35,7 +35,8 @@ BIN="$CARGO_TARGET_DIR/release/pledge-api"
 # Runs SQL against the benchmark database; prints rows, one per line.
 sql() {
   if [ "$ENGINE" = sqlite ]; then
-    python3 -c 'import sqlite3,sys; [print(*r, sep="|") for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2])]' "$SQLITE_FILE" "$1"
+    # Ids are stored as 16-byte blobs on SQLite: printed as UUIDs.
+    python3 -c 'import sqlite3,sys,uuid; [print(*(str(uuid.UUID(bytes=c)) if isinstance(c, bytes) and len(c) == 16 else c for c in r), sep="|") for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2])]' "$SQLITE_FILE" "$1"
   else
     psql -h 127.0.0.1 -U postgres -d "$DB" -Atc "$1"
   fi

@@ -45,8 +45,9 @@ pub struct Loaded {
     pub seconds: f64,
 }
 
-/// Rows per INSERT: under PostgreSQL's 65,535 bind parameters for the widest table.
-const CHUNK: usize = 4000;
+/// Rows per INSERT: under SQLite's 32,766 bind parameters (and PostgreSQL's 65,535) for the widest
+/// table.
+const CHUNK: usize = 1500;
 
 async fn insert_chunked<A, E>(db: &impl ConnectionTrait, rows: Vec<A>) -> AppResult<()>
 where
