@@ -69,6 +69,8 @@ impl Presence {
         let mut state = self.state();
         let number = state.next;
         state.next += 1;
+        // Pings that never came back (the listener away) are given up, so the map stays small.
+        state.in_flight.retain(|_, sent| sent.elapsed() < PEER_TTL);
         state.in_flight.insert(number, Instant::now());
         format!("{}:{number}", self.id)
     }
