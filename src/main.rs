@@ -2,12 +2,17 @@
 
 use std::process::ExitCode;
 
+use mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand};
 use pledge_api::{
     bench_seed::BenchSize,
     commands::{self, command_services},
     config::Settings,
 };
+
+#[global_allocator]
+static ALLOCATOR: MiMalloc = MiMalloc;
 
 #[derive(Parser)]
 #[command(name = "pledge-api", version, about = "Household safety-pledge GraphQL API")]

@@ -63,6 +63,8 @@ pub struct AppState {
     /// The checks every operation passes before it runs.
     guard: Guard,
     graphql: GraphqlOptions,
+    /// Documents already parsed, by text.
+    documents: graphql::Documents,
     metrics: PrometheusHandle,
     http: HttpSettings,
 }
@@ -95,7 +97,8 @@ impl AppState {
             persisted,
         };
         let metrics = crate::metrics::install();
-        Ok(Arc::new(Self { services, schema, socket_schema, guard, graphql, metrics, http }))
+        let documents = graphql::Documents::default();
+        Ok(Arc::new(Self { services, schema, socket_schema, guard, graphql, documents, metrics, http }))
     }
 }
 

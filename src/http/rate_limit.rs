@@ -16,7 +16,10 @@ use axum::{
     middleware::Next,
     response::Response,
 };
-use governor::{DefaultKeyedRateLimiter, Quota, clock::Clock};
+use governor::{
+    DefaultKeyedRateLimiter, Quota,
+    clock::{Clock, DefaultClock},
+};
 
 use super::ClientAddress;
 use crate::error::{AppError, Limited};
@@ -27,6 +30,8 @@ use axum::response::IntoResponse;
 pub struct RateLimiter {
     per_address: Option<DefaultKeyedRateLimiter<IpAddr>>,
     per_token: Option<DefaultKeyedRateLimiter<u64>>,
+    /// Made once: making a clock calibrates it, which cost more than the check itself.
+    clock: DefaultClock,
 }
 
 fn limiter<K: Hash + Eq + Clone>(limit: Option<RateLimit>) -> Option<DefaultKeyedRateLimiter<K>> {
@@ -36,7 +41,11 @@ fn limiter<K: Hash + Eq + Clone>(limit: Option<RateLimit>) -> Option<DefaultKeye
 impl RateLimiter {
     /// Limiters for the given limits, with a task that forgets idle keys every minute.
     pub fn start(per_address: Option<RateLimit>, per_token: Option<RateLimit>) -> Arc<Self> {
-        let limiter = Arc::new(Self { per_address: limiter(per_address), per_token: limiter(per_token) });
+        let limiter = Arc::new(Self {
+            per_address: limiter(per_address),
+            per_token: limiter(per_token),
+            clock: DefaultClock::default(),
+        });
         let weak = Arc::downgrade(&limiter);
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(60));
@@ -52,20 +61,17 @@ impl RateLimiter {
 
     /// Seconds to wait when `address` or `token` is over its limit.
     fn refuse(&self, address: IpAddr, token: Option<&[u8]>) -> Option<u64> {
-        let now = governor::clock::DefaultClock::default().now();
-        let wait =
-            |until: governor::NotUntil<_>| until.wait_time_from(now).as_secs_f64().ceil().max(1.0) as u64;
+        let wait = |until: governor::NotUntil<_>| {
+            until.wait_time_from(self.clock.now()).as_secs_f64().ceil().max(1.0) as u64
+        };
         if let Some(Err(until)) = self.per_address.as_ref().map(|l| l.check_key(&address)) {
             return Some(wait(until));
         }
-        let token = token?;
+        let (per_token, token) = (self.per_token.as_ref()?, token?);
         // The token itself is never kept: only a hash of it, as the key.
         let mut hasher = DefaultHasher::new();
         token.hash(&mut hasher);
-        match self.per_token.as_ref().map(|l| l.check_key(&hasher.finish())) {
-            Some(Err(until)) => Some(wait(until)),
-            _ => None,
-        }
+        per_token.check_key(&hasher.finish()).err().map(wait)
     }
 }
 

@@ -6,9 +6,11 @@
 //! malformed bodies, unknown persisted hashes, syntax errors and the structural limits.
 //!
 //! - `request.rs`: media types and reading the request objects;
+//! - `documents.rs`: documents already parsed, by text;
 //! - `prepare.rs`: parsing and the limits, before authentication;
 //! - `respond.rs`: the status and media type of the answer.
 
+mod documents;
 mod prepare;
 mod request;
 mod respond;
@@ -23,6 +25,7 @@ use axum::{
 };
 use serde_json::{Map, Value};
 
+pub use self::documents::Documents;
 use self::{
     prepare::prepare,
     request::{MediaType, Operation, negotiate, read_params},

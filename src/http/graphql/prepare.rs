@@ -32,14 +32,15 @@ pub(super) fn prepare(
     }
     let variables = operation.request.variables.clone();
     let operation_name = operation.request.operation_name.clone();
-    let document = match operation.request.parsed_query() {
-        Ok(document) => document,
+    match state.documents.parse(&operation.request.query) {
+        Ok(document) => operation.request.set_parsed_query(document),
         Err(mut error) => {
             label_engine_error(&mut error);
             operation.refused = Some(error);
             return Ok(());
         }
-    };
+    }
+    let Ok(document) = operation.request.parsed_query() else { return Ok(()) };
     let named = operation_name.clone().or_else(|| match document.operations.iter().collect::<Vec<_>>()[..] {
         [(Some(name), _)] => Some(name.to_string()),
         _ => None,

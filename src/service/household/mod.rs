@@ -3,6 +3,7 @@
 //! households, with their pledges for a campaign, live in `page`.
 
 mod page;
+mod rows;
 
 use std::collections::HashMap;
 

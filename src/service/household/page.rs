@@ -7,13 +7,12 @@
 use std::collections::HashMap;
 
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, FromQueryResult, Iterable, PaginatorTrait, QueryFilter, QueryResult,
-    QueryTrait, Select,
+    ColumnTrait, ConnectionTrait, Iterable, PaginatorTrait, QueryFilter, QueryResult, QueryTrait, Select,
     sea_query::{Alias, Asterisk, Expr, ExprTrait, JoinType, Order, SelectStatement},
 };
 use uuid::Uuid;
 
-use super::{HouseholdFilter, ORDERING, visible};
+use super::{HouseholdFilter, ORDERING, rows::Section, visible};
 use crate::{
     auth::Actor,
     entities::{household, pledge, residential_group as group},
@@ -88,13 +87,25 @@ fn prefixed(prefix: &str, column: impl sea_orm::IdenStatic) -> Alias {
     Alias::new(format!("{prefix}{}", column.as_str()))
 }
 
-/// The household (and pledge) of a row of `page_statement`; none for the empty side of an outer join.
-fn listed(row: &QueryResult) -> AppResult<Option<ListedHousehold>> {
-    let Some(household) = Option::<household::Model>::from_query_result(row, HOUSEHOLD)? else {
-        return Ok(None);
+/// The household (and pledge) of a row of `page_statement` whose columns start at `at`; none for the
+/// empty side of an outer join.
+fn listed(row: &QueryResult, at: Section, with_pledge: bool) -> AppResult<Option<ListedHousehold>> {
+    let Some(household) = at.household(row)? else { return Ok(None) };
+    let pledge = match with_pledge {
+        true => at.then(household::Column::iter().len()).pledge(row)?,
+        false => None,
     };
-    let pledge = Option::<pledge::Model>::from_query_result(row, PLEDGE)?;
     Ok(Some(ListedHousehold { household, pledge }))
+}
+
+/// The households of a page's rows, whose columns start at `at`.
+fn listed_rows(
+    rows: &[QueryResult],
+    at: Section,
+    query: &HouseholdPageQuery,
+) -> AppResult<Vec<ListedHousehold>> {
+    let with_pledge = query.pledges_of.is_some();
+    rows.iter().map(|row| listed(row, at, with_pledge)).filter_map(Result::transpose).collect()
 }
 
 async fn total_count(
@@ -119,7 +130,7 @@ pub(in crate::service) async fn page(
 ) -> AppResult<Page<ListedHousehold>> {
     let statement = db.get_database_backend().build(&page_statement(actor, group_id, query));
     let rows = db.query_all_raw(statement).await?;
-    let households = rows.iter().map(listed).filter_map(Result::transpose).collect::<AppResult<_>>()?;
+    let households = listed_rows(&rows, Section(0), query)?;
     let total = total_count(db, actor, group_id, query).await?;
     Ok(Page::from_rows(households, &query.request, total))
 }
@@ -153,8 +164,8 @@ pub(in crate::service) async fn group_with_page(
         .order_by((page, prefixed(HOUSEHOLD, household::Column::Id)), Order::Asc);
     let rows = db.query_all_raw(db.get_database_backend().build(&statement)).await?;
     let first = rows.first().ok_or(AppError::NotFound(Missing::Group))?;
-    let group = group::Model::from_query_result(first, GROUP)?;
-    let households = rows.iter().map(listed).filter_map(Result::transpose).collect::<AppResult<_>>()?;
+    let group = Section(0).group(first)?;
+    let households = listed_rows(&rows, Section(0).then(group::Column::iter().len()), query)?;
     let total = total_count(db, actor, group_id, query).await?;
     Ok((group, Page::from_rows(households, &query.request, total)))
 }
