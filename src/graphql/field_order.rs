@@ -101,11 +101,14 @@ impl Request<'_> {
 }
 
 /// The order of one object's keys, and the plan of each key's value; built once per selection, so a
-/// list of thousands of rows is sorted with one plan.
+/// list of thousands of rows is sorted with one plan. Objects are nearly always in order already, so
+/// `apply` walks an object's keys and the plan's side by side, without hashing.
 #[derive(Default)]
 pub struct Plan {
-    position: HashMap<Name, usize>,
-    children: HashMap<Name, Plan>,
+    /// The response keys, in the order they were asked for.
+    keys: Vec<Name>,
+    /// The plan of each key's value, at the key's index; none for a leaf.
+    children: Vec<Option<Plan>>,
 }
 
 impl Plan {
@@ -126,26 +129,37 @@ impl Plan {
         for set in selections {
             collect(request, set, &mut keys, &mut nested, 0);
         }
-        let children = nested
-            .into_iter()
-            .filter(|(_, sets)| !sets.is_empty())
-            .map(|(key, sets)| (key, Plan::of(request, &sets)))
+        let children = keys
+            .iter()
+            .map(|key| match nested.remove(key) {
+                Some(sets) if !sets.is_empty() => Some(Plan::of(request, &sets)),
+                _ => None,
+            })
             .collect();
-        let position = keys.into_iter().enumerate().map(|(i, key)| (key, i)).collect();
-        Self { position, children }
+        Self { keys, children }
+    }
+
+    /// The index of `key` at or after `from`.
+    fn find(&self, key: &Name, from: usize) -> Option<usize> {
+        self.keys.get(from..)?.iter().position(|k| k == key).map(|offset| from + offset)
     }
 
     /// Puts every object of `value` in the order its fields were asked for.
     pub fn apply(&self, value: &mut ConstValue) {
         match value {
             ConstValue::Object(map) => {
+                let mut next = 0;
                 let in_order =
-                    map.keys().map(|k| self.position.get(k).copied().unwrap_or(usize::MAX)).is_sorted();
+                    map.keys().all(|key| self.find(key, next).map(|index| next = index + 1).is_some());
                 if !in_order {
-                    map.sort_by_cached_key(|key, _| self.position.get(key).copied().unwrap_or(usize::MAX));
+                    // Keys the plan does not know (none in practice) go last.
+                    map.sort_by_cached_key(|key, _| self.find(key, 0).unwrap_or(usize::MAX));
                 }
+                let mut next = 0;
                 for (key, child) in map.iter_mut() {
-                    if let Some(plan) = self.children.get(key) {
+                    let Some(index) = self.find(key, next) else { continue };
+                    next = index + 1;
+                    if let Some(plan) = &self.children[index] {
                         plan.apply(child);
                     }
                 }
