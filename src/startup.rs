@@ -5,9 +5,10 @@
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
+use axum::serve::{ListenerExt, TapIo};
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 
 use crate::{
     auth::{
@@ -116,7 +117,7 @@ impl Application {
 
     /// Serves until SIGTERM or Ctrl-C; requests in flight then finish before this returns.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+        axum::serve(no_delay(self.listener), self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown_signal())
             .await
     }
@@ -126,9 +127,22 @@ impl Application {
         self,
         stop: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+        axum::serve(no_delay(self.listener), self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(stop)
             .await
+    }
+}
+
+/// The listener with Nagle's algorithm off on every connection. A large answer leaves in several
+/// segments; with Nagle on, its last short segment waited for the client's delayed acknowledgement (up to
+/// 40 ms), which paced the whole-city report while the processor idled.
+fn no_delay(listener: TcpListener) -> TapIo<TcpListener, fn(&mut TcpStream)> {
+    listener.tap_io(set_no_delay)
+}
+
+fn set_no_delay(stream: &mut TcpStream) {
+    if let Err(error) = stream.set_nodelay(true) {
+        tracing::debug!(%error, "could not turn Nagle's algorithm off on a connection");
     }
 }
 

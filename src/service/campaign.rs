@@ -178,7 +178,7 @@ pub(in crate::service) async fn create(
     let ends_on = input.ends_on.unwrap_or(default_end);
     check_window(starts_on, ends_on)?;
 
-    let txn = super::begin_write(db).await?;
+    let (_turn, txn) = super::begin_write(db).await?;
     if let Some(ward_id) = input.ward_id {
         super::ward::get(&txn, actor, ward_id).await?;
     }
@@ -254,7 +254,7 @@ pub(in crate::service) async fn update(
     if !actor.is_official_anywhere() {
         return Err(AppError::Forbidden("only ward officials and administrators manage campaigns"));
     }
-    let txn = super::begin_write(db).await?;
+    let (_turn, txn) = super::begin_write(db).await?;
     let current = get(&txn, actor, id).await?;
     check_manage(actor, current.ward_id)?;
     if current.status != CampaignStatus::Draft {
@@ -318,7 +318,7 @@ async fn transition(
     if !actor.is_official_anywhere() {
         return Err(AppError::Forbidden("only ward officials and administrators manage campaigns"));
     }
-    let txn = super::begin_write(db).await?;
+    let (_turn, txn) = super::begin_write(db).await?;
     let current = get(&txn, actor, id).await?;
     check_manage(actor, current.ward_id)?;
     let from = current.status;

@@ -83,7 +83,7 @@ fn phone(dice: &mut Dice) -> Option<String> {
 
 /// Seeds the demo organisation; returns whether anything was written.
 pub async fn seed(db: &DatabaseConnection) -> AppResult<bool> {
-    let txn = service::begin_write(db).await?;
+    let (_turn, txn) = service::begin_write(db).await?;
     if ward::Entity::find().filter(ward::Column::Code.eq(DEMO_WARD_CODE)).one(&txn).await?.is_some() {
         return Ok(false);
     }

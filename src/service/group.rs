@@ -162,7 +162,7 @@ pub(in crate::service) async fn create(
     }
     let code = Code::parse(&input.code).map_err(|m| AppError::bad_input("code", m))?;
     let name = Name::parse(&input.name).map_err(|m| AppError::bad_input("name", m))?;
-    let txn = super::begin_write(db).await?;
+    let (_turn, txn) = super::begin_write(db).await?;
     let ward = super::ward::get(&txn, actor, input.ward_id).await?;
     if !actor.governs_ward(ward.id) {
         return Err(AppError::NotFound(Missing::Ward));
@@ -218,7 +218,7 @@ pub(in crate::service) async fn update(
         patch.code.as_deref().map(Code::parse).transpose().map_err(|m| AppError::bad_input("code", m))?;
     let name =
         patch.name.as_deref().map(Name::parse).transpose().map_err(|m| AppError::bad_input("name", m))?;
-    let txn = super::begin_write(db).await?;
+    let (_turn, txn) = super::begin_write(db).await?;
     let current = get(&txn, actor, id).await?;
     if !actor.governs_ward(current.ward_id) {
         return Err(AppError::NotFound(Missing::Group));

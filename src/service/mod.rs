@@ -27,22 +27,44 @@ pub use caches::Caches;
 pub use scope::{Moved, Scope, Services, Written};
 
 use chrono::{DateTime, SubsecRound, Utc};
+use std::sync::{Arc, LazyLock};
+
 use sea_orm::{
-    DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode, TransactionOptions,
+    DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqliteTransactionMode, TransactionOptions,
     TransactionTrait,
 };
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 /// The current time, truncated to microseconds so a value read back equals the one written on every backend.
 pub fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
 }
 
-/// Begins a write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`), so two
-/// writers queue on the busy timeout instead of one failing when it upgrades a read snapshot.
-pub(in crate::service) async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    db.begin_with_options(TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..Default::default()
-    })
-    .await
+/// This process's turn to write to SQLite, held until its transaction ends.
+pub(in crate::service) struct WriteTurn {
+    _held: Option<OwnedMutexGuard<()>>,
+}
+
+/// Writers to SQLite take turns here, in arrival order. SQLite has one writer at a time; left to its
+/// busy handler, waiting writers poll with growing sleeps (up to 100 ms each), so under a queue of
+/// writers most time went to sleeping and the unlucky ones hit the busy timeout.
+static SQLITE_TURNS: LazyLock<Arc<Mutex<()>>> = LazyLock::new(|| Arc::new(Mutex::new(())));
+
+/// Begins a write transaction. On SQLite it first waits for this process's turn, then takes the write
+/// lock at once (`BEGIN IMMEDIATE`), so two writers never both hold a read snapshot they must upgrade.
+/// Keep the turn until the transaction has ended.
+pub(in crate::service) async fn begin_write(
+    db: &DatabaseConnection,
+) -> Result<(WriteTurn, DatabaseTransaction), DbErr> {
+    let turn = match db.get_database_backend() {
+        DbBackend::Sqlite => Some(SQLITE_TURNS.clone().lock_owned().await),
+        _ => None,
+    };
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await?;
+    Ok((WriteTurn { _held: turn }, txn))
 }

@@ -117,7 +117,7 @@ pub(in crate::service) async fn login(
         }
     };
     super::throttle::succeeded(db, attempt).await?;
-    let txn = super::begin_write(db).await?;
+    let (_turn, txn) = super::begin_write(db).await?;
     let session = new_session(&txn, auth, user, Uuid::now_v7(), now).await?;
     audit_session(&txn, "session.login", &session.user).await?;
     txn.commit().await?;
@@ -185,14 +185,14 @@ pub(in crate::service) async fn refresh(
     token: &str,
 ) -> AppResult<Written<AppResult<Session>>> {
     let now = auth.clock.now();
-    let txn = super::begin_write(db).await?;
+    let (turn, txn) = super::begin_write(db).await?;
     let stored = refresh_token::Entity::find()
         .filter(refresh_token::Column::TokenHash.eq(hash_token(token)))
         .one(&txn)
         .await?
         .ok_or(AppError::Unauthenticated(Unauthenticated::SessionEnded))?;
     if stored.replaced_by.is_some() {
-        return end_reused_family(txn, &stored, now).await;
+        return end_reused_family((turn, txn), &stored, now).await;
     }
     if stored.revoked_at.is_some() || stored.expires_at <= now {
         return Err(AppError::Unauthenticated(Unauthenticated::SessionEnded));
@@ -219,6 +219,7 @@ pub(in crate::service) async fn refresh(
     if rotated.rows_affected != 1 {
         // Another refresh with the same token won: two holders of one token is reuse.
         txn.rollback().await?;
+        drop(turn);
         return end_reused_family(super::begin_write(db).await?, &stored, now).await;
     }
     audit_session(&txn, "session.refresh", &user).await?;
@@ -235,7 +236,7 @@ pub(in crate::service) async fn refresh(
 /// A rotated refresh token came back: someone else holds a copy. Its whole session ends, everywhere,
 /// and the presenter is refused.
 async fn end_reused_family(
-    txn: sea_orm::DatabaseTransaction,
+    (_turn, txn): (super::WriteTurn, sea_orm::DatabaseTransaction),
     stored: &refresh_token::Model,
     now: DateTime<Utc>,
 ) -> AppResult<Written<AppResult<Session>>> {
@@ -264,7 +265,7 @@ pub(in crate::service) async fn logout(
     actor: &Actor,
     token: &str,
 ) -> AppResult<Written<bool>> {
-    let txn = super::begin_write(db).await?;
+    let (_turn, txn) = super::begin_write(db).await?;
     let stored = refresh_token::Entity::find()
         .filter(refresh_token::Column::TokenHash.eq(hash_token(token)))
         .filter(refresh_token::Column::UserId.eq(actor.user_id))
@@ -307,7 +308,7 @@ pub(in crate::service) async fn change_password(
     }
     let password_hash = auth.passwords.hash(new_password).await?;
     let now = auth.clock.now();
-    let txn = super::begin_write(db).await?;
+    let (_turn, txn) = super::begin_write(db).await?;
     let changed = app_user::Entity::update_many()
         .col_expr(app_user::Column::PasswordHash, Expr::value(password_hash))
         .col_expr(app_user::Column::TokenVersion, Expr::col(app_user::Column::TokenVersion).add(1))

@@ -106,7 +106,7 @@ pub(in crate::service) async fn create(
     let province =
         Name::parse_as(&input.province, "province").map_err(|m| AppError::bad_input("province", m))?;
     let now = super::now();
-    let txn = super::begin_write(db).await?;
+    let (_turn, txn) = super::begin_write(db).await?;
     let ward = ward::Entity::insert(ward::ActiveModel {
         id: Set(Uuid::now_v7()),
         code: Set(code.as_str().to_owned()),

@@ -40,7 +40,7 @@ pub(in crate::service) async fn verify(
     caches: &Caches,
     repair: bool,
 ) -> AppResult<(Vec<Drift>, Moved)> {
-    let txn = service::begin_write(db).await?;
+    let (_turn, txn) = service::begin_write(db).await?;
     let backend = txn.get_database_backend();
     let (nil, first, second) = match backend {
         DbBackend::Postgres => ("CAST(NULL AS uuid)", "$1", "$2"),

@@ -113,7 +113,7 @@ async fn try_record(
     description: &str,
     hash: &str,
 ) -> Result<good_deed::Model, Stop> {
-    let txn = service::begin_write(db).await?;
+    let (_turn, txn) = service::begin_write(db).await?;
     if let Some(key) = client_mutation::Entity::find_by_id(input.client_mutation_id).one(&txn).await? {
         if key.kind == KIND && key.payload_hash == hash {
             return Ok(get(&txn, actor, key.target_id).await?);
@@ -198,7 +198,7 @@ pub(in crate::service) async fn verify(
             format!("the note must be at most {MAX_DESCRIPTION_CHARS} characters"),
         ));
     }
-    let txn = service::begin_write(db).await?;
+    let (_turn, txn) = service::begin_write(db).await?;
     let current = get(&txn, actor, id).await?;
     let ward_id = service::group::ward_of(&txn, caches, current.group_id).await?;
     if !actor.governs_ward(ward_id) {

@@ -131,7 +131,7 @@ pub(in crate::service) async fn create(
         MemberCount::parse(input.member_count).map_err(|m| AppError::bad_input("memberCount", m))?;
     let phone = parse_phone(input.phone.as_deref())?;
 
-    let txn = super::begin_write(db).await?;
+    let (_turn, txn) = super::begin_write(db).await?;
     let group = super::group::get(&txn, actor, input.group_id).await?;
     let now = super::now();
     let household = household::Entity::insert(household::ActiveModel {
@@ -244,7 +244,7 @@ pub(in crate::service) async fn update(
         .map_err(|m| AppError::bad_input("memberCount", m))?;
     let phone = patch.phone.map(|p| parse_phone(p.as_deref())).transpose()?;
 
-    let txn = super::begin_write(db).await?;
+    let (_turn, txn) = super::begin_write(db).await?;
     let current = get(&txn, actor, id).await?;
     if current.version != expected_version {
         return Err(version_conflict(current.version));

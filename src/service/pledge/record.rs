@@ -84,7 +84,7 @@ async fn attempt(
     parsed: &[AppResult<Parsed>],
     today: NaiveDate,
 ) -> Result<Written<Vec<AppResult<pledge::Model>>>, Stop> {
-    let txn = service::begin_write(db).await?;
+    let (_turn, txn) = service::begin_write(db).await?;
     let items: Vec<&Parsed> = parsed.iter().filter_map(|p| p.as_ref().ok()).collect();
     let mut known = load_known(&txn, caches, actor, &items).await?;
 

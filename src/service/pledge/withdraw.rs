@@ -32,7 +32,7 @@ pub(in crate::service) async fn withdraw(
             format!("the reason must be at most {MAX_NOTE_CHARS} characters"),
         ));
     }
-    let txn = service::begin_write(db).await?;
+    let (_turn, txn) = service::begin_write(db).await?;
     let current = get(&txn, actor, id).await?;
     if current.status != PledgeStatus::Signed {
         return Err(AppError::conflict("the pledge is already withdrawn"));

@@ -111,7 +111,7 @@ pub(in crate::service) async fn create(
     }
     let password_hash = passwords.hash(&input.password).await?;
 
-    let txn = service::begin_write(db).await?;
+    let (_turn, txn) = service::begin_write(db).await?;
     let now = service::now();
     let user = app_user::Entity::insert(app_user::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -192,7 +192,7 @@ pub(in crate::service) async fn set_active(
     if id == actor.user_id {
         return Err(AppError::bad_input("id", "you cannot deactivate or reactivate yourself"));
     }
-    let txn = service::begin_write(db).await?;
+    let (_turn, txn) = service::begin_write(db).await?;
     let user = get(&txn, actor, id).await?;
     if !may_manage(&txn, actor, user.id).await? {
         // Visible in `users` but not theirs to manage (another official, a leader elsewhere too).
