@@ -66,18 +66,17 @@ pub(super) async fn load_known(
     }
     let campaigns = service::campaign::by_ids(db, actor, &campaign_ids).await?;
     let replayed: Vec<Uuid> = keys.values().map(|k| k.target_id).collect();
-    let rows = super::visible(actor)
-        .filter(
-            Condition::any()
-                .add(
-                    Condition::all()
-                        .add(pledge::Column::HouseholdId.is_in(household_ids))
-                        .add(pledge::Column::CampaignId.is_in(campaign_ids)),
-                )
-                .add(pledge::Column::Id.is_in(replayed)),
-        )
-        .all(db)
-        .await?;
+    let mut wanted = Condition::any().add(
+        Condition::all()
+            .add(pledge::Column::HouseholdId.is_in(household_ids))
+            .add(pledge::Column::CampaignId.is_in(campaign_ids)),
+    );
+    // An empty `IN ()` is written as a constant false, and SQLite scans the whole table for an `OR`
+    // with a constant in it: the replayed pledges' term goes in only when there are some.
+    if !replayed.is_empty() {
+        wanted = wanted.add(pledge::Column::Id.is_in(replayed));
+    }
+    let rows = super::visible(actor).filter(wanted).all(db).await?;
     let pledges = rows.iter().map(|p| ((p.household_id, p.campaign_id), p.id)).collect();
     let pledge_rows = rows.into_iter().map(|p| (p.id, p)).collect();
     Ok(Known { keys, households, ward_of_group, campaigns, pledges, pledge_rows })
