@@ -136,8 +136,7 @@ impl RequestContext {
             Caller::Anonymous | Caller::InvalidToken => None,
         };
         let actor = Arc::new(ActorCell { from_token, signed_in: OnceLock::new() });
-        let scoped = Scoped { services: services.clone(), actor: actor.clone() };
-        Self { loaders: Loaders::new(scoped), caller, socket: None, actor, services, client_address }
+        Self { loaders: Loaders::default(), caller, socket: None, actor, services, client_address }
     }
 
     /// The context of a WebSocket connection, whose every operation checks `socket`'s session again.
@@ -185,9 +184,9 @@ impl RequestContext {
     }
 }
 
-/// The dataloaders of one request (they cache per request, scoped to the caller).
+/// The dataloaders of one request (they cache per request, scoped to the caller), each made on first use.
+#[derive(Default)]
 struct Loaders {
-    scoped: Scoped,
     wards: OnceLock<DataLoader<WardLoader>>,
     groups: OnceLock<DataLoader<GroupLoader>>,
     group_pages: OnceLock<DataLoader<GroupPageLoader>>,
@@ -199,85 +198,52 @@ struct Loaders {
     recorders: OnceLock<DataLoader<RecorderLoader>>,
 }
 
-impl Loaders {
-    fn new(scoped: Scoped) -> Self {
-        Self {
-            scoped,
-            wards: OnceLock::new(),
-            groups: OnceLock::new(),
-            group_pages: OnceLock::new(),
-            household_pages: OnceLock::new(),
-            assignments: OnceLock::new(),
-            households: OnceLock::new(),
-            campaigns: OnceLock::new(),
-            household_pledges: OnceLock::new(),
-            recorders: OnceLock::new(),
-        }
-    }
-}
-
 impl RequestContext {
-    /// WardLoader, made on first use.
-    pub(super) fn wards(&self) -> &DataLoader<WardLoader> {
-        self.loaders
-            .wards
-            .get_or_init(|| DataLoader::new(WardLoader(self.loaders.scoped.clone()), tokio::spawn))
-    }
-
-    /// GroupLoader, made on first use.
-    pub(super) fn groups(&self) -> &DataLoader<GroupLoader> {
-        self.loaders
-            .groups
-            .get_or_init(|| DataLoader::new(GroupLoader(self.loaders.scoped.clone()), tokio::spawn))
-    }
-
-    /// GroupPageLoader, made on first use.
-    pub(super) fn group_pages(&self) -> &DataLoader<GroupPageLoader> {
-        self.loaders
-            .group_pages
-            .get_or_init(|| DataLoader::new(GroupPageLoader(self.loaders.scoped.clone()), tokio::spawn))
-    }
-
-    /// HouseholdPageLoader, made on first use.
-    pub(super) fn household_pages(&self) -> &DataLoader<HouseholdPageLoader> {
-        self.loaders
-            .household_pages
-            .get_or_init(|| DataLoader::new(HouseholdPageLoader(self.loaders.scoped.clone()), tokio::spawn))
-    }
-
-    /// AssignmentLoader, made on first use.
-    pub(super) fn assignments(&self) -> &DataLoader<AssignmentLoader> {
-        self.loaders
-            .assignments
-            .get_or_init(|| DataLoader::new(AssignmentLoader(self.loaders.scoped.clone()), tokio::spawn))
-    }
-
-    /// HouseholdLoader, made on first use.
-    pub(super) fn households(&self) -> &DataLoader<HouseholdLoader> {
-        self.loaders
-            .households
-            .get_or_init(|| DataLoader::new(HouseholdLoader(self.loaders.scoped.clone()), tokio::spawn))
-    }
-
-    /// CampaignLoader, made on first use.
-    pub(super) fn campaigns(&self) -> &DataLoader<CampaignLoader> {
-        self.loaders
-            .campaigns
-            .get_or_init(|| DataLoader::new(CampaignLoader(self.loaders.scoped.clone()), tokio::spawn))
-    }
-
-    /// HouseholdPledgesLoader, made on first use.
-    pub(super) fn household_pledges(&self) -> &DataLoader<HouseholdPledgesLoader> {
-        self.loaders.household_pledges.get_or_init(|| {
-            DataLoader::new(HouseholdPledgesLoader(self.loaders.scoped.clone()), tokio::spawn)
+    /// The loader in `cell`, made from this request's caller the first time it is asked for.
+    fn loader<'a, L>(&self, cell: &'a OnceLock<DataLoader<L>>, make: fn(Scoped) -> L) -> &'a DataLoader<L>
+    where
+        L: Send + Sync + 'static,
+    {
+        cell.get_or_init(|| {
+            let scoped = Scoped { services: self.services.clone(), actor: self.actor.clone() };
+            DataLoader::new(make(scoped), tokio::spawn)
         })
     }
 
-    /// RecorderLoader, made on first use.
+    pub(super) fn wards(&self) -> &DataLoader<WardLoader> {
+        self.loader(&self.loaders.wards, WardLoader)
+    }
+
+    pub(super) fn groups(&self) -> &DataLoader<GroupLoader> {
+        self.loader(&self.loaders.groups, GroupLoader)
+    }
+
+    pub(super) fn group_pages(&self) -> &DataLoader<GroupPageLoader> {
+        self.loader(&self.loaders.group_pages, GroupPageLoader)
+    }
+
+    pub(super) fn household_pages(&self) -> &DataLoader<HouseholdPageLoader> {
+        self.loader(&self.loaders.household_pages, HouseholdPageLoader)
+    }
+
+    pub(super) fn assignments(&self) -> &DataLoader<AssignmentLoader> {
+        self.loader(&self.loaders.assignments, AssignmentLoader)
+    }
+
+    pub(super) fn households(&self) -> &DataLoader<HouseholdLoader> {
+        self.loader(&self.loaders.households, HouseholdLoader)
+    }
+
+    pub(super) fn campaigns(&self) -> &DataLoader<CampaignLoader> {
+        self.loader(&self.loaders.campaigns, CampaignLoader)
+    }
+
+    pub(super) fn household_pledges(&self) -> &DataLoader<HouseholdPledgesLoader> {
+        self.loader(&self.loaders.household_pledges, HouseholdPledgesLoader)
+    }
+
     pub(super) fn recorders(&self) -> &DataLoader<RecorderLoader> {
-        self.loaders
-            .recorders
-            .get_or_init(|| DataLoader::new(RecorderLoader(self.loaders.scoped.clone()), tokio::spawn))
+        self.loader(&self.loaders.recorders, RecorderLoader)
     }
 }
 
