@@ -19,7 +19,7 @@ pub enum Role {
 }
 
 /// The caller of a request and what their assignments cover.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Actor {
     /// The user, or the nil UUID for the service itself (migrations, demo seeding).
     pub user_id: Uuid,

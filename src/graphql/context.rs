@@ -2,7 +2,7 @@
 
 use std::{
     net::IpAddr,
-    sync::{Arc, LazyLock, OnceLock},
+    sync::{Arc, LazyLock, Mutex, OnceLock},
 };
 
 use async_graphql::{Context, ID, dataloader::DataLoader};
@@ -15,7 +15,7 @@ use super::loaders::{
 use crate::{
     auth::Actor,
     error::{AppError, Unauthenticated},
-    service::{Scope, Services},
+    service::{Reads, Scope, Services},
 };
 
 /// The outcome of reading the `Authorization` header.
@@ -126,6 +126,8 @@ pub struct RequestContext {
     pub client_address: IpAddr,
     /// Made on first use: most requests need one or two of them.
     loaders: Loaders,
+    /// The wards the answer read, as root fields report them, for keeping the answer.
+    reads: Arc<Mutex<Reads>>,
 }
 
 impl RequestContext {
@@ -136,7 +138,8 @@ impl RequestContext {
             Caller::Anonymous | Caller::InvalidToken => None,
         };
         let actor = Arc::new(ActorCell { from_token, signed_in: OnceLock::new() });
-        Self { loaders: Loaders::default(), caller, socket: None, actor, services, client_address }
+        let reads = Arc::default();
+        Self { loaders: Loaders::default(), caller, socket: None, actor, services, client_address, reads }
     }
 
     /// The context of a WebSocket connection, whose every operation checks `socket`'s session again.
@@ -158,6 +161,27 @@ impl RequestContext {
     /// The shared services (signing in happens here, before there is a scope).
     pub fn services(&self) -> &Arc<Services> {
         &self.services
+    }
+
+    /// What the answer read, as its root fields report it (shared: it is read after execution).
+    pub fn reads(&self) -> Arc<Mutex<Reads>> {
+        self.reads.clone()
+    }
+
+    /// The answer read data of `wards` (none: of every ward).
+    pub(super) fn read_wards(&self, wards: Option<&[Uuid]>) {
+        self.reads.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).add(wards);
+    }
+
+    /// The answer read a report that is as fresh as `reads`.
+    pub(super) fn read_report(&self, reads: &Reads) {
+        let mut read = self.reads.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        match reads {
+            Reads::Nothing => {}
+            Reads::Wards(wards) => read.add(Some(wards)),
+            Reads::Everywhere => read.add(None),
+            Reads::Untracked => read.untracked(),
+        }
     }
 
     /// Makes `actor` the caller inside the payload of the field at `ctx` (`login`, `refreshSession`).

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::{
     campaign::Campaign,
     connection::{HouseholdConnection, page_request, to_connection},
-    context::{parse_id, scope, signed_in},
+    context::{parse_id, request, scope, signed_in},
     group::ResidentialGroup,
     household::Household,
     scalars::Date,
@@ -241,6 +241,7 @@ impl CoverageQuery {
         // Group rows cost one row per group; a province-wide report asked per ward reads one per ward.
         let detail = if ctx.look_ahead().field("groups").exists() { Detail::Groups } else { Detail::Wards };
         let report = scope.coverage().report(campaign_id, ward_id, group_id, detail).await?;
+        request(ctx)?.read_report(&report.reads);
         Ok(CoverageReport(report))
     }
 }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::{
     connection::HouseholdConnection,
-    context::{parse_id, scope, signed_in},
+    context::{parse_id, request, scope, signed_in},
     household::{self, HouseholdFilterInput},
     loaders::HouseholdPageKey,
     ward::Ward,
@@ -132,9 +132,13 @@ impl GroupQuery {
         // A group opened with its households (a leader's list) is read with their page in one statement.
         let households = ctx.look_ahead().field("households").selection_fields();
         let Some(query) = households.first().and_then(household::page_query_ahead) else {
-            return Ok(scope.groups().get(id).await?.into());
+            let group = scope.groups().get(id).await?;
+            request(ctx)?.read_wards(Some(&[group.ward_id]));
+            return Ok(group.into());
         };
         let (group, page) = scope.groups().with_households(id, &query).await?;
+        // Its households, their pledges and its ward's fields all move with its ward's generation.
+        request(ctx)?.read_wards(Some(&[group.ward_id]));
         Ok(ResidentialGroup { households: Mutex::new(Some((query, page))), ..group.into() })
     }
 }

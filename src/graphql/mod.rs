@@ -3,6 +3,7 @@
 //! Resolvers are thin: they read the actor and the database from the context, call a service and convert
 //! the result. No sea-orm query is written here.
 
+pub mod answerable;
 mod campaign;
 mod connection;
 pub mod context;

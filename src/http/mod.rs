@@ -65,6 +65,8 @@ pub struct AppState {
     graphql: GraphqlOptions,
     /// Documents already parsed, by text.
     documents: graphql::Documents,
+    /// Which operations' answers may be kept.
+    answerable: crate::graphql::answerable::Answerable,
     metrics: PrometheusHandle,
     http: HttpSettings,
 }
@@ -98,7 +100,10 @@ impl AppState {
         };
         let metrics = crate::metrics::install();
         let documents = graphql::Documents::default();
-        Ok(Arc::new(Self { services, schema, socket_schema, guard, graphql, documents, metrics, http }))
+        let answerable = crate::graphql::answerable::Answerable::from_sdl(&schema.sdl());
+        let state =
+            Self { services, schema, socket_schema, guard, graphql, documents, answerable, metrics, http };
+        Ok(Arc::new(state))
     }
 }
 

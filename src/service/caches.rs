@@ -1,7 +1,8 @@
 //! What the service layer remembers between requests, owned by `Services` (so a test app has its own):
 //! rows that never change once written (a ward, the ward of a group), the caller of each session
 //! (`callers.rs`), and what coverage reports read (the per-ward figures of every ward for a campaign,
-//! and whole reports with their group rows), reused until coverage moves (see `Shared`).
+//! and whole reports with their group rows), reused until coverage moves (see `Shared`), and whole
+//! answers to read-only operations, reused until what they read moves (see `answers.rs`).
 //!
 //! Every cache is bounded: the row caches start again empty when full, which only costs a re-read; the
 //! shared reports forget the least recently used first.
@@ -14,8 +15,11 @@ use uuid::Uuid;
 use super::coverage::{Report, Totals};
 use crate::{entities::ward, events::SessionEnded};
 
+mod answers;
 mod shared;
 
+use answers::Answers;
+pub use answers::{AnswerKey, AnswerStart, Reads};
 use shared::Generations;
 pub(super) use shared::Shared;
 
@@ -31,6 +35,8 @@ pub struct Caches {
     pub(super) figures: Shared<FiguresKey, WardFigures>,
     /// Whole reports with their group rows (each with its group and ward), by campaign, scope and ward.
     pub(super) reports: Shared<ReportKey, Report>,
+    /// Whole answers to read-only operations, by caller, document and variables.
+    pub(super) answers: Answers,
     /// The caller of each session.
     pub(super) callers: super::callers::CallerCache,
 }
@@ -49,6 +55,7 @@ impl Default for Caches {
             generations: Generations::default(),
             figures: Shared::new(FIGURES_MAX_WARDS),
             reports: Shared::new(REPORTS_MAX_GROUPS),
+            answers: Answers::default(),
             callers: Default::default(),
         }
     }
@@ -71,6 +78,18 @@ impl Caches {
     /// LISTEN/NOTIFY): shared values of that ward read before now are stale.
     pub fn moved_in(&self, ward: Option<Uuid>) {
         self.generations.moved(ward);
+    }
+
+    pub(super) fn answers_start(&self) -> AnswerStart {
+        Answers::start(&self.generations)
+    }
+
+    pub(super) fn kept_answer(&self, key: &AnswerKey) -> Option<bytes::Bytes> {
+        self.answers.get(&self.generations, key)
+    }
+
+    pub(super) fn keep_answer(&self, key: AnswerKey, start: AnswerStart, reads: Reads, body: bytes::Bytes) {
+        self.answers.keep(key, start, reads, body);
     }
 
     /// Sessions ended (here, or in another process): their callers are forgotten.

@@ -23,7 +23,7 @@ mod throttle;
 pub mod user;
 pub mod ward;
 
-pub use caches::Caches;
+pub use caches::{AnswerKey, AnswerStart, Caches, Reads};
 pub use scope::{Moved, Scope, Services, Written};
 
 use chrono::{DateTime, SubsecRound, Utc};

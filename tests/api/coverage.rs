@@ -5,6 +5,7 @@
 mod counters;
 mod daily;
 mod figures;
+mod kept;
 mod property;
 mod scope;
 mod shared;

@@ -29,13 +29,14 @@ pub use self::documents::Documents;
 use self::{
     prepare::prepare,
     request::{MediaType, Operation, negotiate, read_params},
-    respond::{malformed, not_acceptable, respond, typed, unreachable_without_caller},
+    respond::{kept, malformed, not_acceptable, respond, typed, unreachable_without_caller},
 };
 use super::{AppState, ClientAddress, authenticate};
 use crate::{
     error::{AppError, Code, RequestFault, label_engine_error},
     graphql::{Caller, Plan, RequestContext},
     metrics,
+    service::AnswerKey,
 };
 
 /// `POST /graphql`.
@@ -111,14 +112,22 @@ pub async fn post(
     run(&state, client, &headers, &Method::POST, operations, batch, media).await
 }
 
+/// An operation's answer: as executed, or its body as kept from an earlier request.
+enum Answer {
+    Executed(async_graphql::Response),
+    Kept(Bytes),
+}
+
 /// Runs one operation as `caller`, after the checks the WebSocket schema runs as extensions; answers its
-/// fields in the order they were asked.
+/// fields in the order they were asked. With `reuse`, a query whose answer may be kept (see
+/// `graphql::answerable`) is answered from an earlier identical one while nothing it read has moved.
 async fn execute(
     state: &AppState,
     client: ClientAddress,
     caller: &Caller,
     mut request: async_graphql::Request,
-) -> async_graphql::Response {
+    reuse: bool,
+) -> Answer {
     // The document was parsed (and kept in the request) by `prepare`; the text is needed only here.
     let query = std::mem::take(&mut request.query);
     let variables = std::mem::take(&mut request.variables);
@@ -126,15 +135,28 @@ async fn execute(
     let checked = state.guard.check_persisted(caller, &query).and_then(|()| {
         let document = request.parsed_query()?;
         state.guard.check_document(document, &variables)?;
-        Ok(Plan::for_operation(document, &variables, operation_name.as_deref()))
+        let answerable = reuse && state.answerable.allows(document, operation_name.as_deref());
+        Ok((Plan::for_operation(document, &variables, operation_name.as_deref()), answerable))
     });
-    let plan = match checked {
-        Ok(plan) => plan,
-        Err(error) => return async_graphql::Response::from_errors(vec![error]),
+    let (plan, answerable) = match checked {
+        Ok(checked) => checked,
+        Err(error) => return Answer::Executed(async_graphql::Response::from_errors(vec![error])),
     };
+    let key = match caller {
+        Caller::User(actor) if answerable => {
+            let variables = serde_json::to_string(&variables).unwrap_or_default();
+            Some(AnswerKey::new(actor.clone(), query.clone(), operation_name.clone(), variables))
+        }
+        _ => None,
+    };
+    if let Some(body) = key.as_ref().and_then(|key| state.services.kept_answer(key)) {
+        return Answer::Kept(body);
+    }
+    let start = state.services.answer_start();
     request.query = query;
     request.variables = variables;
     let context = RequestContext::new(caller.clone(), state.services.clone(), client.0);
+    let reads = context.reads();
     let mut request = request.data(context);
     if !state.graphql.introspection {
         request = request.disable_introspection();
@@ -146,7 +168,12 @@ async fn execute(
     if let Some(plan) = plan {
         plan.apply(&mut response.data);
     }
-    response
+    let Some(key) = key.filter(|_| response.errors.is_empty()) else { return Answer::Executed(response) };
+    let Ok(body) = serde_json::to_vec(&response) else { return Answer::Executed(response) };
+    let body = Bytes::from(body);
+    let reads = std::mem::take(&mut *reads.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
+    state.services.keep_answer(key, start, reads, body.clone());
+    Answer::Kept(body)
 }
 
 /// `GET /graphql`: a query in the URL, or GraphiQL for a browser in development.
@@ -214,16 +241,29 @@ async fn run(
             (None, Some(Err(err))) => {
                 async_graphql::Response::from_errors(vec![err.clone().into_server_error()])
             }
-            (None, Some(Ok(caller))) => execute(state, client, caller, operation.request).await,
+            (None, Some(Ok(caller))) => match execute(state, client, caller, operation.request, !batch).await
+            {
+                Answer::Executed(response) => response,
+                Answer::Kept(body) => {
+                    // Only an answer without errors is kept: the status is 200 whatever the media type.
+                    answered(&label, "ok", started);
+                    return kept(body, media);
+                }
+            },
             (None, None) => unreachable_without_caller(),
         };
         let outcome = response.errors.first().and_then(Code::of).map_or("ok", Code::as_str);
-        tracing::Span::current().record("operation", label.as_str());
-        let seconds = started.elapsed().as_secs_f64();
-        metrics::request(&label, outcome, seconds);
-        let duration_ms = (seconds * 1000.0 * 100.0).round() / 100.0;
-        tracing::info!(operation = %label, outcome = %outcome, duration_ms, "graphql operation answered");
+        answered(&label, outcome, started);
         responses.push(response);
     }
     respond(responses, batch, media)
+}
+
+/// Counts and logs an answered operation.
+fn answered(label: &str, outcome: &str, started: Instant) {
+    tracing::Span::current().record("operation", label);
+    let seconds = started.elapsed().as_secs_f64();
+    metrics::request(label, outcome, seconds);
+    let duration_ms = (seconds * 1000.0 * 100.0).round() / 100.0;
+    tracing::info!(operation = %label, outcome = %outcome, duration_ms, "graphql operation answered");
 }

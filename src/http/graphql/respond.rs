@@ -102,6 +102,11 @@ pub(super) fn respond(responses: Vec<async_graphql::Response>, batch: bool, medi
     response
 }
 
+/// A kept answer's body, which had no error.
+pub(super) fn kept(body: axum::body::Bytes, media: MediaType) -> Response {
+    typed((StatusCode::OK, body).into_response(), media)
+}
+
 pub(super) fn malformed(message: &str, media: MediaType) -> Response {
     metrics::refused("malformed");
     typed(AppError::bad_request(RequestFault::Malformed, message).into_response(), media)

@@ -30,7 +30,7 @@ const MAX_AGE: Duration = Duration::from_secs(10);
 /// How many wards' generations are kept apart; past it they all start again from the latest.
 const WARDS_CAPACITY: usize = 100_000;
 
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(super) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // Every critical section leaves the data whole, so a panic elsewhere does not poison it.
     mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
@@ -54,7 +54,7 @@ impl Generations {
         let _ = self.gate.set(Box::new(open));
     }
 
-    fn open(&self) -> bool {
+    pub(super) fn open(&self) -> bool {
         self.gate.get().is_none_or(|open| open())
     }
 
@@ -84,20 +84,20 @@ impl Generations {
     }
 
     /// The generation of a value read from now on.
-    fn current(&self) -> u64 {
+    pub(super) fn current(&self) -> u64 {
         self.latest.load(Ordering::SeqCst)
     }
 }
 
 /// When a shared value was computed.
-struct Stamp {
-    generation: u64,
-    computed: Instant,
+pub(super) struct Stamp {
+    pub(super) generation: u64,
+    pub(super) computed: Instant,
 }
 
 /// Whether a value computed at `stamp` may answer a request that arrived when the wards it shows were
 /// at generation `seen`.
-fn reusable(stamp: &Stamp, seen: u64) -> bool {
+pub(super) fn reusable(stamp: &Stamp, seen: u64) -> bool {
     stamp.generation >= seen && stamp.computed.elapsed() < MAX_AGE
 }
 

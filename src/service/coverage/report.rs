@@ -23,7 +23,7 @@ use crate::{
         ward,
     },
     error::{AppError, AppResult},
-    service::{self, Caches, caches::WardFigures},
+    service::{self, Caches, Reads, caches::WardFigures},
 };
 
 /// A coverage report.
@@ -40,6 +40,8 @@ pub struct Report {
     /// Per group, by coverage ascending, ward code, natural code order, id (empty when only wards were
     /// asked).
     pub groups: Vec<GroupFigures>,
+    /// The wards whose generations it is as fresh as (untracked when it was read for one request).
+    pub reads: Reads,
     /// The ids of every group in the report's scope, whether or not its rows were read.
     pub(super) scope: sea_orm::sea_query::SelectStatement,
 }
@@ -107,7 +109,8 @@ pub(in crate::service) async fn report(
     let shows = ward_id.map(|ward| vec![ward]).or_else(|| wards_of_scope.clone());
     let key = (campaign_id, wards_of_scope, ward_id);
     let reading = || async {
-        let report = read(db, caches, actor, campaign_id, ward_id, None, Detail::Groups).await?;
+        let mut report = read(db, caches, actor, campaign_id, ward_id, None, Detail::Groups).await?;
+        report.reads = Reads::of(shows.as_deref());
         let rows = report.groups.len();
         Ok((report, rows))
     };
@@ -167,13 +170,23 @@ async fn read(
         let figures = caches.figures.get(&caches.generations, key, shows.as_deref(), reading).await?;
         let wards = figures.wards.clone();
         let totals = Totals::sum(wards.iter().map(|(_, totals)| totals));
-        return Ok(Report { as_of: figures.as_of, totals, campaign, wards, groups: Vec::new(), scope });
+        let reads = Reads::of(shows.as_deref());
+        return Ok(Report {
+            as_of: figures.as_of,
+            totals,
+            campaign,
+            wards,
+            groups: Vec::new(),
+            reads,
+            scope,
+        });
     }
     let query = joined(groups, campaign.id);
     if detail == Detail::Wards {
         let wards = aggregate_wards(db, query).await?;
         let totals = Totals::sum(wards.iter().map(|(_, totals)| totals));
-        return Ok(Report { as_of: service::now(), totals, campaign, wards, groups: Vec::new(), scope });
+        let (as_of, groups, reads) = (service::now(), Vec::new(), Reads::Untracked);
+        return Ok(Report { as_of, totals, campaign, wards, groups, reads, scope });
     }
     let as_of = service::now();
     let groups = group_rows(db, query).await?;
@@ -187,7 +200,15 @@ async fn read(
         .collect();
     wards.sort_by(|a, b| a.2.coverage().total_cmp(&b.2.coverage()).then_with(|| a.1.cmp(b.1)));
     let wards = wards.into_iter().map(|(id, _, totals)| (id, totals)).collect();
-    Ok(Report { as_of, totals: Totals::of(groups.iter()), campaign, wards, groups, scope })
+    Ok(Report {
+        as_of,
+        totals: Totals::of(groups.iter()),
+        campaign,
+        wards,
+        groups,
+        reads: Reads::Untracked,
+        scope,
+    })
 }
 
 /// The group rows of `query` (from `joined`), each with its group and ward (one ward shared by its

@@ -297,18 +297,20 @@ pub(in crate::service) async fn update(
     super::audit::record(&txn, Some(actor.user_id), entry).await?;
     super::changes::record(&txn, EntityType::Household, household.id, household.group_id, ward_id).await?;
     let is_active = |h: &household::Model| h.status == HouseholdStatus::Active;
-    let mut moved = Moved::nothing();
-    if is_active(&current) != is_active(&household) {
-        super::coverage::household_activity_changed(
-            &txn,
-            household.id,
-            household.group_id,
-            is_active(&household),
-        )
-        .await?;
-        moved = Moved::group(None, household.group_id, ward_id);
+    if is_active(&current) == is_active(&household) {
+        txn.commit().await?;
+        // No figure moved, but the group's household list did.
+        return Ok(Written::restating(household, Some(ward_id)));
     }
+    super::coverage::household_activity_changed(
+        &txn,
+        household.id,
+        household.group_id,
+        is_active(&household),
+    )
+    .await?;
     txn.commit().await?;
+    let moved = Moved::group(None, household.group_id, ward_id);
     Ok(Written::new(household, moved))
 }
 

@@ -64,11 +64,13 @@ pub(in crate::service) async fn withdraw(
     service::audit::record(&txn, Some(actor.user_id), entry).await?;
     service::changes::record(&txn, EntityType::Pledge, pledge.id, pledge.group_id, ward_id).await?;
     let household = household::Entity::find_by_id(pledge.household_id).one(&txn).await?;
-    let mut moved = Moved::nothing();
-    if household.is_some_and(|h| h.status == HouseholdStatus::Active) {
-        service::coverage::adjust_signed(&txn, pledge.campaign_id, pledge.group_id, -1).await?;
-        moved = Moved::group(Some(pledge.campaign_id), pledge.group_id, ward_id);
+    if household.is_none_or(|h| h.status != HouseholdStatus::Active) {
+        txn.commit().await?;
+        // No figure moved (the household does not count), but its pledge's status did.
+        return Ok(Written::restating(pledge, Some(ward_id)));
     }
+    service::coverage::adjust_signed(&txn, pledge.campaign_id, pledge.group_id, -1).await?;
     txn.commit().await?;
+    let moved = Moved::group(Some(pledge.campaign_id), pledge.group_id, ward_id);
     Ok(Written::new(pledge, moved))
 }

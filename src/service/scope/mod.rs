@@ -30,7 +30,7 @@ pub use self::{
     drive::{Campaigns, Coverage, GoodDeeds, Pledges},
     hierarchy::{Groups, Households, Wards},
 };
-use super::caches::Caches;
+use super::caches::{AnswerKey, AnswerStart, Caches, Reads};
 use crate::{
     auth::{Actor, Auth},
     error::AppResult,
@@ -94,6 +94,21 @@ impl Services {
     /// Ended sessions from now on, heard from every server process (for open WebSocket connections).
     pub fn subscribe_session_ends(&self) -> broadcast::Receiver<SessionEnded> {
         self.bus.subscribe_sessions()
+    }
+
+    /// Stamps an answer to a read-only operation about to be computed, for `keep_answer`.
+    pub fn answer_start(&self) -> AnswerStart {
+        self.caches.answers_start()
+    }
+
+    /// The answer kept for `key`, if nothing it read moved since it was computed.
+    pub fn kept_answer(&self, key: &AnswerKey) -> Option<bytes::Bytes> {
+        self.caches.kept_answer(key)
+    }
+
+    /// Keeps `body`, the answer of `key` computed from `start`, if what it read lets it be reused.
+    pub fn keep_answer(&self, key: AnswerKey, start: AnswerStart, reads: Reads, body: bytes::Bytes) {
+        self.caches.keep_answer(key, start, reads, body);
     }
 
     /// Whether the database answers.
