@@ -167,15 +167,19 @@ impl EventBus {
     }
 
     /// Announces coverage changes after they committed: on PostgreSQL sent to every process (this one
-    /// included) with the other writers' events of the moment, on SQLite delivered at once. Best effort: a dashboard that misses
+    /// included) with the other writers' events of the moment, unless this process is alone; on SQLite,
+    /// or alone, delivered at once. Best effort: a dashboard that misses
     /// one catches up with the next, or by asking `coverageUpdated`'s report again.
     pub async fn publish_coverage(&self, events: impl IntoIterator<Item = CoverageEvent>) {
         let mut events: Vec<CoverageEvent> = events.into_iter().collect();
         events.sort_by_key(|e| (e.campaign_id, e.group_id));
         events.dedup();
+        // Alone on the database, with a current hearing, nobody else needs to hear: a process that
+        // starts is heard (its pings) before it answers anything. Its caches were marked by `publish`.
+        let alone = self.presence.current() && self.presence.alone();
         match &self.outbox {
-            Some(outbox) => outbox.send(events).await,
-            None => {
+            Some(outbox) if !alone => outbox.send(events).await,
+            _ => {
                 for event in events {
                     // No subscriber is not an error.
                     let _ = self.coverage.send(event);
@@ -298,11 +302,17 @@ async fn forward(
     // stale, and open connections check their sessions in the database.
     caches.unheard();
     let _ = bus.sessions.send(SessionEnded::unknown());
-    bus.listening.send_replace(true);
     loop {
         let notification = listener.recv().await?;
         match notification.channel() {
-            presence::CHANNEL => bus.presence.heard(notification.payload()),
+            presence::CHANNEL => {
+                bus.presence.heard(notification.payload());
+                // Ready once a ping of its own came back: the other processes heard it as well, so
+                // none of them takes itself to be alone any more.
+                if !*bus.listening.borrow() && bus.presence.vouched() {
+                    bus.listening.send_replace(true);
+                }
+            }
             SESSIONS => {
                 if let Some(end) = read::<SessionEnded>(notification.payload()) {
                     caches.session_ended(&end);

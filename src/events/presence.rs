@@ -104,6 +104,11 @@ impl Presence {
         state.reuse_from = None;
     }
 
+    /// Whether a ping of this process's own came back since the listener (re)connected.
+    pub fn vouched(&self) -> bool {
+        self.state().heard_as_of.is_some()
+    }
+
     /// Whether the hearing lapsed: a ping came back once, but none sent in the last `LEASE` has.
     pub fn lapsed(&self) -> bool {
         self.state().heard_as_of.is_some_and(|t| t.elapsed() >= LEASE)
