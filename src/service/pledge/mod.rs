@@ -1,11 +1,12 @@
 //! Pledges: the reads (what an actor may see) live here; recording one or many lives in `record` (with
 //! the parsing of what a phone sends in `input`, the per-item decision in `decide` and the wording of
-//! refusals in `refusal`), recording one in a single statement on PostgreSQL in `one`, and withdrawal
+//! refusals in `refusal`), recording one in a single statement on PostgreSQL in `one` (with the pledges that arrive meanwhile, `queue`), and withdrawal
 //! in `withdraw`.
 
 mod decide;
 mod input;
 mod one;
+mod queue;
 mod record;
 mod refusal;
 mod withdraw;
@@ -17,6 +18,7 @@ use uuid::Uuid;
 
 pub use input::PledgeInput;
 pub(in crate::service) use one::record_one;
+pub(in crate::service) use queue::PledgeQueue;
 pub(in crate::service) use record::record_many;
 pub(in crate::service) use withdraw::withdraw;
 

@@ -8,15 +8,18 @@
 //! answer is the same. What it leaves to the general path (a withdrawn pledge signed again, or a key
 //! another request took meanwhile) is decided there, as is everything on SQLite.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DbBackend, DbErr, FromQueryResult, SqlErr, Statement, Value,
+    ConnectionTrait, DatabaseConnection, DbBackend, DbErr, FromQueryResult, QueryResult, SqlErr, Statement,
+    Value,
 };
+use serde::Serialize;
 use uuid::Uuid;
 
 use super::{
     PledgeInput,
     input::{Parsed, parse},
+    queue::PledgeQueue,
     record::record_many,
     refusal,
 };
@@ -28,10 +31,12 @@ use crate::{
     service::{self, Caches, Moved, Written},
 };
 
-/// Records one pledge; a refusal is the error.
+/// Records one pledge; a refusal is the error. On PostgreSQL with a `queue`, together with the pledges
+/// that arrive meanwhile.
 #[tracing::instrument(skip_all)]
 pub(in crate::service) async fn record_one(
     db: &DatabaseConnection,
+    queue: Option<&PledgeQueue>,
     caches: &Caches,
     actor: &Actor,
     input: &PledgeInput,
@@ -39,7 +44,20 @@ pub(in crate::service) async fn record_one(
 ) -> AppResult<Written<pledge::Model>> {
     if db.get_database_backend() == DbBackend::Postgres {
         let item = parse(input)?;
-        match in_one_statement(db, actor, &item, today).await {
+        let arguments = Arguments::new(actor, &item, today);
+        let together = match queue {
+            Some(queue) => {
+                let json =
+                    serde_json::to_string(&arguments).map_err(|err| AppError::internal(err.to_string()))?;
+                queue.record(json).await
+            }
+            None => None,
+        };
+        let answered = match together {
+            Some(row) => read(&row, &item),
+            None => in_one_statement(db, &arguments, &item).await,
+        };
+        match answered {
             Ok(Some(answered)) => return answered,
             Ok(None) => {}
             // The key was taken meanwhile, and the statement undone: decide again against it.
@@ -85,34 +103,79 @@ fn uuid_array(ids: impl IntoIterator<Item = Uuid>) -> String {
     format!("{{{}}}", ids.join(","))
 }
 
-/// The pledge in one statement: its answer, or none when nothing was written and the general path
-/// must decide.
+/// The arguments of `record_pledge` for one pledge, named as the statement of `PledgeQueue` reads them.
+#[derive(Debug, Serialize)]
+struct Arguments {
+    pledge_id: Uuid,
+    client_mutation_id: Uuid,
+    household_id: Uuid,
+    campaign_id: Uuid,
+    signer_name: String,
+    signed_on: NaiveDate,
+    note: Option<String>,
+    payload_hash: String,
+    recorded_by: Option<Uuid>,
+    now: DateTime<Utc>,
+    today: NaiveDate,
+    admin: bool,
+    official_wards: String,
+    led_groups: String,
+    visible_wards: String,
+    audit_id: Uuid,
+    audit_summary: String,
+}
+
+impl Arguments {
+    /// `actor`'s pledge `item`, dated against `today`, with new ids.
+    fn new(actor: &Actor, item: &Parsed, today: NaiveDate) -> Self {
+        Self {
+            pledge_id: Uuid::now_v7(),
+            client_mutation_id: item.client_mutation_id,
+            household_id: item.household_id,
+            campaign_id: item.campaign_id,
+            signer_name: item.signer_name.clone(),
+            signed_on: item.signed_on,
+            note: item.note.clone(),
+            payload_hash: item.payload_hash.clone(),
+            recorded_by: Some(actor.user_id).filter(|id| !id.is_nil()),
+            now: service::now(),
+            today,
+            admin: actor.is_admin(),
+            official_wards: uuid_array(actor.official_wards().iter().copied()),
+            led_groups: uuid_array(actor.leader_group_ids()),
+            visible_wards: uuid_array(actor.visible_ward_ids()),
+            audit_id: Uuid::now_v7(),
+            audit_summary: item.audit_summary().to_string(),
+        }
+    }
+}
+
+/// The pledge in one statement of its own: its answer, or none when nothing was written and the
+/// general path must decide.
 async fn in_one_statement(
     db: &DatabaseConnection,
-    actor: &Actor,
+    arguments: &Arguments,
     item: &Parsed,
-    today: NaiveDate,
 ) -> Result<Option<Answered>, DbErr> {
-    let now = service::now();
-    let recorded_by = Some(actor.user_id).filter(|id| !id.is_nil());
+    let a = arguments;
     let values: [Value; 17] = [
-        Uuid::now_v7().into(),
-        item.client_mutation_id.into(),
-        item.household_id.into(),
-        item.campaign_id.into(),
-        item.signer_name.clone().into(),
-        item.signed_on.into(),
-        item.note.clone().into(),
-        item.payload_hash.clone().into(),
-        recorded_by.into(),
-        now.into(),
-        today.into(),
-        actor.is_admin().into(),
-        uuid_array(actor.official_wards().iter().copied()).into(),
-        uuid_array(actor.leader_group_ids()).into(),
-        uuid_array(actor.visible_ward_ids()).into(),
-        Uuid::now_v7().into(),
-        item.audit_summary().to_string().into(),
+        a.pledge_id.into(),
+        a.client_mutation_id.into(),
+        a.household_id.into(),
+        a.campaign_id.into(),
+        a.signer_name.clone().into(),
+        a.signed_on.into(),
+        a.note.clone().into(),
+        a.payload_hash.clone().into(),
+        a.recorded_by.into(),
+        a.now.into(),
+        a.today.into(),
+        a.admin.into(),
+        a.official_wards.clone().into(),
+        a.led_groups.clone().into(),
+        a.visible_wards.clone().into(),
+        a.audit_id.into(),
+        a.audit_summary.clone().into(),
     ];
     let call = Statement::from_sql_and_values(
         DbBackend::Postgres,
@@ -121,9 +184,14 @@ async fn in_one_statement(
         values,
     );
     let row = db.query_one_raw(call).await?.ok_or_else(|| DbErr::RecordNotFound("record_pledge".into()))?;
-    let answer = Answer::from_query_result(&row, "")?;
+    read(&row, item)
+}
+
+/// The answer of a row of `record_pledge`.
+fn read(row: &QueryResult, item: &Parsed) -> Result<Option<Answered>, DbErr> {
+    let answer = Answer::from_query_result(row, "")?;
     let pledge = match answer.pledge_id {
-        Some(_) => Some(pledge::Model::from_query_result(&row, "pledge_")?),
+        Some(_) => Some(pledge::Model::from_query_result(row, "pledge_")?),
         None => None,
     };
     Ok(decided(answer, pledge, item))

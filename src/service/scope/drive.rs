@@ -78,7 +78,10 @@ impl Pledges<'_> {
     /// Records one pledge, dated against today in Vietnam (on PostgreSQL in one statement).
     pub async fn record(&self, input: &PledgeInput) -> AppResult<PledgeRecord> {
         let today = self.0.services.today();
-        let written = pledge::record_one(self.0.db(), self.0.caches(), self.0.actor(), input, today).await?;
+        let services = &self.0.services;
+        let queue = services.pledge_queue.as_ref();
+        let written =
+            pledge::record_one(self.0.db(), queue, self.0.caches(), self.0.actor(), input, today).await?;
         Ok(self.0.published(written).await)
     }
 

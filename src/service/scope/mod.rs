@@ -43,6 +43,8 @@ pub struct Services {
     auth: Arc<Auth>,
     caches: Arc<Caches>,
     bus: Arc<EventBus>,
+    /// Single pledges recorded together (PostgreSQL).
+    pub(in crate::service) pledge_queue: Option<super::pledge::PledgeQueue>,
 }
 
 impl Services {
@@ -52,7 +54,9 @@ impl Services {
         let bus = EventBus::start(db.clone(), caches.clone());
         let hearing = Arc::downgrade(&bus);
         caches.generations.gate(move || hearing.upgrade().is_some_and(|bus| bus.figures_reusable()));
-        Arc::new(Self { db, auth, caches, bus })
+        let postgres = db.get_database_backend() == sea_orm::DbBackend::Postgres;
+        let pledge_queue = postgres.then(|| super::pledge::PledgeQueue::start(db.clone()));
+        Arc::new(Self { db, auth, caches, bus, pledge_queue })
     }
 
     /// The services seen by `actor`.
