@@ -64,6 +64,11 @@ pub fn refused(reason: &'static str) {
     metrics::counter!("pledge_requests_refused_total", "reason" => reason).increment(1);
 }
 
+/// A query whose answer may be kept: `reused` (answered from a kept body) or `computed`.
+pub fn kept_answer(outcome: &'static str) {
+    metrics::counter!("pledge_kept_answers_total", "outcome" => outcome).increment(1);
+}
+
 /// A login that failed: `reason` is `credentials` or `throttled`.
 pub fn login_failed(reason: &'static str) {
     metrics::counter!("pledge_login_failures_total", "reason" => reason).increment(1);

@@ -124,6 +124,31 @@ async fn refusals_are_counted_by_reason() {
 }
 
 #[tokio::test]
+async fn reports_asked_again_are_counted_as_reused() {
+    // Arrange
+    let app = spawn_app().await;
+    let campaign = crate::drive::open_campaign(&app, "Toàn thành phố 2023", None).await;
+    let count = |text: &str, outcome: &str| {
+        sample(text, "pledge_kept_answers_total", &[("outcome", outcome)]).unwrap_or(0.0)
+    };
+    let report = "query($c: ID!) { coverageReport(campaignId: $c) { totalHouseholds groups { coverage } } }";
+    // On PostgreSQL, once this process provably hears every event (as a caller is remembered).
+    app.until_caller_remembered(&app.admin_token).await;
+    let before = metrics(&app).await;
+
+    // Act
+    for _ in 0..3 {
+        app.gql_ok(report, json!({ "c": campaign })).await;
+    }
+    app.gql_ok("{ me { id } }", json!({})).await;
+    let after = metrics(&app).await;
+
+    // Assert
+    assert!(count(&after, "computed") >= count(&before, "computed") + 1.0, "{after}");
+    assert!(count(&after, "reused") >= count(&before, "reused") + 2.0, "{after}");
+}
+
+#[tokio::test]
 async fn failed_logins_are_counted_by_reason() {
     // Arrange: a username of this test alone, so its throttle is this test's.
     let app = spawn_app().await;

@@ -150,7 +150,11 @@ async fn execute(
         _ => None,
     };
     if let Some(body) = key.as_ref().and_then(|key| state.services.kept_answer(key)) {
+        metrics::kept_answer("reused");
         return Answer::Kept(body);
+    }
+    if key.is_some() {
+        metrics::kept_answer("computed");
     }
     let start = state.services.answer_start();
     request.query = query;
