@@ -148,13 +148,18 @@ impl EventBus {
     /// process writes (a coverage write is not held back until every process heard it, so with others
     /// on the database figures are read each time).
     pub fn figures_reusable(&self) -> bool {
-        !self.postgres() || (self.presence.current() && self.presence.alone())
+        !self.postgres() || self.heard_alone()
+    }
+
+    /// Whether this process hears every event and no other process is on the database.
+    fn heard_alone(&self) -> bool {
+        self.presence.current() && self.presence.alone()
     }
 
     /// Waits, after a session's end was announced, until every other process has heard it or stopped
     /// answering from cached callers: `LEASE`, unless this process knows it is alone.
     pub async fn until_heard_everywhere(&self) {
-        if self.postgres() && !(self.presence.current() && self.presence.alone()) {
+        if self.postgres() && !self.heard_alone() {
             tokio::time::sleep(LEASE).await;
         }
     }
@@ -176,9 +181,8 @@ impl EventBus {
         events.dedup();
         // Alone on the database, with a current hearing, nobody else needs to hear: a process that
         // starts is heard (its pings) before it answers anything. Its caches were marked by `publish`.
-        let alone = self.presence.current() && self.presence.alone();
         match &self.outbox {
-            Some(outbox) if !alone => outbox.send(events).await,
+            Some(outbox) if !self.heard_alone() => outbox.send(events).await,
             _ => {
                 for event in events {
                     // No subscriber is not an error.

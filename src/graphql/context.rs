@@ -175,13 +175,7 @@ impl RequestContext {
 
     /// The answer read a report that is as fresh as `reads`.
     pub(super) fn read_report(&self, reads: &Reads) {
-        let mut read = self.reads.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        match reads {
-            Reads::Nothing => {}
-            Reads::Wards(wards) => read.add(Some(wards)),
-            Reads::Everywhere => read.add(None),
-            Reads::Untracked => read.untracked(),
-        }
+        self.reads.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).include(reads);
     }
 
     /// Makes `actor` the caller inside the payload of the field at `ctx` (`login`, `refreshSession`).

@@ -70,8 +70,22 @@ impl Reads {
             (_, None) => *self = Self::Everywhere,
             (Self::Nothing, Some(wards)) => *self = Self::Wards(wards.to_vec()),
             (Self::Wards(read), Some(wards)) => {
-                read.extend(wards.iter().filter(|ward| !read.contains(ward)).copied().collect::<Vec<_>>())
+                for ward in wards {
+                    if !read.contains(ward) {
+                        read.push(*ward);
+                    }
+                }
             }
+        }
+    }
+
+    /// The answer also read what `other` read.
+    pub fn include(&mut self, other: &Reads) {
+        match other {
+            Self::Nothing => {}
+            Self::Wards(wards) => self.add(Some(wards)),
+            Self::Everywhere => self.add(None),
+            Self::Untracked => self.untracked(),
         }
     }
 
