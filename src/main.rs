@@ -63,11 +63,15 @@ enum Command {
         #[arg(long, default_value_t = 0.7)]
         signed: f64,
     },
-    /// List the registered (persisted) operations with the SHA-256 the app sends for each.
+    /// Print the registered (persisted) operations: the app's built-in ones, plus those of --path. As a
+    /// list of ids and names, or as a manifest for Apollo (`--format apollo`) or Relay (`--format relay`).
     Operations {
-        /// Where the operations live (PLEDGE_OPERATIONS_DIR in the server).
-        #[arg(long, default_value = "schema/operations")]
-        path: std::path::PathBuf,
+        /// A folder of more operations and manifests (PLEDGE_OPERATIONS_DIR in the server).
+        #[arg(long)]
+        path: Option<std::path::PathBuf>,
+        /// What to print.
+        #[arg(long, value_enum, default_value = "list")]
+        format: pledge_api::graphql::persisted::ManifestFormat,
     },
     /// Write the GraphQL schema (SDL) to schema/schema.graphql, or with --check fail when it is stale.
     ExportSchema {
@@ -85,8 +89,8 @@ fn main() -> ExitCode {
     if let Command::ExportSchema { check, path } = &cli.command {
         return commands::export_schema(*check, path);
     }
-    if let Command::Operations { path } = &cli.command {
-        return commands::list_operations(path);
+    if let Command::Operations { path, format } = &cli.command {
+        return commands::print_operations(path.as_deref(), *format);
     }
     let settings = match Settings::from_env() {
         Ok(settings) => settings,

@@ -12,7 +12,7 @@ mod serve;
 use std::sync::Arc;
 
 pub use admin::{create_admin, seed_bench, verify_coverage};
-pub use schema::{export_schema, list_operations};
+pub use schema::{export_schema, print_operations};
 pub use serve::serve;
 use tracing_subscriber::EnvFilter;
 

@@ -2,21 +2,21 @@
 
 use std::process::ExitCode;
 
-/// Lists the registered operations with the SHA-256 a client sends for each.
-pub fn list_operations(path: &std::path::Path) -> ExitCode {
-    match crate::graphql::persisted::PersistedOperations::load(path) {
-        Ok(operations) if operations.is_empty() => {
-            eprintln!("pledge-api: no *.graphql file in {}", path.display());
-            ExitCode::FAILURE
-        }
+use crate::graphql::persisted::{ManifestFormat, PersistedOperations, print_manifest};
+
+/// Prints the registered operations (built in, and those of `folder`) in `format`.
+pub fn print_operations(folder: Option<&std::path::Path>, format: ManifestFormat) -> ExitCode {
+    let operations = match folder {
+        Some(folder) => PersistedOperations::load(folder),
+        None => Ok(PersistedOperations::built_in()),
+    };
+    match operations {
         Ok(operations) => {
-            for operation in operations.iter() {
-                println!("{}  {}", operation.sha256, operation.name);
-            }
+            print!("{}", print_manifest(&operations, format));
             ExitCode::SUCCESS
         }
         Err(err) => {
-            eprintln!("pledge-api: cannot read {}: {err}", path.display());
+            eprintln!("pledge-api: {err}");
             ExitCode::FAILURE
         }
     }

@@ -52,8 +52,9 @@ pub struct HttpSettings {
     pub graphiql: bool,
     /// `PLEDGE_SUGGESTIONS`: "did you mean" hints in errors (default on in development only).
     pub suggestions: bool,
-    /// `PLEDGE_OPERATIONS_DIR`: the registered (persisted) operations.
-    pub operations_dir: PathBuf,
+    /// `PLEDGE_OPERATIONS_DIR`: a folder of more registered (persisted) operations and manifests, beside
+    /// the app's operations built into the binary.
+    pub operations_dir: Option<PathBuf>,
     /// `PLEDGE_LEADERS_PERSISTED_ONLY`: group leaders may run registered operations only.
     pub leaders_persisted_only: bool,
     /// `PLEDGE_RATE_LIMIT_ADDRESS` (`per_second/burst`, `off` to disable): requests per client address.
@@ -86,7 +87,7 @@ impl HttpSettings {
             introspection: development,
             graphiql: development,
             suggestions: development,
-            operations_dir: PathBuf::from("schema/operations"),
+            operations_dir: None,
             leaders_persisted_only: false,
             rate_limit_per_address: rate(100, 200),
             rate_limit_per_token: rate(20, 60),
@@ -156,7 +157,7 @@ impl HttpSettings {
         http.graphiql = flag("PLEDGE_GRAPHIQL", http.graphiql)?;
         http.suggestions = flag("PLEDGE_SUGGESTIONS", http.suggestions)?;
         if let Some(dir) = get("PLEDGE_OPERATIONS_DIR") {
-            http.operations_dir = PathBuf::from(dir);
+            http.operations_dir = Some(PathBuf::from(dir));
         }
         http.leaders_persisted_only = flag("PLEDGE_LEADERS_PERSISTED_ONLY", http.leaders_persisted_only)?;
         http.rate_limit_per_address = rate("PLEDGE_RATE_LIMIT_ADDRESS", http.rate_limit_per_address)?;

@@ -11,7 +11,11 @@ mod secret;
 pub use http::{HttpSettings, Limits, RateLimit};
 pub use secret::Secret;
 
-use std::{net::SocketAddr, time::Duration};
+use std::{
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    time::Duration,
+};
 
 /// Where the service runs: development enables GraphiQL and the demo data, production refuses both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,15 +72,34 @@ pub struct SettingsError {
     pub reason: String,
 }
 
+/// A folder named in the settings: a relative one written in `.env` lies beside that file, wherever the
+/// server is started; one from the process environment, in the working directory.
+fn resolve_beside(dir: PathBuf, env_file: Option<&Path>, working_dir: &Path) -> PathBuf {
+    if dir.is_absolute() {
+        return dir;
+    }
+    match env_file.and_then(Path::parent) {
+        Some(env_dir) => env_dir.join(dir),
+        None => working_dir.join(dir),
+    }
+}
+
 /// The database used when `DATABASE_URL` is not set: a file under `data/`, created on first start.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/pledge.db?mode=rwc";
 
 impl Settings {
     /// Reads the settings from the process environment, after loading `.env` when there is one.
     pub fn from_env() -> Result<Self, SettingsError> {
+        let operations_dir_preset = std::env::var_os("PLEDGE_OPERATIONS_DIR").is_some();
         // A missing .env is normal; a broken one is reported by the variables it fails to set.
-        let _ = dotenvy::dotenv();
-        Self::from_lookup(|name| std::env::var(name).ok())
+        let env_file = dotenvy::dotenv().ok();
+        let mut settings = Self::from_lookup(|name| std::env::var(name).ok())?;
+        if let Some(dir) = settings.http.operations_dir.take() {
+            let env_file = env_file.filter(|_| !operations_dir_preset);
+            let working_dir = std::env::current_dir().unwrap_or_default();
+            settings.http.operations_dir = Some(resolve_beside(dir, env_file.as_deref(), &working_dir));
+        }
+        Ok(settings)
     }
 
     /// Reads the settings through `lookup`, so tests can supply variables without touching the process.
@@ -191,6 +214,18 @@ mod tests {
 
     fn settings(vars: &[(&str, &str)]) -> Result<Settings, SettingsError> {
         Settings::from_lookup(|name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string()))
+    }
+
+    #[test]
+    fn a_relative_operations_folder_lies_beside_the_env_file_that_names_it() {
+        let working_dir = Path::new("/srv/elsewhere");
+        let env_file = Path::new("/etc/pledge/.env");
+        let beside = resolve_beside(PathBuf::from("operations"), Some(env_file), working_dir);
+        assert_eq!(beside, Path::new("/etc/pledge/operations"));
+        let from_environment = resolve_beside(PathBuf::from("operations"), None, working_dir);
+        assert_eq!(from_environment, Path::new("/srv/elsewhere/operations"));
+        let absolute = resolve_beside(PathBuf::from("/opt/ops"), Some(env_file), working_dir);
+        assert_eq!(absolute, Path::new("/opt/ops"));
     }
 
     #[test]

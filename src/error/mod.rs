@@ -245,7 +245,8 @@ impl AppError {
             Self::RateLimited { retry_after_seconds, what: Limited::Requests } => {
                 format!("too many requests; try again in {retry_after_seconds} s")
             }
-            Self::PersistedQueryNotFound => "no operation is registered under this sha256Hash".to_owned(),
+            // Apollo's clients and servers recognise a miss by this exact message as well as by the code.
+            Self::PersistedQueryNotFound => "PersistedQueryNotFound".to_owned(),
             Self::PersistedQueryRequired => {
                 "group leaders may run only the app's registered operations: send extensions.persistedQuery"
                     .to_owned()

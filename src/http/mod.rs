@@ -65,6 +65,8 @@ pub struct AppState {
     graphql: GraphqlOptions,
     /// Documents already parsed, by text.
     documents: graphql::Documents,
+    /// Queries learned through Apollo's automatic persisted queries.
+    automatic: graphql::AutomaticQueries,
     /// Which operations' answers may be kept.
     answerable: crate::graphql::answerable::Answerable,
     metrics: PrometheusHandle,
@@ -72,15 +74,29 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State for the router; reads the registered operations from `settings.http.operations_dir`.
+    /// State for the router, with the built-in registered operations and those of
+    /// `settings.http.operations_dir`.
     pub fn new(services: Arc<Services>, settings: &Settings) -> std::io::Result<Arc<Self>> {
         let http = settings.http.clone();
-        let persisted = Arc::new(PersistedOperations::load(&http.operations_dir)?);
+        let persisted = match &http.operations_dir {
+            Some(folder) => PersistedOperations::load(folder),
+            None => Ok(PersistedOperations::built_in()),
+        };
+        let persisted = Arc::new(persisted.map_err(std::io::Error::other)?);
+        let from_folder = persisted.len() - persisted.built_in_count();
+        match &http.operations_dir {
+            Some(folder) => tracing::info!(
+                built_in = persisted.built_in_count(),
+                from_folder,
+                folder = %folder.display(),
+                "registered operations loaded"
+            ),
+            None => tracing::info!(built_in = persisted.built_in_count(), "registered operations loaded"),
+        }
         if http.leaders_persisted_only && persisted.is_empty() {
-            return Err(std::io::Error::other(format!(
-                "PLEDGE_LEADERS_PERSISTED_ONLY is on but {} holds no operation",
-                http.operations_dir.display()
-            )));
+            return Err(std::io::Error::other(
+                "PLEDGE_LEADERS_PERSISTED_ONLY is on but no operation is registered",
+            ));
         }
         let guard = Guard {
             limits: http.limits,
@@ -101,8 +117,19 @@ impl AppState {
         let metrics = crate::metrics::install();
         let documents = graphql::Documents::default();
         let answerable = crate::graphql::answerable::Answerable::from_sdl(&schema.sdl());
-        let state =
-            Self { services, schema, socket_schema, guard, graphql, documents, answerable, metrics, http };
+        let automatic = graphql::AutomaticQueries::default();
+        let state = Self {
+            services,
+            schema,
+            socket_schema,
+            guard,
+            graphql,
+            documents,
+            automatic,
+            answerable,
+            metrics,
+            http,
+        };
         Ok(Arc::new(state))
     }
 }

@@ -227,7 +227,9 @@ async fn graphql_response_json_answers_request_errors_with_their_4xx_status() {
             None => assert_eq!(body, json!({ "data": { "me": { "username": "root" } } }), "{}", case.name),
             Some(code) => {
                 assert_eq!(error_code(&body), code, "{}: {body:#}", case.name);
-                assert_eq!(body["data"], Value::Null, "{}: no data", case.name);
+                // A request error (no path: nothing ran) has no `data` entry; a field error has `null`.
+                let ran = body["errors"][0].get("path").is_some();
+                assert_eq!(body.get("data").is_some(), ran, "{}: {body}", case.name);
             }
         }
     }
@@ -256,7 +258,12 @@ async fn application_json_answers_every_well_formed_request_with_200() {
                 None => {
                     assert_eq!(answer.json(), json!({ "data": { "me": { "username": "root" } } }), "{what}")
                 }
-                Some(code) => assert_eq!(answer.code(), code, "{what}"),
+                Some(code) => {
+                    assert_eq!(answer.code(), code, "{what}");
+                    let body = answer.json();
+                    let ran = body["errors"][0].get("path").is_some();
+                    assert_eq!(body.get("data").is_some(), ran, "{what}: {body}");
+                }
             }
         }
     }
@@ -304,6 +311,7 @@ async fn a_field_error_is_not_a_request_error_so_it_answers_200_with_either_medi
             ("NOT_FOUND", &json!(["ward"])),
             "{accept}"
         );
+        assert_eq!(body.get("data"), Some(&Value::Null), "{accept}: the request ran, so `data` is there");
     }
 }
 

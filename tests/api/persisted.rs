@@ -66,7 +66,7 @@ fn by_hash(name: &str, variables: Value) -> Value {
 
 /// Settings holding group leaders to the registered operations of `dir`.
 fn leaders_persisted_only(dir: PathBuf) -> HttpSettings {
-    HttpSettings { leaders_persisted_only: true, operations_dir: dir, ..test_http_settings() }
+    HttpSettings { leaders_persisted_only: true, operations_dir: Some(dir), ..test_http_settings() }
 }
 
 const ME: &str = "{ me { username } }";
@@ -84,7 +84,11 @@ async fn a_registered_operation_runs_from_its_hash_alone() {
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
     let me = &answer.json()["data"]["me"];
     assert_eq!((&me["username"], &me["displayName"]), (&json!("root"), &json!("Root")), "{me:#}");
-    assert_eq!(me["roleAssignments"], json!([{ "role": "ADMIN", "ward": null, "group": null }]));
+    assert_eq!(
+        me["roleAssignments"],
+        json!([{ "role": "ADMIN", "ward": null, "group": null, "__typename": "RoleAssignment" }]),
+        "the registered documents are the ones Apollo Client sends, with `__typename`"
+    );
 }
 
 #[tokio::test]
@@ -122,8 +126,8 @@ async fn an_unknown_hash_is_persisted_query_not_found_and_runs_nothing() {
     for answer in [strict, legacy] {
         assert_eq!(
             answer.json(),
-            json!({ "data": null, "errors": [{
-                "message": "no operation is registered under this sha256Hash",
+            json!({ "errors": [{
+                "message": "PersistedQueryNotFound",
                 "extensions": { "code": "PERSISTED_QUERY_NOT_FOUND" }
             }] })
         );
@@ -231,7 +235,7 @@ async fn a_group_leader_sending_an_ad_hoc_document_is_refused_and_nothing_runs()
             assert_eq!(answer.status, status, "{what}, {accept}: {}", answer.text);
             assert_eq!(
                 answer.json(),
-                json!({ "data": null, "errors": [{
+                json!({ "errors": [{
                     "message": "group leaders may run only the app's registered operations: send extensions.persistedQuery",
                     "extensions": { "code": "PERSISTED_QUERY_REQUIRED" }
                 }] }),
@@ -386,7 +390,7 @@ impl Drop for TempDir {
 }
 
 #[tokio::test]
-async fn operations_are_read_from_the_configured_folder_trimmed_and_only_from_graphql_files() {
+async fn the_configured_folder_adds_its_graphql_files_trimmed_to_the_built_in_operations() {
     // Arrange
     let dir = TempDir::new();
     let username = "query Username { me { username } }";
@@ -401,31 +405,126 @@ async fn operations_are_read_from_the_configured_folder_trimmed_and_only_from_gr
         post_json(&app, Some(&leader), None, &json!({ "extensions": persisted(username) })).await;
     let not_a_graphql_file =
         post_json(&app, Some(&leader), None, &json!({ "extensions": persisted(ME) })).await;
-    let from_the_default_folder = post_json(&app, Some(&leader), None, &by_hash("Me", json!({}))).await;
+    let built_in = post_json(&app, Some(&leader), None, &by_hash("Me", json!({}))).await;
 
     // Assert
     assert_eq!(registered.json(), json!({ "data": { "me": { "username": "leader.1" } } }));
     assert_eq!(not_a_graphql_file.code(), "PERSISTED_QUERY_NOT_FOUND");
-    assert_eq!(from_the_default_folder.code(), "PERSISTED_QUERY_NOT_FOUND");
+    assert_eq!(built_in.json()["data"]["me"]["username"], "leader.1", "{}", built_in.text);
 }
 
 #[tokio::test]
-async fn the_server_does_not_start_holding_leaders_to_an_empty_folder() {
-    // Arrange
+async fn manifests_in_apollo_and_relay_formats_are_safelists_for_leaders() {
+    // Arrange: the documents as each client prints them, under the ids each tool gives.
     let dir = TempDir::new();
-    let settings = crate::helpers::test_settings("sqlite::memory:", 1, leaders_persisted_only(dir.0.clone()));
-    let db = startup::connect("sqlite::memory:", 1).await.expect("connect");
+    let apollo = "query AppUsername {\n  me {\n    username\n    __typename\n  }\n}";
+    let relay = "query appUsernameQuery {\n  me {\n    username\n    id\n  }\n}\n";
+    let manifest = json!({ "format": "apollo-persisted-query-manifest", "version": 1, "operations": [
+        { "id": sha256(apollo), "name": "AppUsername", "type": "query", "body": apollo }
+    ] });
+    std::fs::write(dir.0.join("persisted-query-manifest.json"), manifest.to_string()).expect("written");
+    std::fs::write(dir.0.join("persisted_queries.json"), json!({ "0c5a9a1e7f": relay }).to_string())
+        .expect("written");
+    let app = spawn_app_with(leaders_persisted_only(dir.0.clone())).await;
+    let fixture = ward_with_two_groups(&app).await;
+    let leader = app.user_with_role("leader.1", "GROUP_LEADER", None, Some(&fixture.group_id)).await;
 
     // Act
-    let built =
-        Application::build_with_clock(&settings, db, std::sync::Arc::new(OffsetClock::default())).await;
+    let by_apollo_hash =
+        post_json(&app, Some(&leader), None, &json!({ "extensions": persisted(apollo) })).await;
+    let apollo_in_full = post_json(&app, Some(&leader), None, &json!({ "query": apollo })).await;
+    let by_relay_id = post_json(&app, Some(&leader), None, &json!({ "doc_id": "0c5a9a1e7f" })).await;
+    let by_document_id =
+        post_json(&app, Some(&leader), None, &json!({ "documentId": "0c5a9a1e7f", "variables": {} })).await;
+    let unknown_id = post_json(&app, Some(&leader), None, &json!({ "documentId": "ffff" })).await;
 
     // Assert
-    let error = built.err().expect("the server refuses to start");
-    assert_eq!(
-        error.to_string(),
-        format!("PLEDGE_LEADERS_PERSISTED_ONLY is on but {} holds no operation", dir.0.display())
-    );
+    let me = json!({ "username": "leader.1", "__typename": "User" });
+    assert_eq!(by_apollo_hash.json(), json!({ "data": { "me": me } }));
+    assert_eq!(apollo_in_full.json(), json!({ "data": { "me": me } }), "the text itself is on the safelist");
+    for answer in [by_relay_id, by_document_id] {
+        assert_eq!(answer.json()["data"]["me"]["username"], "leader.1", "{}", answer.text);
+    }
+    assert_eq!(unknown_id.code(), "PERSISTED_QUERY_NOT_FOUND");
+}
+
+#[tokio::test]
+async fn the_server_does_not_start_from_a_missing_folder_or_a_broken_manifest() {
+    // Arrange
+    let missing = std::env::temp_dir().join(format!("pledge-operations-{}", Uuid::now_v7().simple()));
+    let broken = TempDir::new();
+    std::fs::write(broken.0.join("persisted_queries.json"), "{\"abc\": 7}").expect("written");
+    let duplicate = TempDir::new();
+    std::fs::write(duplicate.0.join("a.json"), json!({ "x1": "{ me { id } }" }).to_string())
+        .expect("written");
+    std::fs::write(duplicate.0.join("b.json"), json!({ "x1": "{ me { username } }" }).to_string())
+        .expect("written");
+
+    for (folder, expected) in [
+        (missing.clone(), format!("cannot read {}", missing.display())),
+        (
+            broken.0.clone(),
+            format!(
+                "{}: `abc` must map to the document's text",
+                broken.0.join("persisted_queries.json").display()
+            ),
+        ),
+        (duplicate.0.clone(), "id x1 is already registered for another document".to_owned()),
+    ] {
+        let settings = crate::helpers::test_settings("sqlite::memory:", 1, leaders_persisted_only(folder));
+        let db = startup::connect("sqlite::memory:", 1).await.expect("connect");
+
+        // Act
+        let built =
+            Application::build_with_clock(&settings, db, std::sync::Arc::new(OffsetClock::default())).await;
+
+        // Assert
+        let error = built.err().expect("the server refuses to start").to_string();
+        assert!(error.contains(&expected), "{error}");
+    }
+}
+
+#[tokio::test]
+async fn a_query_sent_with_its_hash_is_remembered_for_the_hash_alone() {
+    // Arrange: Apollo's automatic persisted queries: a miss, then the hash with the query, then the hash.
+    let app = spawn_app().await;
+    let query = "query AdHoc { me { username } }";
+    let hash_only = json!({ "extensions": persisted(query) });
+
+    // Act
+    let first = post_json(&app, Some(&app.admin_token), None, &hash_only).await;
+    let with_query = json!({ "query": query, "extensions": persisted(query) });
+    let second = post_json(&app, Some(&app.admin_token), None, &with_query).await;
+    let third = post_json(&app, Some(&app.admin_token), None, &hash_only).await;
+
+    // Assert
+    assert_eq!(first.code(), "PERSISTED_QUERY_NOT_FOUND");
+    for answer in [second, third] {
+        assert_eq!(answer.json(), json!({ "data": { "me": { "username": "root" } } }));
+    }
+}
+
+#[tokio::test]
+async fn a_query_refused_to_a_held_leader_is_not_remembered_for_anyone() {
+    // Arrange
+    let held = Held::build().await;
+    let query = "query Sneaky { me { username } }";
+    let with_query = json!({ "query": query, "extensions": persisted(query) });
+    let hash_only = json!({ "extensions": persisted(query) });
+
+    // Act
+    let refused = post_json(&held.app, Some(&held.leader), None, &with_query).await;
+    let by_official = post_json(&held.app, Some(&held.official), None, &hash_only).await;
+    let by_leader = post_json(&held.app, Some(&held.leader), None, &hash_only).await;
+
+    // Assert
+    assert_eq!(refused.code(), "PERSISTED_QUERY_REQUIRED");
+    assert_eq!(by_official.code(), "PERSISTED_QUERY_NOT_FOUND", "nothing was learned from the refusal");
+    assert_eq!(by_leader.code(), "PERSISTED_QUERY_NOT_FOUND");
+    // Learned from an official, the query still does not open the safelist to the leader.
+    post_json(&held.app, Some(&held.official), None, &with_query).await;
+    let learned = post_json(&held.app, Some(&held.leader), None, &hash_only).await;
+    assert_eq!(learned.code(), "PERSISTED_QUERY_REQUIRED");
 }
 
 /// The variables each registered operation runs with, for `leader.1` of group 1 (households H1 and H2,
@@ -469,10 +568,13 @@ impl Drive {
     fn variables(&self, name: &str) -> Value {
         let group = &self.held.group_id;
         match name {
+            "Campaigns" => json!({ "first": 10 }),
             "Changes" => json!({ "since": null, "first": 10 }),
             "CreateHousehold" => json!({ "input": self.held.household("H9") }),
             "GroupCoverage" => json!({ "campaignId": self.campaign, "groupId": group, "first": 10 }),
-            "GroupHouseholds" => json!({ "groupId": group, "campaignId": self.campaign, "first": 10 }),
+            "GroupHouseholds" => json!({
+                "groupId": group, "campaignId": self.campaign, "first": 10, "filter": { "search": "tran thi" }
+            }),
             "Login" => json!({ "input": { "username": "leader.1", "password": TEST_PASSWORD } }),
             "Logout" => json!({ "refreshToken": self.refresh_tokens[0] }),
             "Me" => json!({}),

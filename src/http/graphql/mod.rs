@@ -6,10 +6,12 @@
 //! malformed bodies, unknown persisted hashes, syntax errors and the structural limits.
 //!
 //! - `request.rs`: media types and reading the request objects;
+//! - `automatic.rs`: queries learned through automatic persisted queries;
 //! - `documents.rs`: documents already parsed, by text;
 //! - `prepare.rs`: parsing and the limits, before authentication;
 //! - `respond.rs`: the status and media type of the answer.
 
+mod automatic;
 mod documents;
 mod prepare;
 mod request;
@@ -25,7 +27,7 @@ use axum::{
 };
 use serde_json::{Map, Value};
 
-pub use self::documents::Documents;
+pub use self::{automatic::AutomaticQueries, documents::Documents};
 use self::{
     prepare::prepare,
     request::{MediaType, Operation, negotiate, read_params},
@@ -126,6 +128,7 @@ async fn execute(
     client: ClientAddress,
     caller: &Caller,
     mut request: async_graphql::Request,
+    learn: Option<String>,
     reuse: bool,
 ) -> Answer {
     // The document was parsed (and kept in the request) by `prepare`; the text is needed only here.
@@ -142,6 +145,9 @@ async fn execute(
         Ok(checked) => checked,
         Err(error) => return Answer::Executed(async_graphql::Response::from_errors(vec![error])),
     };
+    if let Some(hash) = learn {
+        state.automatic.remember(&hash, &query);
+    }
     let key = match caller {
         Caller::User(actor) if answerable => {
             let variables = serde_json::to_string(&variables).unwrap_or_default();
@@ -245,15 +251,16 @@ async fn run(
             (None, Some(Err(err))) => {
                 async_graphql::Response::from_errors(vec![err.clone().into_server_error()])
             }
-            (None, Some(Ok(caller))) => match execute(state, client, caller, operation.request, !batch).await
-            {
-                Answer::Executed(response) => response,
-                Answer::Kept(body) => {
-                    // Only an answer without errors is kept: the status is 200 whatever the media type.
-                    answered(&label, "ok", started);
-                    return kept(body, media);
+            (None, Some(Ok(caller))) => {
+                match execute(state, client, caller, operation.request, operation.learn, !batch).await {
+                    Answer::Executed(response) => response,
+                    Answer::Kept(body) => {
+                        // Only an answer without errors is kept: the status is 200 whatever the media type.
+                        answered(&label, "ok", started);
+                        return kept(body, media);
+                    }
                 }
-            },
+            }
             (None, None) => unreachable_without_caller(),
         };
         let outcome = response.errors.first().and_then(Code::of).map_or("ok", Code::as_str);

@@ -50,9 +50,13 @@ pub(super) struct Operation {
     pub(super) label: String,
     /// Answered without running (parse error, limit, unknown hash).
     pub(super) refused: Option<ServerError>,
+    /// The hash the query came with, to remember once the caller may run it (automatic persisted
+    /// queries); `None` when it came without one or is registered already.
+    pub(super) learn: Option<String>,
 }
 
-/// Reads one request object (`query`, `operationName`, `variables`, `extensions`).
+/// Reads one request object (`query`, `operationName`, `variables`, `extensions`, and `documentId` or
+/// `doc_id` for a registered document).
 pub(super) fn read_params(object: &Map<String, Value>, state: &AppState) -> Result<Operation, String> {
     let text = |key: &str| match object.get(key) {
         None | Some(Value::Null) => Ok(None),
@@ -78,24 +82,47 @@ pub(super) fn read_params(object: &Map<String, Value>, state: &AppState) -> Resu
         },
         Some(_) => return Err("`extensions` must be an object".into()),
     };
+    // Relay's and the GraphQL-over-HTTP draft's name for the id of a registered document.
+    let document_id = match (text("documentId")?, text("doc_id")?) {
+        (Some(id), _) | (None, Some(id)) => Some(id),
+        (None, None) => None,
+    };
     let mut refused = None;
-    let query = match (query, hash) {
-        (Some(query), Some(hash)) if sha256_hex(&query) != hash => {
-            return Err("`extensions.persistedQuery.sha256Hash` is not the SHA-256 of `query`".into());
+    let mut learn = None;
+    let registered =
+        |id: &str| state.graphql.persisted.get(id).map(|operation| operation.document.to_string());
+    let query = match (query, hash, document_id) {
+        (Some(query), Some(hash), _) => {
+            if sha256_hex(&query) != hash {
+                return Err("`extensions.persistedQuery.sha256Hash` is not the SHA-256 of `query`".into());
+            }
+            if state.graphql.persisted.get(&hash).is_none() {
+                learn = Some(hash);
+            }
+            query
         }
-        (Some(query), _) => query,
-        (None, Some(hash)) => match state.graphql.persisted.get(&hash) {
-            Some(operation) => operation.document.to_string(),
+        (Some(query), None, _) => query,
+        (None, Some(hash), _) => {
+            match registered(&hash).or_else(|| state.automatic.get(&hash).map(|query| query.to_string())) {
+                Some(query) => query,
+                None => {
+                    refused = Some(AppError::PersistedQueryNotFound.into_server_error());
+                    String::new()
+                }
+            }
+        }
+        (None, None, Some(id)) => match registered(&id) {
+            Some(query) => query,
             None => {
                 refused = Some(AppError::PersistedQueryNotFound.into_server_error());
                 String::new()
             }
         },
-        (None, None) => return Err("the request has no `query`".into()),
+        (None, None, None) => return Err("the request has no `query`".into()),
     };
     let mut request = async_graphql::Request::new(query).variables(variables);
     if let Some(name) = operation_name {
         request = request.operation_name(name);
     }
-    Ok(Operation { request, refused, label: metrics::operation_label(None) })
+    Ok(Operation { request, refused, learn, label: metrics::operation_label(None) })
 }

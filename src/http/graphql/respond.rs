@@ -68,6 +68,19 @@ fn status_of(response: &async_graphql::Response, media: MediaType) -> StatusCode
     }
 }
 
+/// An answer as JSON. A request error's has no `data` entry, as the GraphQL-over-HTTP specification
+/// says: the request never ran, which `"data": null` (a run whose root field failed) would not tell.
+fn to_json(response: &async_graphql::Response) -> serde_json::Result<String> {
+    if request_error_code(response).is_none() {
+        return serde_json::to_string(response);
+    }
+    let mut value = serde_json::to_value(response)?;
+    if let Some(object) = value.as_object_mut() {
+        object.remove("data");
+    }
+    serde_json::to_string(&value)
+}
+
 pub(super) fn respond(responses: Vec<async_graphql::Response>, batch: bool, media: MediaType) -> Response {
     let retry = if batch { None } else { responses.first().and_then(retry_after) };
     let (status, body) = if batch {
@@ -76,10 +89,11 @@ pub(super) fn respond(responses: Vec<async_graphql::Response>, batch: bool, medi
         } else {
             StatusCode::OK
         };
-        (status, serde_json::to_string(&responses))
+        let bodies: serde_json::Result<Vec<String>> = responses.iter().map(to_json).collect();
+        (status, bodies.map(|bodies| format!("[{}]", bodies.join(","))))
     } else {
         let response = responses.into_iter().next().unwrap_or_default();
-        (status_of(&response, media), serde_json::to_string(&response))
+        (status_of(&response, media), to_json(&response))
     };
     let body = match body {
         Ok(body) => body,
