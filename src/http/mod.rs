@@ -83,11 +83,11 @@ impl AppState {
             None => Ok(PersistedOperations::built_in()),
         };
         let persisted = Arc::new(persisted.map_err(std::io::Error::other)?);
-        let from_folder = persisted.len() - persisted.built_in_count();
         match &http.operations_dir {
             Some(folder) => tracing::info!(
                 built_in = persisted.built_in_count(),
-                from_folder,
+                from_folder = persisted.from_folder_count(),
+                distinct = persisted.len(),
                 folder = %folder.display(),
                 "registered operations loaded"
             ),

@@ -84,6 +84,8 @@ pub struct PersistedOperations {
     /// SHA-256 of each registered text, whatever id it is registered under.
     texts: BTreeMap<String, Arc<str>>,
     built_in: usize,
+    /// Documents read from the folder's files (some may repeat built-in ones).
+    from_folder: usize,
 }
 
 /// The lowercase hex SHA-256 of a document, as Apollo clients compute it.
@@ -150,10 +152,12 @@ impl PersistedOperations {
             if extension == "json" {
                 for (id, name, document) in manifest::parse(&text).map_err(invalid)? {
                     self.register(id, name, &document).map_err(invalid)?;
+                    self.from_folder += 1;
                 }
             } else {
                 let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
                 self.register_file(&name, &text).map_err(invalid)?;
+                self.from_folder += 1;
             }
         }
         Ok(())
@@ -213,6 +217,11 @@ impl PersistedOperations {
     /// How many of them are built in.
     pub fn built_in_count(&self) -> usize {
         self.built_in
+    }
+
+    /// How many documents the folder's files held, repeats of built-in ones included.
+    pub fn from_folder_count(&self) -> usize {
+        self.from_folder
     }
 }
 
