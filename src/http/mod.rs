@@ -144,6 +144,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/exports/coverage.csv", get(exports::coverage_csv))
         .route("/exports/coverage.xlsx", get(exports::coverage_xlsx))
         .route("/exports/unsigned.csv", get(exports::unsigned_csv))
+        .route("/exports/unsigned.xlsx", get(exports::unsigned_xlsx))
         .layer(middleware::from_fn_with_state(limiter, rate_limit::enforce));
     let timeout = state.http.request_timeout;
     let router = Router::new()

@@ -1,9 +1,8 @@
-//! CSV bodies of the exports: the byte-order mark, the quoting, and the neutralising of text cells that a
-//! spreadsheet would otherwise run as a formula. What goes in each column is the handlers' business.
+//! CSV bodies of the exports: the two dialects (plain, and Vietnamese spreadsheet settings), the quoting,
+//! the totals row kept apart from the data, and the marking of text cells that a spreadsheet would
+//! otherwise run as a formula or read as a number. What goes in each column is the handlers' business.
 
 use std::borrow::Cow;
-
-use ::csv::{QuoteStyle, WriterBuilder};
 
 use crate::error::AppError;
 
@@ -12,19 +11,82 @@ use crate::error::AppError;
 /// which some spreadsheets read the same way.
 const FORMULA_STARTS: [char; 10] = ['=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠'];
 
-/// One cell of a CSV row.
-pub(super) enum Cell {
-    /// Text that came from a user or a label: neutralised by [`spreadsheet_safe`].
-    Text(String),
-    /// A figure the server computed (a count, a percentage), written as it is.
-    Figure(String),
+/// The UTF-8 byte-order mark: it tells Excel the file is UTF-8, so Vietnamese diacritics show.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// How a CSV is written, for the program or spreadsheet that reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Dialect {
+    /// Comma-separated, decimal point, LF: for programs, and spreadsheets with English settings. Text is
+    /// as stored, except that text which would start a formula gets a leading `'`.
+    Plain,
+    /// What Excel and LibreOffice with Vietnamese (vi-VN) settings read on a double click: `;`-separated
+    /// (the vi-VN list separator), decimal comma (`.` groups thousands there), CRLF; and every text cell
+    /// that the spreadsheet would read as something else (a formula, a number, a date, `+84…`, `007`) or
+    /// that starts with `'` gets a leading `'`, which the spreadsheet takes as "text" and does not show.
+    Vietnamese,
 }
 
-impl Cell {
-    /// A count, written as digits.
-    pub(super) fn count(value: i64) -> Self {
-        Self::Figure(value.to_string())
+impl Dialect {
+    /// The dialect a `locale` query parameter asks for: none for [`Dialect::Plain`], `vi-VN` (any case,
+    /// `-` or `_`, or plain `vi`) for [`Dialect::Vietnamese`].
+    pub(super) fn from_locale(locale: Option<&str>) -> Result<Self, AppError> {
+        match locale.map(str::trim) {
+            None | Some("") => Ok(Self::Plain),
+            Some(tag) if tag.eq_ignore_ascii_case("vi") => Ok(Self::Vietnamese),
+            Some(tag) if tag.replace('_', "-").eq_ignore_ascii_case("vi-VN") => Ok(Self::Vietnamese),
+            Some(_) => Err(AppError::bad_input(
+                "locale",
+                "locale must be vi-VN (a CSV for Vietnamese spreadsheet settings) or left out",
+            )),
+        }
     }
+
+    fn separator(self) -> char {
+        match self {
+            Self::Plain => ',',
+            Self::Vietnamese => ';',
+        }
+    }
+
+    fn line_end(self) -> &'static str {
+        match self {
+            Self::Plain => "\n",
+            Self::Vietnamese => "\r\n",
+        }
+    }
+
+    /// `text` as this dialect writes it, before quoting.
+    fn text(self, text: &str) -> Cow<'_, str> {
+        match self {
+            Self::Plain => spreadsheet_safe(text),
+            Self::Vietnamese
+                if text.starts_with('\'') || text.starts_with(FORMULA_STARTS) || reads_as_a_value(text) =>
+            {
+                Cow::Owned(format!("'{text}"))
+            }
+            Self::Vietnamese => Cow::Borrowed(text),
+        }
+    }
+
+    /// A share of 1 as a percentage to one decimal, with this dialect's decimal separator.
+    fn percent(self, share: f64) -> String {
+        let figure = format!("{:.1}", share * 100.0);
+        match self {
+            Self::Plain => figure,
+            Self::Vietnamese => figure.replace('.', ","),
+        }
+    }
+}
+
+/// One cell of a CSV row.
+pub(super) enum Cell {
+    /// Text that came from a user or a label: always quoted, and marked as the dialect requires.
+    Text(String),
+    /// A count, written as bare digits (no thousands separator, which differs between locales).
+    Count(i64),
+    /// A share of 1 (`0.667`), written as a bare percentage to one decimal (`66.7`, or `66,7` in vi-VN).
+    Percent(f64),
 }
 
 /// `text` as a spreadsheet shows it without running it: text that would start a formula gets a leading
@@ -41,172 +103,63 @@ pub(super) fn spreadsheet_safe(text: &str) -> Cow<'_, str> {
     }
 }
 
-/// A UTF-8 CSV with a byte-order mark: `headers`, then one record per row; every text cell neutralised.
+/// Whether a spreadsheet opening a CSV would read `text` as a number, percentage, date or time rather
+/// than as text: digits with nothing but number, date and time punctuation around them (`007`, `1.234`,
+/// `1/2`, `3-4`, `12:30`, `5%`, `1e5`, `(12)`), or a boolean.
+fn reads_as_a_value(text: &str) -> bool {
+    let text = text.trim();
+    let numeric = text.chars().any(|c| c.is_ascii_digit())
+        && text.chars().all(|c| c.is_ascii_digit() || " +-.,/:%()eE$₫".contains(c));
+    numeric || text.eq_ignore_ascii_case("true") || text.eq_ignore_ascii_case("false")
+}
+
+/// A CSV in `dialect` with a byte-order mark: `headers`, one record per row, then, when there are
+/// `totals`, an empty line and the totals row. A spreadsheet's sort and filter take the block of rows
+/// around the selected cell up to the first empty row, so they leave the totals out; CSV readers such as
+/// Rust's `csv` and pandas skip the empty line.
+///
+/// Text is always in double quotes and figures never are: a spreadsheet set to read quoted fields as text
+/// still gets numbers, and the marked text cells are quoted as OWASP advises. Figures are digits, a sign
+/// and a decimal separator that is never the field separator, so they need no quotes.
 pub(super) fn csv_bytes(
+    dialect: Dialect,
     headers: &[&str],
     rows: impl Iterator<Item = Vec<Cell>>,
-) -> Result<Vec<u8>, AppError> {
-    // The byte-order mark tells Excel the file is UTF-8. Quoting every field that is not a number wraps
-    // the neutralised cells in double quotes, as OWASP advises, and leaves the figures bare.
-    let mut writer =
-        WriterBuilder::new().quote_style(QuoteStyle::NonNumeric).from_writer(b"\xEF\xBB\xBF".to_vec());
-    let header: Vec<Cow<'_, str>> = headers.iter().map(|header| spreadsheet_safe(header)).collect();
-    writer.write_record(header.iter().map(|cell| cell.as_bytes())).map_err(AppError::internal)?;
+    totals: Option<Vec<Cell>>,
+) -> Vec<u8> {
+    let mut body = String::new();
+    let header: Vec<Cell> = headers.iter().map(|h| Cell::Text((*h).to_owned())).collect();
+    write_record(&mut body, dialect, &header);
     for row in rows {
-        let record: Vec<Cow<'_, str>> = row
-            .iter()
-            .map(|cell| match cell {
-                Cell::Text(text) => spreadsheet_safe(text),
-                Cell::Figure(figure) => Cow::Borrowed(figure.as_str()),
-            })
-            .collect();
-        writer.write_record(record.iter().map(|cell| cell.as_bytes())).map_err(AppError::internal)?;
+        write_record(&mut body, dialect, &row);
     }
-    writer.into_inner().map_err(AppError::internal)
+    if let Some(totals) = totals {
+        body.push_str(dialect.line_end());
+        write_record(&mut body, dialect, &totals);
+    }
+    let mut bytes = Vec::with_capacity(BOM.len() + body.len());
+    bytes.extend_from_slice(BOM);
+    bytes.extend_from_slice(body.as_bytes());
+    bytes
+}
+
+fn write_record(body: &mut String, dialect: Dialect, cells: &[Cell]) {
+    for (index, cell) in cells.iter().enumerate() {
+        if index > 0 {
+            body.push(dialect.separator());
+        }
+        match cell {
+            Cell::Text(text) => {
+                body.push('"');
+                body.push_str(&dialect.text(text).replace('"', "\"\""));
+                body.push('"');
+            }
+            Cell::Count(count) => body.push_str(&count.to_string()),
+            Cell::Percent(share) => body.push_str(&dialect.percent(*share)),
+        }
+    }
+    body.push_str(dialect.line_end());
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The body of a CSV of one header cell and one row, as text after the byte-order mark.
-    pub(super) fn one_cell_body(text: &str) -> String {
-        let bytes =
-            csv_bytes(&["Chủ hộ"], std::iter::once(vec![Cell::Text(text.to_owned())])).expect("a CSV");
-        String::from_utf8(bytes).expect("UTF-8").trim_start_matches('\u{feff}').to_owned()
-    }
-
-    #[test]
-    fn text_that_would_start_a_formula_gets_a_leading_quote_and_other_text_is_left_alone() {
-        // Arrange
-        let cases = [
-            (r#"=HYPERLINK("http://x","y")"#, r#"'=HYPERLINK("http://x","y")"#),
-            ("+1+1", "'+1+1"),
-            ("-2+3", "'-2+3"),
-            ("@SUM(1)", "'@SUM(1)"),
-            ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
-            ("\t=1", "'\t=1"),
-            ("\r=1", "'\r=1"),
-            ("'=1", "''=1"),
-            ("Nguyễn Văn An", "Nguyễn Văn An"),
-            ("Số 5 Lê Hoàn, P. Lam Sơn", "Số 5 Lê Hoàn, P. Lam Sơn"),
-            ("1+1=2", "1+1=2"),
-            ("'Tèo", "'Tèo"),
-            ("", ""),
-        ];
-
-        for (typed, expected) in cases {
-            // Act
-            let cell = spreadsheet_safe(typed);
-
-            // Assert
-            assert_eq!(cell, expected, "{typed:?}");
-        }
-    }
-
-    #[test]
-    fn a_neutralised_cell_is_wrapped_in_double_quotes_and_figures_are_left_bare() {
-        // Arrange
-        let rows = vec![vec![
-            Cell::Text(r#"=HYPERLINK("http://x","y")"#.to_owned()),
-            Cell::Text("+1+1".to_owned()),
-            Cell::count(4),
-            Cell::Figure("66.7".to_owned()),
-        ]];
-
-        // Act
-        let bytes = csv_bytes(&["a", "b", "c", "d"], rows.into_iter()).expect("a CSV");
-
-        // Assert
-        assert_eq!(
-            String::from_utf8(bytes).expect("UTF-8"),
-            "\u{feff}\"a\",\"b\",\"c\",\"d\"\n\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",\"'+1+1\",4,66.7\n"
-        );
-    }
-
-    #[test]
-    fn a_text_cell_of_a_csv_reads_back_as_the_neutralised_text() {
-        // Arrange
-        let typed = "@SUM(1), \"quoted\"\nnext line";
-
-        // Act
-        let body = one_cell_body(typed);
-
-        // Assert
-        let records: Vec<Vec<String>> = ::csv::Reader::from_reader(body.as_bytes())
-            .records()
-            .map(|record| record.expect("a record").iter().map(str::to_owned).collect())
-            .collect();
-        assert_eq!(records, [vec![format!("'{typed}")]]);
-    }
-}
-
-/// Properties over any text a user could type: no cell starts a formula, nothing is lost, and the CSV
-/// holds exactly the neutralised text.
-#[cfg(test)]
-mod properties {
-    use proptest::prelude::*;
-
-    use super::{tests::one_cell_body, *};
-    use crate::domain::strategies::hostile_text;
-
-    /// Text as a user might type it, often starting with a formula character, sometimes after quotes.
-    fn typed_text() -> impl Strategy<Value = String> {
-        let start = proptest::sample::select(&FORMULA_STARTS[..]);
-        prop_oneof![
-            2 => hostile_text(),
-            2 => (start.clone(), hostile_text()).prop_map(|(c, rest)| format!("{c}{rest}")),
-            1 => ("'{1,3}", start, hostile_text()).prop_map(|(quotes, c, rest)| format!("{quotes}{c}{rest}")),
-            1 => "[=+@'\t\r -]{0,6}\\PC{0,20}",
-        ]
-    }
-
-    /// What a reader who knows the rule does with a cell: drops the quote that neutralising added.
-    fn as_typed(cell: &str) -> &str {
-        match cell.strip_prefix('\'') {
-            Some(rest) if rest.trim_start_matches('\'').starts_with(FORMULA_STARTS) => rest,
-            _ => cell,
-        }
-    }
-
-    proptest! {
-        #[test]
-        fn a_neutralised_cell_never_starts_with_a_formula_character(typed in typed_text()) {
-            let cell = spreadsheet_safe(&typed);
-            prop_assert!(!cell.starts_with(FORMULA_STARTS), "{:?} became {:?}", typed, cell);
-        }
-
-        #[test]
-        fn text_that_starts_no_formula_is_unchanged_and_text_that_does_gets_one_quote(typed in typed_text()) {
-            let cell = spreadsheet_safe(&typed);
-            if typed.trim_start_matches('\'').starts_with(FORMULA_STARTS) {
-                prop_assert_eq!(cell, format!("'{typed}"));
-            } else {
-                prop_assert_eq!(cell, typed.as_str());
-            }
-        }
-
-        #[test]
-        fn dropping_the_added_quote_gives_back_exactly_what_was_typed(typed in typed_text()) {
-            let cell = spreadsheet_safe(&typed);
-            prop_assert_eq!(as_typed(&cell), typed.as_str());
-        }
-
-        #[test]
-        fn the_csv_holds_the_neutralised_text_and_quotes_a_neutralised_cell(typed in typed_text()) {
-            let body = one_cell_body(&typed);
-            let mut reader = ::csv::ReaderBuilder::new().has_headers(true).from_reader(body.as_bytes());
-            let cells: Vec<String> = reader
-                .records()
-                .map(|record| record.expect("a record").iter().map(str::to_owned).collect::<Vec<_>>())
-                .collect::<Vec<_>>()
-                .concat();
-            let expected = spreadsheet_safe(&typed);
-            prop_assert_eq!(cells, [expected.as_ref()]);
-            if matches!(expected, Cow::Owned(_)) {
-                let row = body.split_once('\n').map(|(_, row)| row).unwrap_or_default();
-                prop_assert!(row.starts_with("\"'"), "a neutralised cell is quoted: {:?}", row);
-            }
-        }
-    }
-}
+mod tests;
