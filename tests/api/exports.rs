@@ -1,7 +1,8 @@
 //! Spreadsheet exports over HTTP: the coverage sheet as CSV and XLSX parsed back cell by cell, the
 //! unsigned households of a group as CSV, names that would start a spreadsheet formula written as text,
-//! and the errors (JSON, with the GraphQL codes) for a missing token, another group or ward, and a missing
-//! or malformed campaign id.
+//! the CSV for Vietnamese spreadsheet settings read as such a spreadsheet reads it, the workbooks' layout
+//! and page setup, and the errors (JSON, with the GraphQL codes) for a missing token, another group or
+//! ward, a missing or malformed campaign id and an unknown locale.
 
 use std::io::Cursor;
 
@@ -16,6 +17,8 @@ use crate::{
 
 mod errors;
 mod formulas;
+mod vietnamese;
+mod workbook;
 
 /// The title of the campaign the exports are about.
 const CAMPAIGN: &str = "Toàn thành phố 2023";
@@ -159,9 +162,15 @@ async fn the_coverage_csv_of_a_ward_has_a_bom_the_vietnamese_header_a_row_per_gr
         .await;
     let (status, content_type, body) = answer(response).await;
 
-    // Assert: H104 moved out and counts nowhere; H105 withdrew and counts as unsigned.
+    // Assert: H104 moved out and counts nowhere; H105 withdrew and counts as unsigned. The totals row
+    // comes after an empty line, which a spreadsheet's sort and filter stop at and CSV readers skip.
     assert_eq!((status, content_type.as_str()), (StatusCode::OK, "text/csv; charset=utf-8"));
     assert!(body.starts_with(BOM), "the file starts with the UTF-8 BOM");
+    let text = String::from_utf8(body.clone()).expect("UTF-8");
+    assert!(
+        text.ends_with("100.0,\"Có\"\n\n\"Tổng cộng\",\"\",\"1/2 tổ đạt 100%\",6,4,2,66.7,\"Không\"\n"),
+        "the totals row follows an empty line: {text:?}"
+    );
     assert_eq!(
         csv_records(&body),
         [
@@ -227,7 +236,8 @@ async fn the_coverage_csv_of_a_group_holds_that_group_alone_and_refuses_a_group_
         Some(&Data::String(format!("Kết quả ký cam kết: {CAMPAIGN} — Tổ dân phố 2, Phường Lam Sơn")))
     );
     assert_eq!(sheet.get_value((4, 1)), Some(&Data::String("2".into())));
-    assert_eq!(sheet.get_value((5, 0)), Some(&Data::String("Tổng cộng".into())));
+    assert_eq!(sheet.get_value((5, 0)), Some(&Data::Empty), "an empty row between the data and the totals");
+    assert_eq!(sheet.get_value((6, 0)), Some(&Data::String("Tổng cộng".into())));
 }
 
 #[tokio::test]
@@ -291,7 +301,7 @@ async fn the_coverage_xlsx_names_campaign_and_ward_and_holds_numbers_and_percent
     let text = |s: &str| Data::String(s.to_owned());
     let header: Vec<Data> = (0..8).map(|col| cell(3, col)).collect();
     assert_eq!(header, COVERAGE_HEADER.map(text));
-    let rows: Vec<Vec<Data>> = (4..7).map(|r| (0..8).map(|col| cell(r, col)).collect()).collect();
+    let rows: Vec<Vec<Data>> = (4..8).map(|r| (0..8).map(|col| cell(r, col)).collect()).collect();
     assert_eq!(
         rows,
         [
@@ -315,6 +325,7 @@ async fn the_coverage_xlsx_names_campaign_and_ward_and_holds_numbers_and_percent
                 Data::Float(1.0),
                 text("Có"),
             ],
+            vec![Data::Empty; 8],
             vec![
                 text("Tổng cộng"),
                 Data::Empty,
@@ -326,9 +337,9 @@ async fn the_coverage_xlsx_names_campaign_and_ward_and_holds_numbers_and_percent
                 text("Không"),
             ],
         ],
-        "percent cells are fractions of 1, not text"
+        "percent cells are fractions of 1, not text; the totals after an empty row"
     );
-    assert_eq!(sheet.end().map(|(last_row, _)| last_row), Some(6), "nothing after the totals row");
+    assert_eq!(sheet.end().map(|(last_row, _)| last_row), Some(7), "nothing after the totals row");
 }
 
 #[tokio::test]

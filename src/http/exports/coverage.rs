@@ -12,9 +12,9 @@ use axum::{
 use uuid::Uuid;
 
 use super::{
-    CSV, ExportParams, XLSX, attachment, caller, csv_name,
+    CSV, ExportParams, XLSX, attachment, caller,
     csv_body::{Cell, csv_bytes},
-    id, required,
+    csv_name, id, required,
     sheet::{Sheet, Value},
     yes_no,
 };

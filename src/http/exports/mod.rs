@@ -17,11 +17,11 @@ use axum::{
 use serde::Deserialize;
 use uuid::Uuid;
 
+use self::csv_body::Dialect;
 pub(super) use self::{
     coverage::{coverage_csv, coverage_xlsx},
     unsigned::{unsigned_csv, unsigned_xlsx},
 };
-use self::csv_body::Dialect;
 use super::{AppState, authenticate};
 use crate::{
     error::{AppError, Unauthenticated},

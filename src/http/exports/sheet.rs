@@ -147,7 +147,12 @@ impl Sheet<'_> {
 /// Writes `values` on `row`. Each cell names its writer: rust_xlsxwriter's `write` also stores a `&str` as
 /// text (only a `Formula` value makes a formula), but naming it keeps text typed as `=…` text even if a
 /// column's type changes.
-fn write_row(sheet: &mut Worksheet, row: u32, values: &[Value<'_>], formats: &Formats) -> Result<(), XlsxError> {
+fn write_row(
+    sheet: &mut Worksheet,
+    row: u32,
+    values: &[Value<'_>],
+    formats: &Formats,
+) -> Result<(), XlsxError> {
     for (col, value) in values.iter().enumerate() {
         let col = col as u16;
         match value {

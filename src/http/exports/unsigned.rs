@@ -11,9 +11,9 @@ use axum::{
 use chrono::{DateTime, Utc};
 
 use super::{
-    CSV, ExportParams, XLSX, attachment, caller, csv_name,
+    CSV, ExportParams, XLSX, attachment, caller,
     csv_body::{Cell, csv_bytes},
-    id, required,
+    csv_name, id, required,
     sheet::{Sheet, Value},
 };
 use crate::{
@@ -26,7 +26,8 @@ use crate::{
     },
 };
 
-const UNSIGNED_HEADERS: [&str; 6] = ["Tổ dân phố", "Mã hộ", "Chủ hộ", "Địa chỉ", "Số nhân khẩu", "Điện thoại"];
+const UNSIGNED_HEADERS: [&str; 6] =
+    ["Tổ dân phố", "Mã hộ", "Chủ hộ", "Địa chỉ", "Số nhân khẩu", "Điện thoại"];
 
 /// The campaign, the group, its unsigned households and when they were read.
 struct Unsigned {

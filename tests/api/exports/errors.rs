@@ -1,5 +1,5 @@
 //! Export errors: JSON with the GraphQL codes and their HTTP statuses for a missing or bad token,
-//! another group or ward, and a missing, malformed or unknown campaign.
+//! another group or ward, a missing, malformed or unknown campaign, and a locale other than vi-VN.
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -15,6 +15,7 @@ async fn every_export_without_a_token_or_with_a_bad_one_answers_401_unauthentica
         format!("/exports/coverage.csv?campaignId={}&wardId={}", fixture.campaign, fixture.lam_son),
         format!("/exports/coverage.xlsx?campaignId={}&wardId={}", fixture.campaign, fixture.lam_son),
         format!("/exports/unsigned.csv?campaignId={}&groupId={}", fixture.campaign, fixture.group_1),
+        format!("/exports/unsigned.xlsx?campaignId={}&groupId={}", fixture.campaign, fixture.group_1),
     ];
 
     for path in &paths {
@@ -62,6 +63,7 @@ async fn an_official_of_another_ward_gets_404_for_the_ward_sheets_and_its_unsign
         format!("/exports/coverage.csv?campaignId={campaign}&wardId={lam_son}"),
         format!("/exports/coverage.xlsx?campaignId={campaign}&wardId={lam_son}"),
         format!("/exports/unsigned.csv?campaignId={campaign}&groupId={}", fixture.group_1),
+        format!("/exports/unsigned.xlsx?campaignId={campaign}&groupId={}", fixture.group_1),
     ];
 
     for path in &paths {
@@ -92,6 +94,7 @@ async fn a_missing_or_malformed_campaign_id_answers_400_bad_user_input_on_campai
         format!("/exports/coverage.xlsx?campaignId=42&wardId={lam_son}"),
         format!("/exports/unsigned.csv?groupId={group}"),
         format!("/exports/unsigned.csv?campaignId=&groupId={group}"),
+        format!("/exports/unsigned.xlsx?groupId={group}"),
     ];
 
     for path in &paths {
@@ -118,4 +121,25 @@ async fn an_unknown_campaign_answers_404_not_found() {
 
     // Assert
     assert_eq!(error_of(response).await, (StatusCode::NOT_FOUND, json!("NOT_FOUND"), Value::Null));
+}
+
+#[tokio::test]
+async fn a_locale_other_than_vi_vn_answers_400_bad_user_input_on_locale_for_every_export() {
+    // Arrange
+    let fixture = Exports::build().await;
+    let (campaign, lam_son, group) = (&fixture.campaign, &fixture.lam_son, &fixture.group_1);
+    let paths = [
+        format!("/exports/coverage.csv?campaignId={campaign}&wardId={lam_son}&locale=en-US"),
+        format!("/exports/coverage.xlsx?campaignId={campaign}&wardId={lam_son}&locale=vn"),
+        format!("/exports/unsigned.csv?campaignId={campaign}&groupId={group}&locale=fr-FR"),
+        format!("/exports/unsigned.xlsx?campaignId={campaign}&groupId={group}&locale=vi-VN-x"),
+    ];
+
+    for path in &paths {
+        // Act
+        let answer = error_of(fixture.get(Some(&fixture.app.admin_token), path).await).await;
+
+        // Assert
+        assert_eq!(answer, (StatusCode::BAD_REQUEST, json!("BAD_USER_INPUT"), json!("locale")), "{path}");
+    }
 }
