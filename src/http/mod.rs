@@ -121,7 +121,8 @@ pub fn router(state: Arc<AppState>) -> Router {
     let timeout = state.http.request_timeout;
     let mut router = Router::new().merge(limited);
     if state.http.graphiql {
-        router = router.route(&format!("{}/{{fingerprint}}/{{name}}", graphiql::ASSETS_PATH), get(graphiql::asset));
+        router = router
+            .route(&format!("{}/{{fingerprint}}/{{name}}", graphiql::ASSETS_PATH), get(graphiql::asset));
     }
     let router = router
         .route("/healthz", get(healthz))
