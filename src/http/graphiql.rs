@@ -5,7 +5,8 @@
 //! packages pinned in `assets/graphiql/package-lock.json` (`assets/graphiql/sync` refreshes and checks
 //! them); the page, its style and the script that starts GraphiQL are ours. The files are served under
 //! `/graphiql/<fingerprint>/`, where the fingerprint changes with their content, so they can be cached
-//! for a year. The page runs no inline script or style, so its content policy allows this origin only.
+//! for a year. The page runs no inline script or style, so its content policy allows this origin only
+//! (and, by its hash, the one style GraphiQL's dialogs add).
 
 use std::{fmt::Write, sync::LazyLock};
 
