@@ -1,8 +1,9 @@
-//! The HTTP surface: `/graphql` (GraphQL over HTTP, and GraphiQL in development), `/graphql/ws`,
-//! `/exports/…`, `/healthz`, `/readyz` and `/metrics`, with the cross-cutting layers: request ids,
-//! tracing, timeouts, rate limits, CORS and security headers.
+//! The HTTP surface: `/graphql` (GraphQL over HTTP, and GraphiQL in development, with its files under
+//! `/graphiql/`), `/graphql/ws`, `/exports/…`, `/healthz`, `/readyz` and `/metrics`, with the
+//! cross-cutting layers: request ids, tracing, timeouts, rate limits, CORS and security headers.
 
 mod exports;
+mod graphiql;
 mod graphql;
 mod rate_limit;
 mod socket;
@@ -13,7 +14,6 @@ use std::{
     time::Duration,
 };
 
-use async_graphql::http::GraphiQLSource;
 use axum::{
     Router,
     extract::{ConnectInfo, DefaultBodyLimit, Request, State},
@@ -147,8 +147,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/exports/unsigned.xlsx", get(exports::unsigned_xlsx))
         .layer(middleware::from_fn_with_state(limiter, rate_limit::enforce));
     let timeout = state.http.request_timeout;
-    let router = Router::new()
-        .merge(limited)
+    let mut router = Router::new().merge(limited);
+    if state.http.graphiql {
+        router = router
+            .route(&format!("{}/{{fingerprint}}/{{name}}", graphiql::ASSETS_PATH), get(graphiql::asset));
+    }
+    let router = router
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
@@ -156,7 +160,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(middleware::from_fn(move |request, next| with_timeout(timeout, request, next)))
         .layer(middleware::from_fn_with_state(state.clone(), client_address))
         .layer(cors(&state.http.cors_origins));
-    with_security_headers(router, state.http.graphiql)
+    with_security_headers(router)
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
             let id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or_default();
             // The path only: a GET query string may hold variables with personal data.
@@ -173,24 +177,19 @@ pub fn router(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
-/// Security headers on every answer. GraphiQL (development) loads its scripts from a CDN, so the
-/// strict content policy is left off when it is served.
-fn with_security_headers(router: Router<Arc<AppState>>, graphiql: bool) -> Router<Arc<AppState>> {
+/// Security headers on every answer. The GraphiQL page and its files set their own content policy
+/// (this origin only) and cache lifetime, which are kept.
+fn with_security_headers(router: Router<Arc<AppState>>) -> Router<Arc<AppState>> {
     let fixed = [
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::REFERRER_POLICY, "no-referrer"),
         (header::CACHE_CONTROL, "no-store"),
+        (header::CONTENT_SECURITY_POLICY, "default-src 'none'; frame-ancestors 'none'"),
     ];
     let mut router = router;
     for (name, value) in fixed {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));
-    }
-    if !graphiql {
-        router = router.layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
-        ));
     }
     router
 }
@@ -276,14 +275,6 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Caller, A
 fn bearer(value: &str) -> Option<&str> {
     let (scheme, token) = value.trim().split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
-}
-
-fn graphiql_page() -> String {
-    GraphiQLSource::build()
-        .endpoint("/graphql")
-        .subscription_endpoint("/graphql/ws")
-        .title("pledge-api")
-        .finish()
 }
 
 async fn healthz() -> &'static str {

@@ -438,5 +438,6 @@ pub fn sha256(text: &str) -> String {
 }
 
 mod get_and_batch;
+mod graphiql;
 mod headers;
 mod settings;

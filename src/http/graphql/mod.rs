@@ -23,7 +23,7 @@ use axum::{
     body::Bytes,
     extract::{Query, State, rejection::BytesRejection},
     http::{HeaderMap, Method, StatusCode, header},
-    response::{Html, IntoResponse, Response},
+    response::{IntoResponse, Response},
 };
 use serde_json::{Map, Value};
 
@@ -202,7 +202,7 @@ pub async fn get(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|accept| accept.contains("text/html"));
     if params.is_empty() && wants_html && state.graphql.graphiql {
-        return Html(super::graphiql_page()).into_response();
+        return super::graphiql::page();
     }
     let Some(media) = negotiated else { return not_acceptable() };
     let mut object = Map::new();
