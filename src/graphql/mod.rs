@@ -19,7 +19,7 @@ mod loaders;
 pub(crate) mod node;
 pub mod persisted;
 mod pledge;
-mod scalars;
+pub mod scalars;
 mod subscription;
 mod sync;
 mod user;

@@ -71,16 +71,18 @@ pub struct NodeQuery;
 impl NodeQuery {
     /// The object with this id, whatever its type (use `... on Household { … }`); null with
     /// `NOT_FOUND` when it does not exist or lies outside the caller's scope, as for `household(id:)`.
-    async fn node(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Any object's `id`.")] id: ID,
-    ) -> Result<Option<Node>> {
-        let id = parse_id(&id, "id")?;
-        let mut found = scope(ctx)?.nodes().by_ids(&[id]).await?;
-        match found.remove(&id) {
-            Some(record) => Ok(Some(record.into())),
-            None => Err(AppError::NotFound(Missing::Object).into()),
+    async fn node(&self, ctx: &Context<'_>, #[graphql(desc = "Any object's `id`.")] id: ID) -> Option<Node> {
+        let found = async {
+            let id = parse_id(&id, "id")?;
+            let mut found = scope(ctx)?.nodes().by_ids(&[id]).await?;
+            found.remove(&id).ok_or(AppError::NotFound(Missing::Object))
+        };
+        match found.await {
+            Ok(record) => Some(record.into()),
+            Err(err) => {
+                report(ctx, None, err);
+                None
+            }
         }
     }
 
@@ -111,7 +113,7 @@ impl NodeQuery {
             match record {
                 Ok(record) => nodes.push(Some(record.into())),
                 Err(err) => {
-                    item_error(ctx, index, err);
+                    report(ctx, Some(index), err);
                     nodes.push(None);
                 }
             }
@@ -120,11 +122,13 @@ impl NodeQuery {
     }
 }
 
-/// Reports `err` at `nodes[index]`, whose value is null.
-fn item_error(ctx: &Context<'_>, index: usize, err: AppError) {
+/// Reports `err` at this field (at `index` of its list) and leaves the value null. Returned as the
+/// field's error instead, async-graphql would leave the field out of `data` altogether (and answer
+/// `data: null` when it is alone), where Relay expects `null` in its place.
+fn report(ctx: &Context<'_>, index: Option<usize>, err: AppError) {
     let mut error = err.into_server_error();
     error.locations = vec![ctx.item.pos];
     let mut error = ctx.set_error_path(error);
-    error.path.push(PathSegment::Index(index));
+    error.path.extend(index.map(PathSegment::Index));
     ctx.add_error(error);
 }
