@@ -229,6 +229,10 @@ pub struct HouseholdQuery;
 #[Object]
 impl HouseholdQuery {
     /// The households of one group, in natural code order; `NOT_FOUND` when the group is out of scope.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one per GraphQL argument: the group, paging both ways, the filter"
+    )]
     async fn households(
         &self,
         ctx: &Context<'_>,

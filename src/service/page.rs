@@ -253,16 +253,17 @@ impl<C: ColumnTrait> Ordering<C> {
             .add(Condition::all().add(self.sort_key.eq(cursor.sort_key.clone())).add(self.id.lt(cursor.id)))
     }
 
-    /// The rows between the request's cursors.
-    pub(in crate::service) fn between(&self, request: &Paging) -> Condition {
-        let mut condition = Condition::all();
+    /// `query` narrowed to the rows between the request's cursors (unchanged without cursors, so a
+    /// first page's statement is the same text as ever).
+    pub(in crate::service) fn between<Q: QueryFilter>(&self, query: Q, request: &Paging) -> Q {
+        let mut query = query;
         if let Some(cursor) = &request.after {
-            condition = condition.add(self.after(cursor));
+            query = query.filter(self.after(cursor));
         }
         if let Some(cursor) = &request.before {
-            condition = condition.add(self.before(cursor));
+            query = query.filter(self.before(cursor));
         }
-        condition
+        query
     }
 }
 
@@ -299,8 +300,8 @@ where
 {
     let total_count = if request.with_total { Some(select.clone().count(db).await?) } else { None };
     let order = request.read_order();
-    let rows = select
-        .filter(ordering.between(request))
+    let rows = ordering
+        .between(select, request)
         .order_by(ordering.sort_key, order.clone())
         .order_by(ordering.id, order)
         .limit(request.fetch_limit())
@@ -347,7 +348,7 @@ where
     }
 
     let order = request.read_order();
-    let mut inner = select.filter(ordering.between(request)).into_query();
+    let mut inner = ordering.between(select, request).into_query();
     inner.expr_window_as(
         Func::cust("ROW_NUMBER"),
         WindowStatement::partition_by(parent)
@@ -408,6 +409,19 @@ mod tests {
                 "first: {refused}"
             );
         }
+    }
+
+    #[test]
+    fn a_page_without_cursors_adds_no_condition_to_its_statement() {
+        use crate::entities::ward;
+        use sea_orm::{DbBackend, QueryTrait};
+        let ordering = Ordering { sort_key: ward::Column::Code, id: ward::Column::Id };
+        let request = PageRequest::parse(Some(5), None, false).expect("a request");
+        let sql = ordering
+            .between(ward::Entity::find(), &Paging::from(&request))
+            .build(DbBackend::Postgres)
+            .to_string();
+        assert!(!sql.contains("WHERE"), "{sql}");
     }
 
     #[test]

@@ -106,8 +106,8 @@ async fn paging_backward_through_every_connection_visits_what_paging_forward_doe
     for code in ["12", "3", "1", "10", "2", "5", "4", "11", "6", "8", "7", "9"] {
         create_household(&app, &group, code, &format!("Chủ hộ {code}")).await;
     }
-    for n in 0..7 {
-        let assignments = json!([{ "role": "GROUP_LEADER", "groupId": groups[n] }]);
+    for (n, leads) in groups.iter().enumerate() {
+        let assignments = json!([{ "role": "GROUP_LEADER", "groupId": leads }]);
         create_user(&app, &format!("leader.{n}"), &format!("Tổ trưởng {n}"), assignments).await;
         app.gql_ok(
             "mutation($input: RecordGoodDeedInput!) { recordGoodDeed(input: $input) { id } }",

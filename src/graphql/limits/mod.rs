@@ -142,7 +142,8 @@ mod tests {
         };
         assert_eq!(refused(&deep("first")).limit, "complexity");
         assert_eq!(refused(&deep("last")), refused(&deep("first")));
-        let nodes = "query($ids: [ID!]!) { nodes(ids: $ids) { ... on Ward { groups(first: 100) { edges { node {
+        let nodes =
+            "query($ids: [ID!]!) { nodes(ids: $ids) { ... on Ward { groups(first: 100) { edges { node {
             households(first: 100) { edges { node { id } } } } } } } } }";
         let ids = |n: usize| serde_json::json!({ "ids": vec!["x"; n] });
         assert!(analyse(nodes, ids(1)).is_ok());

@@ -55,7 +55,7 @@ fn of_group(actor: &Actor, group_id: Uuid, filter: &HouseholdFilter) -> Select<h
 /// One page of `group_id`'s households, with each one's pledge for `query.pledges_of` joined, every
 /// column named with its table's prefix.
 fn page_statement(actor: &Actor, group_id: Uuid, query: &HouseholdPageQuery) -> SelectStatement {
-    let select = of_group(actor, group_id, &query.filter).filter(ORDERING.between(&query.request));
+    let select = ORDERING.between(of_group(actor, group_id, &query.filter), &query.request);
     let mut statement = select.into_query();
     statement.clear_selects();
     for column in household::Column::iter() {
