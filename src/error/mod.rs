@@ -128,6 +128,8 @@ pub enum Missing {
     GoodDeed,
     /// A user.
     User,
+    /// An object of any kind, looked up by its id alone (`node`): its kind is not told either.
+    Object,
 }
 
 impl Missing {
@@ -140,6 +142,7 @@ impl Missing {
             Self::Pledge => "pledge",
             Self::GoodDeed => "good deed",
             Self::User => "user",
+            Self::Object => "object",
         }
     }
 

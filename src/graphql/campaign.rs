@@ -1,12 +1,11 @@
 //! Campaigns: the `Campaign` type, `campaigns`/`campaign`, and create, update, open, close.
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
-use chrono::{DateTime, Utc};
 
 use super::{
     connection::{CampaignConnection, page_request, to_connection},
-    context::{parse_id, parse_optional_date, scope, signed_in},
-    scalars::Date,
+    context::{int32, optional_date, parse_id, scope, signed_in},
+    scalars::{Date, DateTime},
     ward::Ward,
 };
 use crate::{service, service::records::CampaignRecord};
@@ -29,8 +28,8 @@ pub struct Campaign(pub CampaignRecord);
 /// One year's pledge drive, for one ward or for every ward.
 #[Object]
 impl Campaign {
-    /// Unique id.
-    async fn id(&self) -> ID {
+    /// Unique id, across every type: `node(id:)` fetches the campaign again.
+    pub(super) async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
 
@@ -46,12 +45,12 @@ impl Campaign {
 
     /// First day pledges may be signed.
     async fn starts_on(&self) -> Date {
-        Date(self.0.starts_on)
+        Date::from(self.0.starts_on)
     }
 
     /// Last day pledges may be signed.
     async fn ends_on(&self) -> Date {
-        Date(self.0.ends_on)
+        Date::from(self.0.ends_on)
     }
 
     /// Where the campaign stands.
@@ -71,13 +70,13 @@ impl Campaign {
     }
 
     /// When it was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
     }
 
     /// When it last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> DateTime {
+        DateTime(self.0.updated_at)
     }
 }
 
@@ -85,13 +84,13 @@ impl Campaign {
 #[derive(InputObject)]
 pub struct CreateCampaignInput {
     /// The year, e.g. 2023.
-    pub year: i32,
+    pub year: i64,
     /// Title (1–200 characters).
     pub title: String,
-    /// First day, `YYYY-MM-DD`; default 1 November of the year before.
-    pub starts_on: Option<String>,
-    /// Last day, `YYYY-MM-DD`; default 31 October of the year.
-    pub ends_on: Option<String>,
+    /// First day; default 1 November of the year before.
+    pub starts_on: Option<Date>,
+    /// Last day; default 31 October of the year.
+    pub ends_on: Option<Date>,
     /// The commitments a household signs, in order: 1 to 20, each 1–500 characters.
     pub pledge_items: Vec<String>,
     /// The ward; omit for a campaign of every ward (administrators only).
@@ -103,10 +102,10 @@ pub struct CreateCampaignInput {
 pub struct UpdateCampaignInput {
     /// New title.
     pub title: Option<String>,
-    /// New first day, `YYYY-MM-DD`.
-    pub starts_on: Option<String>,
-    /// New last day, `YYYY-MM-DD`.
-    pub ends_on: Option<String>,
+    /// New first day.
+    pub starts_on: Option<Date>,
+    /// New last day.
+    pub ends_on: Option<Date>,
     /// New pledge items.
     pub pledge_items: Option<Vec<String>>,
 }
@@ -123,9 +122,11 @@ impl CampaignQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "How many campaigns, 0 to 100 (default 20).")] first: Option<i64>,
         #[graphql(desc = "Start after this cursor, taken from a previous page.")] after: Option<String>,
+        #[graphql(desc = "Instead of `first`: how many campaigns from the end, 0 to 100.")] last: Option<i64>,
+        #[graphql(desc = "End before this cursor, taken from a previous page.")] before: Option<String>,
     ) -> Result<CampaignConnection> {
         let scope = scope(ctx)?;
-        let page_request = page_request(ctx, first, after)?;
+        let page_request = page_request(ctx, first, after, last, before)?;
         let page = scope.campaigns().list(&page_request).await?;
         Ok(to_connection(page, service::campaign::cursor, Campaign))
     }
@@ -156,10 +157,10 @@ impl CampaignMutation {
     ) -> Result<Campaign> {
         let scope = scope(ctx)?;
         let new = service::campaign::NewCampaign {
-            year: input.year,
+            year: int32(input.year, "year")?,
             title: input.title,
-            starts_on: parse_optional_date(input.starts_on.as_deref(), "startsOn")?,
-            ends_on: parse_optional_date(input.ends_on.as_deref(), "endsOn")?,
+            starts_on: optional_date(input.starts_on.as_ref(), "startsOn")?,
+            ends_on: optional_date(input.ends_on.as_ref(), "endsOn")?,
             pledge_items: input.pledge_items,
             ward_id: input.ward_id.as_ref().map(|id| parse_id(id, "wardId")).transpose()?,
         };
@@ -177,8 +178,8 @@ impl CampaignMutation {
         let id = parse_id(&id, "id")?;
         let patch = service::campaign::CampaignPatch {
             title: input.title,
-            starts_on: parse_optional_date(input.starts_on.as_deref(), "startsOn")?,
-            ends_on: parse_optional_date(input.ends_on.as_deref(), "endsOn")?,
+            starts_on: optional_date(input.starts_on.as_ref(), "startsOn")?,
+            ends_on: optional_date(input.ends_on.as_ref(), "endsOn")?,
             pledge_items: input.pledge_items,
         };
         Ok(Campaign(scope.campaigns().update(id, patch).await?))

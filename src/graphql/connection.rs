@@ -10,7 +10,7 @@ use super::{
 };
 use crate::{
     error::AppResult,
-    service::page::{Cursor, Page, PageRequest},
+    service::page::{Cursor, Page, PageArgs, Paging},
 };
 
 /// Declares `$connection` and `$edge` for `$node`: one page of a list, and an item with its cursor.
@@ -30,7 +30,7 @@ macro_rules! connection {
         /// An item of a page with its cursor.
         #[derive(SimpleObject)]
         pub struct $edge {
-            /// Pass as `after` to get the items that follow this one.
+            /// Pass as `after` for the items that follow this one, or as `before` for those before it.
             pub cursor: String,
             /// The item.
             pub node: $node,
@@ -66,20 +66,28 @@ connection!(AuditEventConnection, AuditEventEdge, AuditEvent);
 /// Where a page stands in its list.
 #[derive(SimpleObject)]
 pub struct PageInfo {
-    /// More items follow this page.
+    /// More items follow this page (asked with `last`: true whenever it was asked with `before`).
     pub has_next_page: bool,
-    /// Items come before this page (true whenever the page was asked for with `after`).
+    /// Items come before this page (asked with `first`: true whenever it was asked with `after`).
     pub has_previous_page: bool,
-    /// The cursor of the first item of the page.
+    /// The cursor of the first item: pass it as `before` for the page before this one.
     pub start_cursor: Option<String>,
     /// The cursor of the last item: pass it as `after` for the next page.
     pub end_cursor: Option<String>,
 }
 
-/// Parses `first`/`after`, counting the total only when the query asks for `totalCount`.
-pub fn page_request(ctx: &Context<'_>, first: Option<i64>, after: Option<String>) -> AppResult<PageRequest> {
+/// Parses `first`/`after` or `last`/`before`, counting the total only when the query asks for
+/// `totalCount`.
+pub fn page_request(
+    ctx: &Context<'_>,
+    first: Option<i64>,
+    after: Option<String>,
+    last: Option<i64>,
+    before: Option<String>,
+) -> AppResult<Paging> {
     let with_total = ctx.look_ahead().field("totalCount").exists();
-    PageRequest::parse(first, after.as_deref(), with_total)
+    let args = PageArgs { first, after: after.as_deref(), last, before: before.as_deref() };
+    Paging::parse(args, with_total)
 }
 
 /// Converts a page of models into a connection of GraphQL nodes.

@@ -12,6 +12,7 @@ use super::loaders::{
     AssignmentLoader, CampaignLoader, GroupLoader, GroupPageLoader, HouseholdLoader, HouseholdPageLoader,
     HouseholdPledgesLoader, RecorderLoader, Scoped, WardLoader,
 };
+use super::scalars::Date;
 use crate::{
     auth::Actor,
     error::{AppError, Unauthenticated},
@@ -296,15 +297,18 @@ fn root_key(ctx: &Context<'_>) -> String {
     key
 }
 
-/// Parses a date argument (`YYYY-MM-DD`); `field` names it in the error. Dates come in as text so a
-/// malformed one is `BAD_USER_INPUT` naming its field, which a scalar's own error cannot do.
-pub fn parse_date(text: &str, field: &str) -> Result<chrono::NaiveDate, AppError> {
-    crate::domain::campaign::parse_date(text).map_err(|m| AppError::bad_input(field, m))
+/// An `Int` argument or input field, which GraphQL defines as 32-bit. Such fields are read as `i64` and
+/// checked here, so a larger number is `BAD_USER_INPUT` naming `field` (async-graphql's own refusal of
+/// an `i32` names no field).
+pub fn int32(value: i64, field: &str) -> Result<i32, AppError> {
+    i32::try_from(value).map_err(|_| {
+        AppError::bad_input(field, format!("{field} must be a 32-bit Int, from {} to {}", i32::MIN, i32::MAX))
+    })
 }
 
-/// Parses an optional date argument.
-pub fn parse_optional_date(text: Option<&str>, field: &str) -> Result<Option<chrono::NaiveDate>, AppError> {
-    text.map(|t| parse_date(t, field)).transpose()
+/// An optional date input, checked; `field` names it in the error.
+pub fn optional_date(date: Option<&Date>, field: &str) -> Result<Option<chrono::NaiveDate>, AppError> {
+    date.map(|d| d.checked(field)).transpose()
 }
 
 /// Parses a GraphQL `ID` argument as one of our UUIDs; `field` names the argument in the error.

@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
-use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{
@@ -12,7 +11,7 @@ use super::{
     context::{parse_id, request, scope, signed_in},
     group::ResidentialGroup,
     household::Household,
-    scalars::Date,
+    scalars::{Date, DateTime},
     ward::Ward,
 };
 use crate::{
@@ -31,8 +30,8 @@ pub struct CoverageReport(Arc<Report>);
 #[Object]
 impl CoverageReport {
     /// When the figures were read.
-    async fn as_of(&self) -> DateTime<Utc> {
-        self.0.as_of
+    async fn as_of(&self) -> DateTime {
+        DateTime(self.0.as_of)
     }
 
     /// The campaign.
@@ -77,7 +76,7 @@ impl CoverageReport {
         Ok(days
             .into_iter()
             .map(|d| DailyProgress {
-                date: Date(d.date),
+                date: Date::from(d.date),
                 signed: d.signed,
                 cumulative_signed: d.cumulative_signed,
                 cumulative_coverage: d.cumulative_coverage,
@@ -210,9 +209,13 @@ impl GroupCoverage {
         ctx: &Context<'_>,
         #[graphql(desc = "How many households, 0 to 100 (default 20).")] first: Option<i64>,
         #[graphql(desc = "Start after this cursor, taken from a previous page.")] after: Option<String>,
+        #[graphql(desc = "Instead of `first`: how many households from the end, 0 to 100.")] last: Option<
+            i64,
+        >,
+        #[graphql(desc = "End before this cursor, taken from a previous page.")] before: Option<String>,
     ) -> Result<HouseholdConnection> {
         let scope = scope(ctx)?;
-        let page_request = page_request(ctx, first, after)?;
+        let page_request = page_request(ctx, first, after, last, before)?;
         let page =
             scope.households().unsigned_page(self.figures.group.id, self.campaign_id, &page_request).await?;
         Ok(to_connection(page, service::household::cursor, Household::from))

@@ -1,15 +1,14 @@
 //! Good deeds: the `GoodDeed` type, `goodDeeds`, `recordGoodDeed` and `verifyGoodDeed`.
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
-use chrono::{DateTime, Utc};
 
 use super::{
     connection::{GoodDeedConnection, page_request, to_connection},
-    context::{parse_date, parse_id, parse_optional_date, scope, signed_in},
+    context::{optional_date, parse_id, scope, signed_in},
     group::ResidentialGroup,
     household::Household,
     pledge::Recorder,
-    scalars::Date,
+    scalars::{Date, DateTime},
 };
 use crate::{
     error::{AppError, Missing},
@@ -59,8 +58,8 @@ pub struct GoodDeed(pub GoodDeedRecord);
 /// Something a household or group did for security and order.
 #[Object]
 impl GoodDeed {
-    /// Unique id.
-    async fn id(&self) -> ID {
+    /// Unique id, across every type: `node(id:)` fetches the good deed again.
+    pub(super) async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
 
@@ -83,7 +82,7 @@ impl GoodDeed {
 
     /// When it happened.
     async fn occurred_on(&self) -> Date {
-        Date(self.0.occurred_on)
+        Date::from(self.0.occurred_on)
     }
 
     /// What happened.
@@ -102,8 +101,8 @@ impl GoodDeed {
     }
 
     /// When it was recorded.
-    async fn recorded_at(&self) -> DateTime<Utc> {
-        self.0.recorded_at
+    async fn recorded_at(&self) -> DateTime {
+        DateTime(self.0.recorded_at)
     }
 
     /// The official who verified or rejected it.
@@ -112,8 +111,8 @@ impl GoodDeed {
     }
 
     /// When it was verified or rejected.
-    async fn verified_at(&self) -> Option<DateTime<Utc>> {
-        self.0.verified_at
+    async fn verified_at(&self) -> Option<DateTime> {
+        self.0.verified_at.map(DateTime)
     }
 
     /// The official's note.
@@ -127,15 +126,14 @@ impl GoodDeed {
     }
 
     /// When it last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> DateTime {
+        DateTime(self.0.updated_at)
     }
 }
 
 async fn recorder(ctx: &Context<'_>, user_id: Option<uuid::Uuid>) -> Result<Option<Recorder>> {
     let Some(user_id) = user_id else { return Ok(None) };
-    let name = signed_in(ctx)?.recorders().load_one(user_id).await?;
-    Ok(name.map(|display_name| Recorder { id: ID(user_id.to_string()), display_name }))
+    Recorder::load(ctx, user_id).await
 }
 
 /// A good deed as a phone sends it.
@@ -149,8 +147,8 @@ pub struct RecordGoodDeedInput {
     pub household_id: Option<ID>,
     /// What kind.
     pub category: GoodDeedCategory,
-    /// When it happened, `YYYY-MM-DD` (not in the future).
-    pub occurred_on: String,
+    /// When it happened (not in the future).
+    pub occurred_on: Date,
     /// What happened (1–2000 characters).
     pub description: String,
 }
@@ -166,10 +164,10 @@ pub struct GoodDeedFilterInput {
     pub category: Option<GoodDeedCategory>,
     /// In this status.
     pub status: Option<GoodDeedStatus>,
-    /// Happened on or after this day, `YYYY-MM-DD`.
-    pub from: Option<String>,
-    /// Happened on or before this day, `YYYY-MM-DD`.
-    pub to: Option<String>,
+    /// Happened on or after this day.
+    pub from: Option<Date>,
+    /// Happened on or before this day.
+    pub to: Option<Date>,
 }
 
 impl GoodDeedFilterInput {
@@ -184,8 +182,8 @@ impl GoodDeedFilterInput {
                 .transpose()?,
             category: self.category.map(Into::into),
             status: self.status.map(Into::into),
-            from: parse_optional_date(self.from.as_deref(), "filter.from")?,
-            to: parse_optional_date(self.to.as_deref(), "filter.to")?,
+            from: optional_date(self.from.as_ref(), "filter.from")?,
+            to: optional_date(self.to.as_ref(), "filter.to")?,
         })
     }
 }
@@ -203,10 +201,12 @@ impl GoodDeedQuery {
         #[graphql(desc = "Narrow the list.")] filter: Option<GoodDeedFilterInput>,
         #[graphql(desc = "How many, 0 to 100 (default 20).")] first: Option<i64>,
         #[graphql(desc = "Start after this cursor, taken from a previous page.")] after: Option<String>,
+        #[graphql(desc = "Instead of `first`: how many from the end, 0 to 100.")] last: Option<i64>,
+        #[graphql(desc = "End before this cursor, taken from a previous page.")] before: Option<String>,
     ) -> Result<GoodDeedConnection> {
         let scope = scope(ctx)?;
         let filter = filter.unwrap_or_default().parse()?;
-        let page_request = page_request(ctx, first, after)?;
+        let page_request = page_request(ctx, first, after, last, before)?;
         let page = scope.good_deeds().list(&filter, &page_request).await?;
         Ok(to_connection(page, service::good_deed::cursor, GoodDeed))
     }
@@ -231,7 +231,7 @@ impl GoodDeedMutation {
             group_id: parse_id(&input.group_id, "groupId")?,
             household_id: input.household_id.as_ref().map(|id| parse_id(id, "householdId")).transpose()?,
             category: input.category.into(),
-            occurred_on: parse_date(&input.occurred_on, "occurredOn")?,
+            occurred_on: input.occurred_on.checked("occurredOn")?,
             description: input.description,
         };
         Ok(GoodDeed(scope.good_deeds().record(new).await?))

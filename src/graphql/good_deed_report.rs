@@ -3,9 +3,10 @@
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 
 use super::{
-    context::{parse_id, parse_optional_date, scope, signed_in},
+    context::{optional_date, parse_id, scope, signed_in},
     good_deed::{GoodDeedCategory, GoodDeedStatus},
     group::ResidentialGroup,
+    scalars::Date,
 };
 use crate::{
     domain::campaign::{GoodDeedCategory as DomainCategory, GoodDeedStatus as DomainStatus},
@@ -124,8 +125,8 @@ impl GoodDeedReportQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "Only this ward.")] ward_id: Option<ID>,
         #[graphql(desc = "Only this group.")] group_id: Option<ID>,
-        #[graphql(desc = "Deeds that happened on or after this day, `YYYY-MM-DD`.")] from: Option<String>,
-        #[graphql(desc = "Deeds that happened on or before this day, `YYYY-MM-DD`.")] to: Option<String>,
+        #[graphql(desc = "Deeds that happened on or after this day.")] from: Option<Date>,
+        #[graphql(desc = "Deeds that happened on or before this day.")] to: Option<Date>,
     ) -> Result<GoodDeedReport> {
         let scope = scope(ctx)?;
         let ward_id = ward_id.as_ref().map(|id| parse_id(id, "wardId")).transpose()?;
@@ -135,8 +136,8 @@ impl GoodDeedReportQuery {
             .report(
                 ward_id,
                 group_id,
-                parse_optional_date(from.as_deref(), "from")?,
-                parse_optional_date(to.as_deref(), "to")?,
+                optional_date(from.as_ref(), "from")?,
+                optional_date(to.as_ref(), "to")?,
             )
             .await?;
         Ok(GoodDeedReport(tallies))

@@ -3,13 +3,13 @@
 use std::sync::{Arc, Mutex};
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
-use chrono::{DateTime, Utc};
 
 use super::{
     connection::HouseholdConnection,
     context::{parse_id, request, scope, signed_in},
     household::{self, HouseholdFilterInput},
     loaders::HouseholdPageKey,
+    scalars::DateTime,
     ward::Ward,
 };
 use crate::{
@@ -59,8 +59,8 @@ impl ResidentialGroup {
 /// A residential group (tổ dân phố or thôn): the households one leader walks to.
 #[Object]
 impl ResidentialGroup {
-    /// Unique id.
-    async fn id(&self) -> ID {
+    /// Unique id, across every type: `node(id:)` fetches the group again.
+    pub(super) async fn id(&self) -> ID {
         ID(self.record.id.to_string())
     }
 
@@ -75,13 +75,13 @@ impl ResidentialGroup {
     }
 
     /// When the group was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.record.created_at
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.record.created_at)
     }
 
     /// When the group last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.record.updated_at
+    async fn updated_at(&self) -> DateTime {
+        DateTime(self.record.updated_at)
     }
 
     /// The ward the group belongs to.
@@ -99,9 +99,13 @@ impl ResidentialGroup {
         ctx: &Context<'_>,
         #[graphql(desc = "How many households, 0 to 100 (default 20).")] first: Option<i64>,
         #[graphql(desc = "Start after this cursor, taken from a previous page.")] after: Option<String>,
+        #[graphql(desc = "Instead of `first`: how many households from the end, 0 to 100.")] last: Option<
+            i64,
+        >,
+        #[graphql(desc = "End before this cursor, taken from a previous page.")] before: Option<String>,
         #[graphql(desc = "Narrow the list by words or status.")] filter: Option<HouseholdFilterInput>,
     ) -> Result<HouseholdConnection> {
-        let query = household::page_query(ctx, first, after, filter)?;
+        let query = household::page_query(ctx, first, after, last, before, filter)?;
         if let Some(page) = self.read_page(&query) {
             return Ok(household::connection(page, query.pledges_of));
         }

@@ -4,14 +4,14 @@ use async_graphql::{
     Context, Enum, ID, InputObject, InputType, Lookahead, MaybeUndefined, Object, Result, SelectionField,
     Value,
 };
-use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{
     connection::{HouseholdConnection, page_request, to_connection},
-    context::{parse_id, scope, signed_in},
+    context::{int32, parse_id, scope, signed_in},
     group::ResidentialGroup,
     pledge::Pledge,
+    scalars::DateTime,
 };
 use crate::{
     domain::household::HouseholdStatus as DomainStatus,
@@ -19,7 +19,7 @@ use crate::{
     service::{
         self,
         household::{HouseholdFilter, HouseholdPageQuery, ListedHousehold},
-        page::{Page, PageRequest},
+        page::{Page, PageArgs, Paging},
         records::{HouseholdRecord, PledgeRecord},
     },
 };
@@ -59,8 +59,8 @@ impl Household {
 /// A household (hộ gia đình) of a residential group.
 #[Object]
 impl Household {
-    /// Unique id.
-    async fn id(&self) -> ID {
+    /// Unique id, across every type: `node(id:)` fetches the household again.
+    pub(super) async fn id(&self) -> ID {
         ID(self.record.id.to_string())
     }
 
@@ -100,13 +100,13 @@ impl Household {
     }
 
     /// When the household was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.record.created_at
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.record.created_at)
     }
 
     /// When the household last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.record.updated_at
+    async fn updated_at(&self) -> DateTime {
+        DateTime(self.record.updated_at)
     }
 
     /// The household's pledge for one campaign, if it has one (signed or withdrawn).
@@ -164,9 +164,11 @@ pub(super) fn page_query(
     ctx: &Context<'_>,
     first: Option<i64>,
     after: Option<String>,
+    last: Option<i64>,
+    before: Option<String>,
     filter: Option<HouseholdFilterInput>,
 ) -> AppResult<HouseholdPageQuery> {
-    let request = page_request(ctx, first, after)?;
+    let request = page_request(ctx, first, after, last, before)?;
     let pledges_of = pledge_campaign_ahead(&ctx.look_ahead());
     Ok(HouseholdPageQuery { filter: filter.unwrap_or_default().into(), request, pledges_of })
 }
@@ -178,19 +180,25 @@ pub(super) fn page_query_ahead(field: &SelectionField<'_>) -> Option<HouseholdPa
     let argument = |name: &str| {
         arguments.iter().find(|(n, _)| n.as_str() == name).map(|(_, v)| v).filter(|v| **v != Value::Null)
     };
-    let first = match argument("first") {
-        None => None,
-        Some(Value::Number(n)) => Some(n.as_i64()?),
-        Some(_) => return None,
+    let number = |name: &str| match argument(name) {
+        None => Some(None),
+        Some(Value::Number(n)) => n.as_i64().map(Some),
+        Some(_) => None,
     };
-    let after = match argument("after") {
-        None => None,
-        Some(Value::String(text)) => Some(text.as_str()),
-        Some(_) => return None,
+    let text = |name: &str| match argument(name) {
+        None => Some(None),
+        Some(Value::String(text)) => Some(Some(text.as_str())),
+        Some(_) => None,
+    };
+    let args = PageArgs {
+        first: number("first")?,
+        after: text("after")?,
+        last: number("last")?,
+        before: text("before")?,
     };
     let filter = Option::<HouseholdFilterInput>::parse(argument("filter").cloned()).ok()?;
     let list = Lookahead::from(*field);
-    let request = PageRequest::parse(first, after, list.field("totalCount").exists()).ok()?;
+    let request = Paging::parse(args, list.field("totalCount").exists()).ok()?;
     let filter = filter.unwrap_or_default().into();
     Some(HouseholdPageQuery { filter, request, pledges_of: pledge_campaign_ahead(&list) })
 }
@@ -221,16 +229,24 @@ pub struct HouseholdQuery;
 #[Object]
 impl HouseholdQuery {
     /// The households of one group, in natural code order; `NOT_FOUND` when the group is out of scope.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one per GraphQL argument: the group, paging both ways, the filter"
+    )]
     async fn households(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The residential group.")] group_id: ID,
         #[graphql(desc = "How many households, 0 to 100 (default 20).")] first: Option<i64>,
         #[graphql(desc = "Start after this cursor, taken from a previous page.")] after: Option<String>,
+        #[graphql(desc = "Instead of `first`: how many households from the end, 0 to 100.")] last: Option<
+            i64,
+        >,
+        #[graphql(desc = "End before this cursor, taken from a previous page.")] before: Option<String>,
         #[graphql(desc = "Narrow the list by words or status.")] filter: Option<HouseholdFilterInput>,
     ) -> Result<HouseholdConnection> {
         let group_id = parse_id(&group_id, "groupId")?;
-        let query = page_query(ctx, first, after, filter)?;
+        let query = page_query(ctx, first, after, last, before, filter)?;
         let scope = scope(ctx)?;
         // Resolve the group first so an out-of-scope group is NOT_FOUND rather than an empty list.
         scope.groups().ensure_visible(group_id).await?;
@@ -300,7 +316,7 @@ impl HouseholdMutation {
             code: input.code,
             head_name: input.head_name,
             address: input.address,
-            member_count: input.member_count,
+            member_count: int32(input.member_count, "memberCount")?.into(),
             phone: input.phone,
         };
         let household = scope.households().create(new).await?;
@@ -314,16 +330,17 @@ impl HouseholdMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The household to change.")] id: ID,
         #[graphql(desc = "The `version` the client last read; a newer one in the database is `CONFLICT`.")]
-        expected_version: i32,
+        expected_version: i64,
         #[graphql(desc = "The fields to change.")] input: UpdateHouseholdInput,
     ) -> Result<Household> {
         let scope = scope(ctx)?;
         let id = parse_id(&id, "id")?;
+        let expected_version = int32(expected_version, "expectedVersion")?;
         let patch = service::household::HouseholdPatch {
             code: input.code,
             head_name: input.head_name,
             address: input.address,
-            member_count: input.member_count,
+            member_count: input.member_count.map(|n| int32(n, "memberCount")).transpose()?.map(i64::from),
             phone: match input.phone {
                 MaybeUndefined::Undefined => None,
                 MaybeUndefined::Null => Some(None),
@@ -340,11 +357,12 @@ impl HouseholdMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The household to change.")] id: ID,
         #[graphql(desc = "The `version` the client last read; a newer one in the database is `CONFLICT`.")]
-        expected_version: i32,
+        expected_version: i64,
         #[graphql(desc = "The new status.")] status: HouseholdStatus,
     ) -> Result<Household> {
         let scope = scope(ctx)?;
         let id = parse_id(&id, "id")?;
+        let expected_version = int32(expected_version, "expectedVersion")?;
         let patch = service::household::HouseholdPatch { status: Some(status.into()), ..Default::default() };
         let household = scope.households().update(id, expected_version, patch).await?;
         Ok(household.into())

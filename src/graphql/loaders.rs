@@ -10,7 +10,7 @@ use super::context::ActorCell;
 use crate::service::{
     Scope, Services,
     household::{HouseholdPageQuery, ListedHousehold},
-    page::{Page, PageRequest},
+    page::{Page, Paging},
     records::{CampaignRecord, GroupRecord, HouseholdRecord, PledgeRecord, RoleAssignmentRecord, WardRecord},
 };
 
@@ -73,7 +73,7 @@ pub struct GroupPageKey {
     /// The ward.
     pub ward_id: Uuid,
     /// Which page.
-    pub request: PageRequest,
+    pub request: Paging,
 }
 
 /// Pages of groups per ward.

@@ -16,15 +16,16 @@ pub mod guard;
 mod household;
 pub mod limits;
 mod loaders;
+pub(crate) mod node;
 pub mod persisted;
 mod pledge;
-mod scalars;
+pub mod scalars;
 mod subscription;
 mod sync;
 mod user;
 mod ward;
 
-use async_graphql::{MergedObject, Schema, SchemaBuilder};
+use async_graphql::{MergedObject, SDLExportOptions, Schema, SchemaBuilder};
 pub use subscription::SubscriptionRoot;
 
 pub use context::{Caller, RequestContext};
@@ -43,6 +44,7 @@ pub struct QueryRoot(
     sync::SyncQuery,
     coverage::CoverageQuery,
     good_deed_report::GoodDeedReportQuery,
+    node::NodeQuery,
 );
 
 /// Everything a client can change.
@@ -84,7 +86,7 @@ fn finish(builder: SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot>, sug
     if suggestions { builder.finish() } else { builder.disable_suggestions().finish() }
 }
 
-/// The SDL committed at `schema/schema.graphql`.
+/// The SDL committed at `schema/schema.graphql`, with each custom scalar's `@specifiedBy` URL.
 pub fn sdl() -> String {
-    schema_builder().finish().sdl()
+    schema_builder().finish().sdl_with_options(SDLExportOptions::new().include_specified_by())
 }

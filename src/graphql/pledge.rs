@@ -1,13 +1,12 @@
 //! Pledges: the `Pledge` type, `recordPledge`, `recordPledges` (per-item results) and `withdrawPledge`.
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
-use chrono::{DateTime, Utc};
 
 use super::{
     campaign::Campaign,
     context::{parse_id, scope, signed_in},
     household::Household,
-    scalars::Date,
+    scalars::{Date, DateTime},
 };
 use crate::{
     error::{AppError, Missing},
@@ -31,8 +30,8 @@ pub struct Pledge(pub PledgeRecord);
 /// A household's signature for a campaign.
 #[Object]
 impl Pledge {
-    /// Unique id.
-    async fn id(&self) -> ID {
+    /// Unique id, across every type: `node(id:)` fetches the pledge again.
+    pub(super) async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
 
@@ -55,7 +54,7 @@ impl Pledge {
 
     /// The day of signing (Vietnam's date).
     async fn signed_on(&self) -> Date {
-        Date(self.0.signed_on)
+        Date::from(self.0.signed_on)
     }
 
     /// Free note.
@@ -76,13 +75,12 @@ impl Pledge {
     /// Who recorded it.
     async fn recorded_by(&self, ctx: &Context<'_>) -> Result<Option<Recorder>> {
         let Some(user_id) = self.0.recorded_by else { return Ok(None) };
-        let name = signed_in(ctx)?.recorders().load_one(user_id).await?;
-        Ok(name.map(|display_name| Recorder { id: ID(user_id.to_string()), display_name }))
+        Recorder::load(ctx, user_id).await
     }
 
     /// When it was recorded as signed.
-    async fn recorded_at(&self) -> DateTime<Utc> {
-        self.0.recorded_at
+    async fn recorded_at(&self) -> DateTime {
+        DateTime(self.0.recorded_at)
     }
 
     /// The idempotency key it was (last) signed with.
@@ -91,18 +89,28 @@ impl Pledge {
     }
 
     /// When it last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> DateTime {
+        DateTime(self.0.updated_at)
     }
 }
 
-/// The user who recorded something.
+/// The user who recorded or verified something: their name, shown to whoever sees the row even when the
+/// user lies outside the reader's scope. Not an object of its own, so it has no `id`: `userId` is the
+/// `User`'s id, which `node` answers for callers who may see that user.
 #[derive(SimpleObject)]
 pub struct Recorder {
-    /// The user's id.
-    pub id: ID,
+    /// The id of the `User` who did it.
+    pub user_id: ID,
     /// The user's display name.
     pub display_name: String,
+}
+
+impl Recorder {
+    /// The recorder `user_id`, if the user exists.
+    pub(super) async fn load(ctx: &Context<'_>, user_id: uuid::Uuid) -> Result<Option<Self>> {
+        let name = signed_in(ctx)?.recorders().load_one(user_id).await?;
+        Ok(name.map(|display_name| Recorder { user_id: ID(user_id.to_string()), display_name }))
+    }
 }
 
 /// A household's signature as a phone sends it. Ids and the date are checked item by item, so in
@@ -111,15 +119,15 @@ pub struct Recorder {
 pub struct RecordPledgeInput {
     /// A UUID made on the phone for this signature: sending it again (after a lost answer) returns
     /// the same pledge and changes nothing.
-    pub client_mutation_id: String,
+    pub client_mutation_id: ID,
     /// The household.
-    pub household_id: String,
+    pub household_id: ID,
     /// The campaign (it must be `OPEN`).
-    pub campaign_id: String,
+    pub campaign_id: ID,
     /// Who signed for the household (1–200 characters).
     pub signer_name: String,
-    /// The day of signing, `YYYY-MM-DD`: within the campaign and not after today in Vietnam.
-    pub signed_on: String,
+    /// The day of signing: within the campaign and not after today in Vietnam.
+    pub signed_on: Date,
     /// Free note (at most 500 characters).
     pub note: Option<String>,
 }
@@ -127,11 +135,11 @@ pub struct RecordPledgeInput {
 impl From<RecordPledgeInput> for PledgeInput {
     fn from(input: RecordPledgeInput) -> Self {
         Self {
-            client_mutation_id: input.client_mutation_id,
-            household_id: input.household_id,
-            campaign_id: input.campaign_id,
+            client_mutation_id: input.client_mutation_id.0,
+            household_id: input.household_id.0,
+            campaign_id: input.campaign_id.0,
             signer_name: input.signer_name,
-            signed_on: input.signed_on,
+            signed_on: input.signed_on.into_text(),
             note: input.note,
         }
     }
@@ -166,7 +174,7 @@ impl From<AppError> for ItemError {
 #[derive(SimpleObject)]
 pub struct PledgeResult {
     /// The item's `clientMutationId`, as sent.
-    pub client_mutation_id: String,
+    pub client_mutation_id: ID,
     /// The pledge, when the item succeeded (or had succeeded before).
     pub pledge: Option<Pledge>,
     /// Why the item failed.
@@ -197,7 +205,7 @@ impl PledgeMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The signatures, at most 500.")] inputs: Vec<RecordPledgeInput>,
     ) -> Result<Vec<PledgeResult>> {
-        let ids: Vec<String> = inputs.iter().map(|i| i.client_mutation_id.clone()).collect();
+        let ids: Vec<ID> = inputs.iter().map(|i| i.client_mutation_id.clone()).collect();
         let items: Vec<PledgeInput> = inputs.into_iter().map(PledgeInput::from).collect();
         let results = scope(ctx)?.pledges().record_many(&items).await?;
         Ok(ids

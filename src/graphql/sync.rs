@@ -1,14 +1,14 @@
 //! The delta feed phones sync from, and the audit trail.
 
-use async_graphql::{Context, ID, InputObject, Json, Object, Result, SimpleObject};
-use chrono::{DateTime, Utc};
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 
 use super::{
     connection::{AuditEventConnection, page_request, to_connection},
-    context::{parse_id, scope},
+    context::{int32, parse_id, scope},
     good_deed::GoodDeed,
     household::Household,
     pledge::Pledge,
+    scalars::{DateTime, Json},
 };
 use crate::{
     error::AppError,
@@ -35,17 +35,17 @@ pub struct ChangeSet {
     /// More changes are waiting: ask again with `cursor` now.
     pub has_more: bool,
     /// When this page was read.
-    pub as_of: DateTime<Utc>,
+    pub as_of: DateTime,
 }
 
 /// One event of the audit trail.
-pub struct AuditEvent(AuditEventRecord);
+pub struct AuditEvent(pub AuditEventRecord);
 
 /// One event of the audit trail: who did what to which object, when.
 #[Object]
 impl AuditEvent {
-    /// Unique id (time-ordered).
-    async fn id(&self) -> ID {
+    /// Unique id (time-ordered), across every type: `node(id:)` fetches the event again.
+    pub(super) async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
 
@@ -70,12 +70,12 @@ impl AuditEvent {
     }
 
     /// When.
-    async fn occurred_at(&self) -> DateTime<Utc> {
-        self.0.occurred_at
+    async fn occurred_at(&self) -> DateTime {
+        DateTime(self.0.occurred_at)
     }
 
     /// What changed (never passwords, tokens or phone numbers in clear).
-    async fn summary(&self) -> Result<Json<serde_json::Value>> {
+    async fn summary(&self) -> Result<Json> {
         Ok(Json(serde_json::from_str(&self.0.summary).map_err(AppError::internal)?))
     }
 }
@@ -90,9 +90,9 @@ pub struct AuditEventFilterInput {
     /// Events of this action, e.g. `pledge.record`.
     pub action: Option<String>,
     /// At or after this time.
-    pub from: Option<DateTime<Utc>>,
+    pub from: Option<DateTime>,
     /// Before this time.
-    pub to: Option<DateTime<Utc>>,
+    pub to: Option<DateTime>,
 }
 
 /// The feed and the audit trail.
@@ -118,9 +118,9 @@ impl SyncQuery {
                     .ok_or_else(|| AppError::bad_input("since", "since is not a cursor returned by changes"))
             })
             .transpose()?;
-        let first = match first {
+        let first = match first.map(|n| int32(n, "first")).transpose()? {
             None => DEFAULT_PAGE_SIZE,
-            Some(n) if (1..=MAX_PAGE_SIZE as i64).contains(&n) => n as u64,
+            Some(n) if (1..=MAX_PAGE_SIZE as i32).contains(&n) => n.unsigned_abs().into(),
             Some(_) => {
                 return Err(
                     AppError::bad_input("first", format!("first must be 1 to {MAX_PAGE_SIZE}")).into()
@@ -144,7 +144,7 @@ impl SyncQuery {
             good_deeds: page.good_deeds.iter().filter_map(|id| deeds.remove(id)).map(GoodDeed).collect(),
             cursor: page.next.encode(),
             has_more: page.has_more,
-            as_of: page.as_of,
+            as_of: DateTime(page.as_of),
         })
     }
 
@@ -155,6 +155,8 @@ impl SyncQuery {
         #[graphql(desc = "Narrow the trail.")] filter: Option<AuditEventFilterInput>,
         #[graphql(desc = "How many, 0 to 100 (default 20).")] first: Option<i64>,
         #[graphql(desc = "Start after this cursor, taken from a previous page.")] after: Option<String>,
+        #[graphql(desc = "Instead of `first`: how many from the end, 0 to 100.")] last: Option<i64>,
+        #[graphql(desc = "End before this cursor, taken from a previous page.")] before: Option<String>,
     ) -> Result<AuditEventConnection> {
         let scope = scope(ctx)?;
         let filter = filter.unwrap_or_default();
@@ -162,10 +164,10 @@ impl SyncQuery {
             actor_id: filter.actor_id.as_ref().map(|id| parse_id(id, "filter.actorId")).transpose()?,
             target_id: filter.target_id.as_ref().map(|id| parse_id(id, "filter.targetId")).transpose()?,
             action: filter.action,
-            from: filter.from,
-            to: filter.to,
+            from: filter.from.map(|instant| instant.0),
+            to: filter.to.map(|instant| instant.0),
         };
-        let page_request = page_request(ctx, first, after)?;
+        let page_request = page_request(ctx, first, after, last, before)?;
         let page = scope.audit().list(&filter, &page_request).await?;
         Ok(to_connection(page, service::audit::cursor, AuditEvent))
     }

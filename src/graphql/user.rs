@@ -2,12 +2,12 @@
 //! `createUser`, `setUserActive`.
 
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
-use chrono::{DateTime, Utc};
 
 use super::{
     connection::{UserConnection, page_request, to_connection},
     context::{parse_id, request, scope, signed_in},
     group::ResidentialGroup,
+    scalars::DateTime,
     ward::Ward,
 };
 use crate::{
@@ -40,8 +40,8 @@ impl User {
 /// A person who signs in, with their roles.
 #[Object]
 impl User {
-    /// Unique id.
-    async fn id(&self) -> ID {
+    /// Unique id, across every type: `node(id:)` fetches the user again.
+    pub(super) async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
 
@@ -61,8 +61,8 @@ impl User {
     }
 
     /// When the user was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
     }
 
     /// The user's roles, each with its ward or group.
@@ -107,9 +107,9 @@ pub struct AuthPayload {
     /// It works once: each use returns a new one.
     pub refresh_token: String,
     /// When the access token expires.
-    pub expires_at: DateTime<Utc>,
+    pub expires_at: DateTime,
     /// When the refresh token expires.
-    pub refresh_expires_at: DateTime<Utc>,
+    pub refresh_expires_at: DateTime,
     /// Who signed in.
     pub user: User,
 }
@@ -121,8 +121,8 @@ impl AuthPayload {
         Ok(Self {
             access_token: session.access_token,
             refresh_token: session.refresh_token,
-            expires_at: session.access_expires_at,
-            refresh_expires_at: session.refresh_expires_at,
+            expires_at: DateTime(session.access_expires_at),
+            refresh_expires_at: DateTime(session.refresh_expires_at),
             user: User(session.user),
         })
     }
@@ -179,9 +179,11 @@ impl UserQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "How many users, 0 to 100 (default 20).")] first: Option<i64>,
         #[graphql(desc = "Start after this cursor, taken from a previous page.")] after: Option<String>,
+        #[graphql(desc = "Instead of `first`: how many users from the end, 0 to 100.")] last: Option<i64>,
+        #[graphql(desc = "End before this cursor, taken from a previous page.")] before: Option<String>,
     ) -> Result<UserConnection> {
         let scope = scope(ctx)?;
-        let page_request = page_request(ctx, first, after)?;
+        let page_request = page_request(ctx, first, after, last, before)?;
         let page = scope.users().list(&page_request).await?;
         Ok(to_connection(page, service::user::cursor, User::new))
     }

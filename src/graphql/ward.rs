@@ -3,13 +3,13 @@
 use std::sync::Arc;
 
 use async_graphql::{Context, ID, InputObject, Object, Result};
-use chrono::{DateTime, Utc};
 
 use super::{
     connection::{ResidentialGroupConnection, WardConnection, page_request, to_connection},
     context::{parse_id, scope, signed_in},
     group::ResidentialGroup,
     loaders::GroupPageKey,
+    scalars::DateTime,
 };
 use crate::{service, service::records::WardRecord};
 
@@ -25,8 +25,8 @@ impl From<WardRecord> for Ward {
 /// A ward (phường or xã): the unit ward officials govern.
 #[Object]
 impl Ward {
-    /// Unique id.
-    async fn id(&self) -> ID {
+    /// Unique id, across every type: `node(id:)` fetches the ward again.
+    pub(super) async fn id(&self) -> ID {
         ID(self.0.id.to_string())
     }
 
@@ -46,13 +46,13 @@ impl Ward {
     }
 
     /// When the ward was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
     }
 
     /// When the ward last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> DateTime {
+        DateTime(self.0.updated_at)
     }
 
     /// The ward's residential groups that the caller may see, in natural code order ("2" before "10").
@@ -61,8 +61,11 @@ impl Ward {
         ctx: &Context<'_>,
         #[graphql(desc = "How many groups, 0 to 100 (default 20).")] first: Option<i64>,
         #[graphql(desc = "Start after this cursor, taken from a previous page.")] after: Option<String>,
+        #[graphql(desc = "Instead of `first`: how many groups from the end, 0 to 100.")] last: Option<i64>,
+        #[graphql(desc = "End before this cursor, taken from a previous page.")] before: Option<String>,
     ) -> Result<ResidentialGroupConnection> {
-        let key = GroupPageKey { ward_id: self.0.id, request: page_request(ctx, first, after)? };
+        let key =
+            GroupPageKey { ward_id: self.0.id, request: page_request(ctx, first, after, last, before)? };
         let page = signed_in(ctx)?
             .group_pages()
             .load_one(key.clone())
@@ -84,9 +87,11 @@ impl WardQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "How many wards, 0 to 100 (default 20).")] first: Option<i64>,
         #[graphql(desc = "Start after this cursor, taken from a previous page.")] after: Option<String>,
+        #[graphql(desc = "Instead of `first`: how many wards from the end, 0 to 100.")] last: Option<i64>,
+        #[graphql(desc = "End before this cursor, taken from a previous page.")] before: Option<String>,
     ) -> Result<WardConnection> {
         let scope = scope(ctx)?;
-        let page_request = page_request(ctx, first, after)?;
+        let page_request = page_request(ctx, first, after, last, before)?;
         let page = scope.wards().list(&page_request).await?;
         Ok(to_connection(page, service::ward::cursor, Ward::from))
     }

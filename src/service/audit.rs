@@ -1,15 +1,16 @@
 //! The audit trail: every change and sign-in writes one event in the same transaction as the change, so
 //! a change that fails leaves none. Summaries never hold passwords, tokens or phone numbers in clear.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Select,
 };
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::page::{Cursor, Page, PageRequest};
+use super::page::{Cursor, Page, Paging, newest_first};
 use crate::{
     auth::Actor,
     entities::audit_event,
@@ -95,21 +96,40 @@ pub fn cursor(event: &audit_event::Model) -> Cursor {
     Cursor { sort_key: String::new(), id: event.id }
 }
 
+/// The events an official may read: every one for admins, their wards' for ward officials.
+fn readable(actor: &Actor) -> Select<audit_event::Entity> {
+    let query = audit_event::Entity::find();
+    if actor.is_admin() {
+        return query;
+    }
+    query.filter(audit_event::Column::WardId.is_in(actor.official_wards().iter().copied()))
+}
+
+/// The events among `ids` the actor may read (none for group leaders, who read no audit trail).
+pub(in crate::service) async fn by_ids(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, audit_event::Model>> {
+    if !actor.is_official_anywhere() || ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = readable(actor).filter(audit_event::Column::Id.is_in(ids.iter().copied())).all(db).await?;
+    Ok(rows.into_iter().map(|event| (event.id, event)).collect())
+}
+
 /// A page of the events the actor may read, newest first: all for admins, their wards' for officials.
 #[tracing::instrument(skip(db, actor))]
 pub(in crate::service) async fn list(
     db: &impl ConnectionTrait,
     actor: &Actor,
     filter: &AuditFilter,
-    request: &PageRequest,
+    request: &Paging,
 ) -> AppResult<Page<audit_event::Model>> {
     if !actor.is_official_anywhere() {
         return Err(AppError::Forbidden("only ward officials and administrators may read the audit trail"));
     }
-    let mut query = audit_event::Entity::find();
-    if !actor.is_admin() {
-        query = query.filter(audit_event::Column::WardId.is_in(actor.official_wards().iter().copied()));
-    }
+    let mut query = readable(actor);
     if let Some(actor_id) = filter.actor_id {
         query = query.filter(audit_event::Column::ActorId.eq(actor_id));
     }
@@ -126,11 +146,6 @@ pub(in crate::service) async fn list(
         query = query.filter(audit_event::Column::OccurredAt.lt(to));
     }
     let total_count = if request.with_total { Some(query.clone().count(db).await?) } else { None };
-    if let Some(after) = &request.after {
-        query = query.filter(audit_event::Column::Id.lt(after.id));
-    }
-    let mut items = query.order_by_desc(audit_event::Column::Id).limit(request.first + 1).all(db).await?;
-    let has_next_page = items.len() as u64 > request.first;
-    items.truncate(request.first as usize);
-    Ok(Page { items, has_next_page, has_previous_page: request.after.is_some(), total_count })
+    let items = newest_first(query, audit_event::Column::Id, request).all(db).await?;
+    Ok(Page::from_rows(items, request, total_count))
 }

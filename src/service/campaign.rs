@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use sea_orm::{
     ActiveEnum, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    PaginatorTrait, QueryFilter, Select,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::{
     Written,
     audit::AuditEntry,
-    page::{Cursor, Page, PageRequest},
+    page::{Cursor, Page, Paging, newest_first},
 };
 use crate::{
     auth::Actor,
@@ -60,18 +60,12 @@ pub fn cursor(campaign: &campaign::Model) -> Cursor {
 pub(in crate::service) async fn list(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    request: &PageRequest,
+    request: &Paging,
 ) -> AppResult<Page<campaign::Model>> {
     let query = visible(actor);
     let total_count = if request.with_total { Some(query.clone().count(db).await?) } else { None };
-    let query = match &request.after {
-        Some(after) => query.filter(campaign::Column::Id.lt(after.id)),
-        None => query,
-    };
-    let mut items = query.order_by_desc(campaign::Column::Id).limit(request.first + 1).all(db).await?;
-    let has_next_page = items.len() as u64 > request.first;
-    items.truncate(request.first as usize);
-    Ok(Page { items, has_next_page, has_previous_page: request.after.is_some(), total_count })
+    let items = newest_first(query, campaign::Column::Id, request).all(db).await?;
+    Ok(Page::from_rows(items, request, total_count))
 }
 
 /// One campaign, or `NOT_FOUND`.

@@ -9,7 +9,7 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::page::{Cursor, Ordering, Page, PageRequest, fetch_pages_by_parent};
+use super::page::{Cursor, Ordering, Page, Paging, fetch_pages_by_parent};
 use super::{Caches, Moved, Written, audit::AuditEntry};
 use crate::{
     auth::Actor,
@@ -134,7 +134,7 @@ pub(in crate::service) async fn pages_for_wards(
     db: &impl ConnectionTrait,
     actor: &Actor,
     ward_ids: &[Uuid],
-    request: &PageRequest,
+    request: &Paging,
 ) -> AppResult<HashMap<Uuid, Page<group::Model>>> {
     Ok(fetch_pages_by_parent(
         db,

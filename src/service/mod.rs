@@ -14,6 +14,7 @@ pub mod demo;
 pub mod good_deed;
 pub mod group;
 pub mod household;
+mod node;
 pub mod page;
 pub mod pledge;
 pub mod records;
@@ -24,7 +25,7 @@ pub mod user;
 pub mod ward;
 
 pub use caches::{AnswerKey, AnswerStart, Caches, Reads};
-pub use scope::{Moved, Scope, Services, Written};
+pub use scope::{Moved, NodeRecord, Scope, Services, Written};
 
 use chrono::{DateTime, SubsecRound, Utc};
 use std::sync::{Arc, LazyLock};

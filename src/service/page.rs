@@ -49,39 +49,133 @@ impl Cursor {
     }
 }
 
-/// What page a client asks for, already checked.
+/// The paging arguments of a connection field, as the client sent them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PageArgs<'a> {
+    /// Items from the start of the list (after `after`).
+    pub first: Option<i64>,
+    /// Start after this cursor.
+    pub after: Option<&'a str>,
+    /// Items from the end of the list (before `before`).
+    pub last: Option<i64>,
+    /// End before this cursor.
+    pub before: Option<&'a str>,
+}
+
+/// A page from the start of a list: the first `first` items after `after` (what exports read a whole
+/// list with, page after page).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PageRequest {
     /// How many items, 0 to `MAX_PAGE_SIZE`.
     pub first: u64,
     /// Start after this item.
     pub after: Option<Cursor>,
-    /// Whether to count all matching items (skipped when the client did not ask for `totalCount`).
+    /// Whether to count all matching items.
     pub with_total: bool,
 }
 
 impl PageRequest {
     /// Checks `first` (default 20, at most 100) and decodes `after`.
     pub fn parse(first: Option<i64>, after: Option<&str>, with_total: bool) -> AppResult<Self> {
-        let first = match first {
-            None => DEFAULT_PAGE_SIZE,
-            Some(n) if n < 0 => return Err(AppError::bad_input("first", "first must not be negative")),
-            Some(n) if n.unsigned_abs() > MAX_PAGE_SIZE => {
+        let paging = Paging::parse(PageArgs { first, after, ..PageArgs::default() }, with_total)?;
+        Ok(Self { first: paging.size, after: paging.after, with_total })
+    }
+}
+
+impl From<&PageRequest> for Paging {
+    fn from(request: &PageRequest) -> Self {
+        Self {
+            size: request.first,
+            from_end: false,
+            after: request.after.clone(),
+            before: None,
+            with_total: request.with_total,
+        }
+    }
+}
+
+impl From<&Paging> for Paging {
+    fn from(paging: &Paging) -> Self {
+        paging.clone()
+    }
+}
+
+/// What page a client asks for, from either end of the list, already checked.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Paging {
+    /// How many items, 0 to `MAX_PAGE_SIZE`.
+    pub size: u64,
+    /// Taken from the end of the list (`last`) rather than its start (`first`).
+    pub from_end: bool,
+    /// Only items after this one.
+    pub after: Option<Cursor>,
+    /// Only items before this one.
+    pub before: Option<Cursor>,
+    /// Whether to count all matching items (skipped when the client did not ask for `totalCount`).
+    pub with_total: bool,
+}
+
+/// Largest value of GraphQL's `Int`, which is 32-bit.
+const INT_MAX: i64 = i32::MAX as i64;
+
+impl Paging {
+    /// Checks the arguments: `first` or `last` (not both; default `first: 20`), each 0 to 100, and
+    /// decodes the cursors.
+    pub fn parse(args: PageArgs<'_>, with_total: bool) -> AppResult<Self> {
+        let (size, from_end) = match (args.first, args.last) {
+            (Some(_), Some(_)) => {
                 return Err(AppError::bad_input(
-                    "first",
-                    format!("first must be at most {MAX_PAGE_SIZE}; page through the rest with after"),
+                    "last",
+                    "give first (with after) or last (with before), not both: a page is taken from one end",
                 ));
             }
-            Some(n) => n as u64,
+            (None, None) => (DEFAULT_PAGE_SIZE, false),
+            (Some(first), None) => (size("first", first, "after")?, false),
+            (None, Some(last)) => (size("last", last, "before")?, true),
         };
-        let after = match after {
-            None => None,
-            Some(text) => Some(Cursor::decode(text).ok_or_else(|| {
-                AppError::bad_input("after", "after is not a cursor returned by this list")
-            })?),
-        };
-        Ok(Self { first, after, with_total })
+        Ok(Self {
+            size,
+            from_end,
+            after: cursor("after", args.after)?,
+            before: cursor("before", args.before)?,
+            with_total,
+        })
     }
+
+    /// Rows to read: one more than the page holds, which says whether more lie beyond it.
+    pub(in crate::service) fn fetch_limit(&self) -> u64 {
+        self.size + 1
+    }
+
+    /// The direction rows are read in, for a list sorted ascending: from its end for `last`.
+    pub(in crate::service) fn read_order(&self) -> Order {
+        if self.from_end { Order::Desc } else { Order::Asc }
+    }
+}
+
+fn size(field: &str, n: i64, cursor: &str) -> AppResult<u64> {
+    if !(-INT_MAX - 1..=INT_MAX).contains(&n) {
+        return Err(AppError::bad_input(field, format!("{field} must be a 32-bit Int (at most {INT_MAX})")));
+    }
+    if n < 0 {
+        return Err(AppError::bad_input(field, format!("{field} must not be negative")));
+    }
+    if n.unsigned_abs() > MAX_PAGE_SIZE {
+        return Err(AppError::bad_input(
+            field,
+            format!("{field} must be at most {MAX_PAGE_SIZE}; page through the rest with {cursor}"),
+        ));
+    }
+    Ok(n.unsigned_abs())
+}
+
+fn cursor(field: &str, text: Option<&str>) -> AppResult<Option<Cursor>> {
+    text.map(|text| {
+        Cursor::decode(text).ok_or_else(|| {
+            AppError::bad_input(field, format!("{field} is not a cursor returned by this list"))
+        })
+    })
+    .transpose()
 }
 
 /// One page of a list.
@@ -91,7 +185,7 @@ pub struct Page<T> {
     pub items: Vec<T>,
     /// More items follow the last one.
     pub has_next_page: bool,
-    /// Items before the first one exist (true whenever the page started after a cursor).
+    /// Items before the first one exist.
     pub has_previous_page: bool,
     /// All matching items, when asked for.
     pub total_count: Option<u64>,
@@ -99,13 +193,8 @@ pub struct Page<T> {
 
 impl<T> Page<T> {
     /// An empty page, for a parent the actor may not see.
-    pub fn empty(request: &PageRequest) -> Self {
-        Self {
-            items: Vec::new(),
-            has_next_page: false,
-            has_previous_page: request.after.is_some(),
-            total_count: request.with_total.then_some(0),
-        }
+    pub fn empty(request: &Paging) -> Self {
+        Self::from_rows(Vec::new(), request, request.with_total.then_some(0))
     }
 
     /// The same page with each item turned into another.
@@ -118,15 +207,25 @@ impl<T> Page<T> {
         }
     }
 
-    /// The page of `rows` read with one more than `request.first`, which says whether more follow.
+    /// The page of `rows`, read in `request.read_order()` with `request.fetch_limit()`: the extra row
+    /// says whether more lie beyond the page's far end. Relay's rules for the near end: a page taken
+    /// from the start (`first`) has items before it whenever it starts after a cursor, one taken from
+    /// the end (`last`) has items after it whenever it ends before one.
     pub(in crate::service) fn from_rows(
         mut rows: Vec<T>,
-        request: &PageRequest,
+        request: &Paging,
         total_count: Option<u64>,
     ) -> Self {
-        let has_next_page = rows.len() as u64 > request.first;
-        rows.truncate(request.first as usize);
-        Self { items: rows, has_next_page, has_previous_page: request.after.is_some(), total_count }
+        let more = rows.len() as u64 > request.size;
+        rows.truncate(request.size as usize);
+        if request.from_end {
+            rows.reverse();
+            let has_next_page = request.before.is_some();
+            Self { items: rows, has_next_page, has_previous_page: more, total_count }
+        } else {
+            let has_previous_page = request.after.is_some();
+            Self { items: rows, has_next_page: more, has_previous_page, total_count }
+        }
     }
 }
 
@@ -141,11 +240,50 @@ pub struct Ordering<C> {
 
 impl<C: ColumnTrait> Ordering<C> {
     /// The rows after `cursor` in this order.
-    pub(in crate::service) fn after(&self, cursor: &Cursor) -> Condition {
+    fn after(&self, cursor: &Cursor) -> Condition {
         Condition::any()
             .add(self.sort_key.gt(cursor.sort_key.clone()))
             .add(Condition::all().add(self.sort_key.eq(cursor.sort_key.clone())).add(self.id.gt(cursor.id)))
     }
+
+    /// The rows before `cursor` in this order.
+    fn before(&self, cursor: &Cursor) -> Condition {
+        Condition::any()
+            .add(self.sort_key.lt(cursor.sort_key.clone()))
+            .add(Condition::all().add(self.sort_key.eq(cursor.sort_key.clone())).add(self.id.lt(cursor.id)))
+    }
+
+    /// `query` narrowed to the rows between the request's cursors (unchanged without cursors, so a
+    /// first page's statement is the same text as ever).
+    pub(in crate::service) fn between<Q: QueryFilter>(&self, query: Q, request: &Paging) -> Q {
+        let mut query = query;
+        if let Some(cursor) = &request.after {
+            query = query.filter(self.after(cursor));
+        }
+        if let Some(cursor) = &request.before {
+            query = query.filter(self.before(cursor));
+        }
+        query
+    }
+}
+
+/// A page of a list ordered by id, newest first (ids are time-ordered UUIDs): the request's cursors
+/// bound the ids, and rows are read from the end the page is taken from. Pass the rows to
+/// `Page::from_rows`.
+pub(in crate::service) fn newest_first<E: EntityTrait>(
+    select: Select<E>,
+    id: E::Column,
+    request: &Paging,
+) -> Select<E> {
+    let mut select = select;
+    if let Some(after) = &request.after {
+        select = select.filter(id.lt(after.id));
+    }
+    if let Some(before) = &request.before {
+        select = select.filter(id.gt(before.id));
+    }
+    let select = if request.from_end { select.order_by_asc(id) } else { select.order_by_desc(id) };
+    select.limit(request.fetch_limit())
 }
 
 /// One page of `select` (already filtered to what the actor may see), ordered by `ordering`.
@@ -153,7 +291,7 @@ pub(in crate::service) async fn fetch_page<E, C>(
     db: &C,
     select: Select<E>,
     ordering: Ordering<E::Column>,
-    request: &PageRequest,
+    request: &Paging,
 ) -> Result<Page<E::Model>, DbErr>
 where
     E: EntityTrait,
@@ -161,14 +299,12 @@ where
     C: ConnectionTrait,
 {
     let total_count = if request.with_total { Some(select.clone().count(db).await?) } else { None };
-    let mut query = select;
-    if let Some(cursor) = &request.after {
-        query = query.filter(ordering.after(cursor));
-    }
-    let rows = query
-        .order_by_asc(ordering.sort_key)
-        .order_by_asc(ordering.id)
-        .limit(request.first + 1)
+    let order = request.read_order();
+    let rows = ordering
+        .between(select, request)
+        .order_by(ordering.sort_key, order.clone())
+        .order_by(ordering.id, order)
+        .limit(request.fetch_limit())
         .all(db)
         .await?;
     Ok(Page::from_rows(rows, request, total_count))
@@ -184,7 +320,7 @@ pub(in crate::service) async fn fetch_pages_by_parent<E, C>(
     parent_of: impl Fn(&E::Model) -> Uuid,
     parent_ids: &[Uuid],
     ordering: Ordering<E::Column>,
-    request: &PageRequest,
+    request: &Paging,
 ) -> Result<HashMap<Uuid, Page<E::Model>>, DbErr>
 where
     E: EntityTrait,
@@ -211,26 +347,23 @@ where
         totals = counts.into_iter().map(|(id, n)| (id, u64::try_from(n).unwrap_or(0))).collect();
     }
 
-    let mut inner = select;
-    if let Some(cursor) = &request.after {
-        inner = inner.filter(ordering.after(cursor));
-    }
-    let mut inner = inner.into_query();
+    let order = request.read_order();
+    let mut inner = ordering.between(select, request).into_query();
     inner.expr_window_as(
         Func::cust("ROW_NUMBER"),
         WindowStatement::partition_by(parent)
-            .order_by(ordering.sort_key, Order::Asc)
-            .order_by(ordering.id, Order::Asc)
+            .order_by(ordering.sort_key, order.clone())
+            .order_by(ordering.id, order.clone())
             .to_owned(),
         Alias::new("row_number_in_parent"),
     );
     let outer = Query::select()
         .column(Asterisk)
         .from_subquery(inner, Alias::new("ranked"))
-        .and_where(Expr::col(Alias::new("row_number_in_parent")).lte(request.first + 1))
+        .and_where(Expr::col(Alias::new("row_number_in_parent")).lte(request.fetch_limit()))
         .order_by(parent, Order::Asc)
-        .order_by(ordering.sort_key, Order::Asc)
-        .order_by(ordering.id, Order::Asc)
+        .order_by(ordering.sort_key, order.clone())
+        .order_by(ordering.id, order)
         .to_owned();
     let statement = db.get_database_backend().build(&outer);
     let rows = E::find().from_raw_sql(statement).all(db).await?;
@@ -263,16 +396,67 @@ mod tests {
 
     #[test]
     fn first_is_bounded() {
-        assert_eq!(PageRequest::parse(None, None, false).map(|r| r.first).ok(), Some(20));
-        assert_eq!(PageRequest::parse(Some(0), None, false).map(|r| r.first).ok(), Some(0));
-        assert_eq!(PageRequest::parse(Some(100), None, false).map(|r| r.first).ok(), Some(100));
+        let size = |first| PageRequest::parse(first, None, false).map(|r| r.first).ok();
+        assert_eq!(size(None), Some(20));
+        assert_eq!(size(Some(0)), Some(0));
+        assert_eq!(size(Some(100)), Some(100));
+        for refused in [101, -1, 1 << 31, -(1 << 31) - 1] {
+            assert!(
+                matches!(
+                    PageRequest::parse(Some(refused), None, false),
+                    Err(AppError::BadUserInput { field, .. }) if field == "first"
+                ),
+                "first: {refused}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_page_without_cursors_adds_no_condition_to_its_statement() {
+        use crate::entities::ward;
+        use sea_orm::{DbBackend, QueryTrait};
+        let ordering = Ordering { sort_key: ward::Column::Code, id: ward::Column::Id };
+        let request = PageRequest::parse(Some(5), None, false).expect("a request");
+        let sql = ordering
+            .between(ward::Entity::find(), &Paging::from(&request))
+            .build(DbBackend::Postgres)
+            .to_string();
+        assert!(!sql.contains("WHERE"), "{sql}");
+    }
+
+    #[test]
+    fn last_pages_from_the_end_and_first_with_last_is_refused() {
+        let last = PageArgs { last: Some(5), ..PageArgs::default() };
+        let request = Paging::parse(last, false).expect("last alone");
+        assert_eq!((request.size, request.from_end, request.read_order()), (5, true, Order::Desc));
+        let both = PageArgs { first: Some(5), last: Some(5), ..PageArgs::default() };
         assert!(matches!(
-            PageRequest::parse(Some(101), None, false),
-            Err(AppError::BadUserInput { field, .. }) if field == "first"
+            Paging::parse(both, false),
+            Err(AppError::BadUserInput { field, .. }) if field == "last"
         ));
+        let forged = PageArgs { before: Some("nope"), ..last };
         assert!(matches!(
-            PageRequest::parse(Some(-1), None, false),
-            Err(AppError::BadUserInput { field, .. }) if field == "first"
+            Paging::parse(forged, false),
+            Err(AppError::BadUserInput { field, .. }) if field == "before"
         ));
+    }
+
+    #[test]
+    fn a_page_from_the_end_is_put_back_in_list_order_and_says_what_lies_around_it() {
+        let cursor = Cursor { sort_key: String::new(), id: Uuid::now_v7() };
+        let request = |from_end, around: Option<Cursor>| Paging {
+            size: 2,
+            from_end,
+            after: if from_end { None } else { around.clone() },
+            before: if from_end { around } else { None },
+            with_total: false,
+        };
+        // Read from the end: 5, 4 and one more (3) that says more lie before the page.
+        let page = Page::from_rows(vec![5, 4, 3], &request(true, Some(cursor.clone())), None);
+        assert_eq!((page.items, page.has_previous_page, page.has_next_page), (vec![4, 5], true, true));
+        let page = Page::from_rows(vec![2, 1], &request(true, None), None);
+        assert_eq!((page.items, page.has_previous_page, page.has_next_page), (vec![1, 2], false, false));
+        let page = Page::from_rows(vec![3, 4, 5], &request(false, Some(cursor)), None);
+        assert_eq!((page.items, page.has_previous_page, page.has_next_page), (vec![3, 4], true, true));
     }
 }

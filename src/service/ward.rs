@@ -8,7 +8,7 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::page::{Ordering, Page, PageRequest, fetch_page};
+use super::page::{Ordering, Page, Paging, fetch_page};
 use super::{Caches, audit::AuditEntry};
 use crate::{
     auth::Actor,
@@ -35,7 +35,7 @@ pub fn cursor(ward: &ward::Model) -> super::page::Cursor {
 pub(in crate::service) async fn list(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    request: &PageRequest,
+    request: &Paging,
 ) -> AppResult<Page<ward::Model>> {
     Ok(fetch_page(db, visible(actor), ORDERING, request).await?)
 }

@@ -37,7 +37,7 @@ pub const CAMPAIGN_FIELDS: &str =
 
 /// Every field of `Pledge`, with the ids of what it points to.
 pub const PLEDGE_FIELDS: &str = "id household { id code } campaign { id title } signerName signedOn note
-    status withdrawnReason recordedBy { id displayName } recordedAt clientMutationId updatedAt";
+    status withdrawnReason recordedBy { userId displayName } recordedAt clientMutationId updatedAt";
 
 /// `createCampaign` returning `CAMPAIGN_FIELDS`, with variable `input`.
 pub fn create_campaign_mutation() -> String {

@@ -30,7 +30,7 @@ fn expected_deed(world: &World, input: &Value, household_code: Option<&str>) -> 
         "group": { "id": input["groupId"], "code": group_code },
         "household": household_code.map(|code| json!({ "id": input["householdId"], "code": code })),
         "category": input["category"], "occurredOn": input["occurredOn"], "description": input["description"],
-        "status": "REPORTED", "recordedBy": { "id": world.leader_id, "displayName": LEADER_NAME },
+        "status": "REPORTED", "recordedBy": { "userId": world.leader_id, "displayName": LEADER_NAME },
         "verifiedBy": null, "verifiedAt": null, "verificationNote": null,
         "clientMutationId": input["clientMutationId"],
     })

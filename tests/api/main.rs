@@ -7,6 +7,7 @@ mod world;
 
 mod architecture;
 mod audit;
+mod backward_paging;
 mod campaigns;
 mod changes;
 mod coverage;
@@ -29,6 +30,7 @@ mod permissions;
 mod persisted;
 mod pledges;
 mod rate_limits;
+mod relay;
 mod round_trips;
 mod schema;
 mod sessions;

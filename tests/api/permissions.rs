@@ -3,8 +3,10 @@
 //! target in scope and out of scope. A refusal must carry the exact code and leave every table as it
 //! was; an out-of-scope target must be refused exactly like a missing one; an allowed call must return
 //! exactly the expected data and leave exactly the expected rows (and one audit event naming the caller).
-//! `scenarios` follows the nested paths and `me` in full.
+//! `scenarios` follows the nested paths and `me` in full; `nodes` holds `node` and `nodes` to the same
+//! scopes for every kind of object.
 
+mod nodes;
 mod operations;
 mod scenarios;
 mod world;
@@ -315,6 +317,9 @@ const NOT_YET_IN_THE_MATRIX: &[&str] = &[
     // Role by role in tests/api/coverage/scope.rs and tests/api/good_deeds/report.rs.
     "coverageReport",
     "goodDeedReport",
+    // Every kind of object against every role in `nodes`.
+    "node",
+    "nodes",
 ];
 
 #[test]

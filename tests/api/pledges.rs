@@ -107,7 +107,7 @@ async fn record_pledge_stores_a_signed_pledge_with_its_audit_event_change_log_ro
             "campaign": { "id": drive.campaign_id, "title": CAMPAIGN_TITLE },
             "signerName": "Nguyễn Văn An", "signedOn": "2023-05-18", "note": "Ký tại nhà văn hóa tổ 1",
             "status": "SIGNED", "withdrawnReason": null,
-            "recordedBy": { "id": drive.leader_id.to_string(), "displayName": LEADER_NAME },
+            "recordedBy": { "userId": drive.leader_id.to_string(), "displayName": LEADER_NAME },
             "recordedAt": pledge["recordedAt"], "clientMutationId": key, "updatedAt": pledge["recordedAt"]
         } } })
     );
@@ -192,7 +192,7 @@ async fn an_official_records_a_pledge_in_any_group_of_their_ward() {
     assert_eq!(pledge["status"], "SIGNED");
     assert_eq!(
         pledge["recordedBy"],
-        json!({ "id": drive.official_id.to_string(), "displayName": "Cán bộ phường Lam Sơn" })
+        json!({ "userId": drive.official_id.to_string(), "displayName": "Cán bộ phường Lam Sơn" })
     );
     let rows = Rows::take(app).await;
     assert_eq!(rows.pledge(&id_of(&pledge)).group_id.to_string(), drive.other_group_id);

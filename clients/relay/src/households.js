@@ -25,7 +25,9 @@ export const householdList = graphql`
   fragment householdsList_group on ResidentialGroup
   @refetchable(queryName: "householdsListPaginationQuery")
   @argumentDefinitions(
-    count: { type: "Int", defaultValue: 20 }
+    # No default: relay-runtime sends a variable's default in place of null, so paging back (count: null,
+    # last: n) would send first and last together, which the server refuses.
+    count: { type: "Int" }
     cursor: { type: "String" }
     last: { type: "Int" }
     before: { type: "String" }

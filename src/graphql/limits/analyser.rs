@@ -120,10 +120,16 @@ impl<'a> Analyser<'a> {
         cost
     }
 
-    /// How many items a field returns per parent: its `first`, the default page for a connection
-    /// without one, and 1 for anything else.
+    /// How many items a field returns per parent: its `first` or `last`, the default page for a
+    /// connection without either, the number of `ids` for `nodes`, and 1 for anything else.
     fn page_size(&self, arguments: &[(Positioned<Name>, Positioned<Value>)], set: &SelectionSet) -> usize {
-        let first = arguments.iter().find(|(name, _)| name.node == "first").map(|(_, value)| &value.node);
+        let argument = |wanted: &str| {
+            arguments.iter().find(|(name, _)| name.node == wanted).map(|(_, value)| &value.node)
+        };
+        if let Some(ids) = argument("ids") {
+            return self.list_length(ids).clamp(1, crate::graphql::node::MAX_NODES);
+        }
+        let first = argument("first").or_else(|| argument("last"));
         let pages = set.items.iter().any(|item| {
             matches!(&item.node, Selection::Field(f) if f.node.name.node == "edges" || f.node.name.node == "nodes")
         });
@@ -135,6 +141,29 @@ impl<'a> Analyser<'a> {
         };
         // An out-of-range `first` is refused by the resolver; here it counts as the largest page.
         requested.unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE) as usize
+    }
+
+    /// The length of a list argument, literal or variable; longer than any allowed list when unknown
+    /// (a list longer than allowed is refused by its resolver, so it costs the most allowed here).
+    fn list_length(&self, value: &Value) -> usize {
+        let variable = |name: &Name| {
+            if let Some(value) = self.variables.get(name) {
+                return Some(value.clone());
+            }
+            let definition =
+                self.operation.variable_definitions.iter().find(|d| d.node.name.node == *name)?;
+            definition.node.default_value.as_ref().map(|default| default.node.clone())
+        };
+        // A single value stands for a list of one, as GraphQL coerces it.
+        match value {
+            Value::List(items) => items.len(),
+            Value::Variable(name) => match variable(name) {
+                Some(ConstValue::List(items)) => items.len(),
+                Some(_) => 1,
+                None => usize::MAX,
+            },
+            _ => 1,
+        }
     }
 
     fn variable(&self, name: &Name) -> Option<u64> {

@@ -134,6 +134,23 @@ mod tests {
     }
 
     #[test]
+    fn last_counts_like_first_and_nodes_multiply_by_their_ids() {
+        let deep = |page: &str| {
+            format!(
+                "{{ wards({page}: 100) {{ edges {{ node {{ groups({page}: 100) {{ edges {{ node {{ households {{ edges {{ node {{ id }} }} }} }} }} }} }} }} }} }}"
+            )
+        };
+        assert_eq!(refused(&deep("first")).limit, "complexity");
+        assert_eq!(refused(&deep("last")), refused(&deep("first")));
+        let nodes =
+            "query($ids: [ID!]!) { nodes(ids: $ids) { ... on Ward { groups(first: 100) { edges { node {
+            households(first: 100) { edges { node { id } } } } } } } } }";
+        let ids = |n: usize| serde_json::json!({ "ids": vec!["x"; n] });
+        assert!(analyse(nodes, ids(1)).is_ok());
+        assert_eq!(analyse(nodes, ids(100)).expect_err("100 wards' worth").limit, "complexity");
+    }
+
+    #[test]
     fn aliases_and_root_fields_are_counted_per_operation() {
         let aliased = |n: usize| {
             format!("{{ me {{ {} }} }}", (0..n).map(|i| format!("a{i}: id")).collect::<Vec<_>>().join(" "))

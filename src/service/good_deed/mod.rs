@@ -10,9 +10,7 @@ mod report;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Select};
 use uuid::Uuid;
 
 pub use record::NewGoodDeed;
@@ -20,7 +18,7 @@ pub(in crate::service) use record::{record, verify};
 pub use report::GroupTally;
 pub(in crate::service) use report::report;
 
-use super::page::{Cursor, Page, PageRequest};
+use super::page::{Cursor, Page, Paging, newest_first};
 use crate::{
     auth::Actor,
     domain::campaign::{GoodDeedCategory, GoodDeedStatus},
@@ -111,7 +109,7 @@ pub(in crate::service) async fn list(
     db: &impl ConnectionTrait,
     actor: &Actor,
     filter: &GoodDeedFilter,
-    request: &PageRequest,
+    request: &Paging,
 ) -> AppResult<Page<good_deed::Model>> {
     if let Some(from) = filter.from
         && filter.to.is_some_and(|to| to < from)
@@ -120,12 +118,6 @@ pub(in crate::service) async fn list(
     }
     let query = filter.apply(visible(actor));
     let total_count = if request.with_total { Some(query.clone().count(db).await?) } else { None };
-    let query = match &request.after {
-        Some(after) => query.filter(good_deed::Column::Id.lt(after.id)),
-        None => query,
-    };
-    let mut items = query.order_by_desc(good_deed::Column::Id).limit(request.first + 1).all(db).await?;
-    let has_next_page = items.len() as u64 > request.first;
-    items.truncate(request.first as usize);
-    Ok(Page { items, has_next_page, has_previous_page: request.after.is_some(), total_count })
+    let items = newest_first(query, good_deed::Column::Id, request).all(db).await?;
+    Ok(Page::from_rows(items, request, total_count))
 }

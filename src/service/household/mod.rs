@@ -22,7 +22,7 @@ use super::{
     Caches, Moved, Written,
     audit::AuditEntry,
     changes::EntityType,
-    page::{Cursor, Ordering, Page, PageRequest},
+    page::{Cursor, Ordering, Page, Paging},
 };
 use crate::{
     auth::Actor,
@@ -340,7 +340,7 @@ pub(in crate::service) async fn unsigned_page(
     actor: &Actor,
     group_id: Uuid,
     campaign_id: Uuid,
-    request: &PageRequest,
+    request: &Paging,
 ) -> AppResult<Page<household::Model>> {
     use crate::{domain::campaign::PledgeStatus, entities::pledge};
     let signed = Query::select()

@@ -1,14 +1,14 @@
 //! Pages of a group's households in natural code order, each household with its pledge for one
 //! campaign when the page is asked with one. A page is one statement: the pledge is joined on
 //! (household, campaign), the page is keyset-paged with one row more than asked (which says whether
-//! more follow), and the caller's scope is part of the same SQL. `group_with_page` reads the group in
+//! more lie beyond the page), and the caller's scope is part of the same SQL. `group_with_page` reads the group in
 //! that statement too. Only `totalCount`, when asked, costs a second one.
 
 use std::collections::HashMap;
 
 use sea_orm::{
     ColumnTrait, ConnectionTrait, Iterable, PaginatorTrait, QueryFilter, QueryResult, QueryTrait, Select,
-    sea_query::{Alias, Asterisk, Expr, ExprTrait, JoinType, Order, SelectStatement},
+    sea_query::{Alias, Asterisk, Expr, ExprTrait, JoinType, SelectStatement},
 };
 use uuid::Uuid;
 
@@ -17,7 +17,7 @@ use crate::{
     auth::Actor,
     entities::{household, pledge, residential_group as group},
     error::{AppError, AppResult, Missing},
-    service::page::{Page, PageRequest, fetch_pages_by_parent},
+    service::page::{Page, Paging, fetch_pages_by_parent},
 };
 
 /// Which households of a group a page holds, and whose pledge comes with each.
@@ -26,7 +26,7 @@ pub struct HouseholdPageQuery {
     /// Narrows the list.
     pub filter: HouseholdFilter,
     /// Which page.
-    pub request: PageRequest,
+    pub request: Paging,
     /// The campaign whose pledge each household comes with; none reads no pledge.
     pub pledges_of: Option<Uuid>,
 }
@@ -55,10 +55,7 @@ fn of_group(actor: &Actor, group_id: Uuid, filter: &HouseholdFilter) -> Select<h
 /// One page of `group_id`'s households, with each one's pledge for `query.pledges_of` joined, every
 /// column named with its table's prefix.
 fn page_statement(actor: &Actor, group_id: Uuid, query: &HouseholdPageQuery) -> SelectStatement {
-    let mut select = of_group(actor, group_id, &query.filter);
-    if let Some(cursor) = &query.request.after {
-        select = select.filter(ORDERING.after(cursor));
-    }
+    let select = ORDERING.between(of_group(actor, group_id, &query.filter), &query.request);
     let mut statement = select.into_query();
     statement.clear_selects();
     for column in household::Column::iter() {
@@ -76,10 +73,11 @@ fn page_statement(actor: &Actor, group_id: Uuid, query: &HouseholdPageQuery) -> 
             statement.expr_as(Expr::col((pledge::Entity, column)), prefixed(PLEDGE, column));
         }
     }
+    let order = query.request.read_order();
     statement
-        .order_by((household::Entity, household::Column::SortKey), Order::Asc)
-        .order_by((household::Entity, household::Column::Id), Order::Asc)
-        .limit(query.request.first + 1);
+        .order_by((household::Entity, household::Column::SortKey), order.clone())
+        .order_by((household::Entity, household::Column::Id), order)
+        .limit(query.request.fetch_limit());
     statement
 }
 
@@ -151,6 +149,7 @@ pub(in crate::service) async fn group_with_page(
     for column in group::Column::iter() {
         statement.expr_as(Expr::col((group::Entity, column)), prefixed(GROUP, column));
     }
+    let order = query.request.read_order();
     statement
         .column((page.clone(), Asterisk))
         .join_subquery(
@@ -160,8 +159,8 @@ pub(in crate::service) async fn group_with_page(
             Expr::col((page.clone(), prefixed(HOUSEHOLD, household::Column::GroupId)))
                 .equals((group::Entity, group::Column::Id)),
         )
-        .order_by((page.clone(), prefixed(HOUSEHOLD, household::Column::SortKey)), Order::Asc)
-        .order_by((page, prefixed(HOUSEHOLD, household::Column::Id)), Order::Asc);
+        .order_by((page.clone(), prefixed(HOUSEHOLD, household::Column::SortKey)), order.clone())
+        .order_by((page, prefixed(HOUSEHOLD, household::Column::Id)), order);
     let rows = db.query_all_raw(db.get_database_backend().build(&statement)).await?;
     let first = rows.first().ok_or(AppError::NotFound(Missing::Group))?;
     let group = Section(0).group(first)?;

@@ -12,7 +12,7 @@ use crate::{
     service::{
         audit::{self, AuditFilter},
         changes::{self, ChangePage, FeedCursor},
-        page::{Page, PageRequest},
+        page::{Page, Paging},
         records::{AuditEventRecord, RoleAssignmentRecord, UserRecord},
         session::{self, Session},
         user::{self, NewUser},
@@ -100,7 +100,7 @@ impl Users<'_> {
     }
 
     /// One page of the users the actor may see.
-    pub async fn list(&self, request: &PageRequest) -> AppResult<Page<UserRecord>> {
+    pub async fn list(&self, request: &Paging) -> AppResult<Page<UserRecord>> {
         user::list(self.0.db(), self.0.actor(), request).await
     }
 
@@ -153,11 +153,7 @@ pub struct Audit<'a>(pub(super) &'a Scope);
 
 impl Audit<'_> {
     /// One page of audit events, newest first, filtered.
-    pub async fn list(
-        &self,
-        filter: &AuditFilter,
-        request: &PageRequest,
-    ) -> AppResult<Page<AuditEventRecord>> {
+    pub async fn list(&self, filter: &AuditFilter, request: &Paging) -> AppResult<Page<AuditEventRecord>> {
         audit::list(self.0.db(), self.0.actor(), filter, request).await
     }
 }

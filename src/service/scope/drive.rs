@@ -12,7 +12,7 @@ use crate::{
         campaign::{self, CampaignPatch, NewCampaign},
         coverage::{self, DailyProgress, Detail, Report},
         good_deed::{self, GoodDeedFilter, GroupTally, NewGoodDeed},
-        page::{Page, PageRequest},
+        page::{Page, Paging},
         pledge::{self, PledgeInput},
         records::{CampaignRecord, GoodDeedRecord, PledgeRecord},
     },
@@ -23,7 +23,7 @@ pub struct Campaigns<'a>(pub(super) &'a Scope);
 
 impl Campaigns<'_> {
     /// One page of the campaigns the actor may see, newest first.
-    pub async fn list(&self, request: &PageRequest) -> AppResult<Page<CampaignRecord>> {
+    pub async fn list(&self, request: &Paging) -> AppResult<Page<CampaignRecord>> {
         campaign::list(self.0.db(), self.0.actor(), request).await
     }
 
@@ -133,11 +133,7 @@ impl GoodDeeds<'_> {
     }
 
     /// One page of good deeds, newest first, filtered.
-    pub async fn list(
-        &self,
-        filter: &GoodDeedFilter,
-        request: &PageRequest,
-    ) -> AppResult<Page<GoodDeedRecord>> {
+    pub async fn list(&self, filter: &GoodDeedFilter, request: &Paging) -> AppResult<Page<GoodDeedRecord>> {
         good_deed::list(self.0.db(), self.0.actor(), filter, request).await
     }
 

@@ -10,7 +10,7 @@ use crate::{
     service::{
         group::{self, GroupPatch, NewGroup},
         household::{self, HouseholdPageQuery, HouseholdPatch, ListedHousehold, NewHousehold},
-        page::{Page, PageRequest},
+        page::{Page, Paging},
         records::{GroupRecord, HouseholdRecord, WardRecord},
         ward::{self, NewWard},
     },
@@ -21,7 +21,7 @@ pub struct Wards<'a>(pub(super) &'a Scope);
 
 impl Wards<'_> {
     /// One page of the wards the actor may see, by code.
-    pub async fn list(&self, request: &PageRequest) -> AppResult<Page<WardRecord>> {
+    pub async fn list(&self, request: &Paging) -> AppResult<Page<WardRecord>> {
         ward::list(self.0.db(), self.0.actor(), request).await
     }
 
@@ -73,7 +73,7 @@ impl Groups<'_> {
     pub async fn pages_for_wards(
         &self,
         ward_ids: &[Uuid],
-        request: &PageRequest,
+        request: &Paging,
     ) -> AppResult<HashMap<Uuid, Page<GroupRecord>>> {
         group::pages_for_wards(self.0.db(), self.0.actor(), ward_ids, request).await
     }
@@ -124,9 +124,10 @@ impl Households<'_> {
         &self,
         group_id: Uuid,
         campaign_id: Uuid,
-        request: &PageRequest,
+        request: impl Into<Paging>,
     ) -> AppResult<Page<HouseholdRecord>> {
-        household::unsigned_page(self.0.db(), self.0.actor(), group_id, campaign_id, request).await
+        let request = request.into();
+        household::unsigned_page(self.0.db(), self.0.actor(), group_id, campaign_id, &request).await
     }
 
     /// Adds an ACTIVE household to a group in scope.

@@ -12,11 +12,13 @@
 //!
 //! - `hierarchy.rs`: wards, groups and households;
 //! - `drive.rs`: campaigns, pledges, coverage and good deeds;
-//! - `accounts.rs`: users, sessions, the audit trail and the change feed.
+//! - `accounts.rs`: users, sessions, the audit trail and the change feed;
+//! - `nodes.rs`: objects of any kind by id (`node`, `nodes`).
 
 mod accounts;
 mod drive;
 mod hierarchy;
+mod nodes;
 
 use std::sync::Arc;
 
@@ -29,6 +31,7 @@ pub use self::{
     accounts::{Audit, Changes, Sessions, Users},
     drive::{Campaigns, Coverage, GoodDeeds, Pledges},
     hierarchy::{Groups, Households, Wards},
+    nodes::{NodeRecord, Nodes},
 };
 use super::caches::{AnswerKey, AnswerStart, Caches, Reads};
 use crate::{
@@ -263,6 +266,11 @@ impl Scope {
     /// The change feed of mobile delta sync.
     pub fn changes(&self) -> Changes<'_> {
         Changes(self)
+    }
+
+    /// Objects of any kind by id.
+    pub fn nodes(&self) -> Nodes<'_> {
+        Nodes(self)
     }
 
     /// Publishes what a committed write did, and hands back its result.

@@ -18,7 +18,7 @@ pub(in crate::service) use actor::{actor_of, load_actor};
 pub use manage::{NewAssignment, NewUser};
 pub(in crate::service) use manage::{create, set_active};
 
-use super::page::{Cursor, Ordering, Page, PageRequest, fetch_page};
+use super::page::{Cursor, Ordering, Page, Paging, fetch_page};
 use crate::{
     auth::Actor,
     entities::{app_user, residential_group as group, role_assignment},
@@ -83,7 +83,7 @@ pub fn cursor(user: &app_user::Model) -> Cursor {
 pub(in crate::service) async fn list(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    request: &PageRequest,
+    request: &Paging,
 ) -> AppResult<Page<app_user::Model>> {
     if !actor.is_official_anywhere() {
         return Err(AppError::Forbidden("only ward officials and administrators may list users"));
@@ -98,6 +98,16 @@ pub(in crate::service) async fn get(
     id: Uuid,
 ) -> AppResult<app_user::Model> {
     visible(actor).filter(app_user::Column::Id.eq(id)).one(db).await?.ok_or(AppError::NotFound(Missing::User))
+}
+
+/// The users among `ids` the actor may see.
+pub(in crate::service) async fn by_ids(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, app_user::Model>> {
+    let rows = visible(actor).filter(app_user::Column::Id.is_in(ids.iter().copied())).all(db).await?;
+    Ok(rows.into_iter().map(|user| (user.id, user)).collect())
 }
 
 /// The role assignments of each of `user_ids` the actor may see (for dataloaders).

@@ -6,7 +6,7 @@ use super::world::{deed_input, recorded_deed};
 use crate::helpers::error_code;
 use crate::world::World;
 
-const REPORT: &str = "query($w: ID, $g: ID, $from: String, $to: String) {
+const REPORT: &str = "query($w: ID, $g: ID, $from: Date, $to: Date) {
     goodDeedReport(wardId: $w, groupId: $g, from: $from, to: $to) {
         total
         byStatus { status count }

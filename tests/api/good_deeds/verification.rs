@@ -61,7 +61,7 @@ async fn an_official_of_the_ward_verifies_a_reported_deed_and_cannot_decide_it_a
     // Assert
     assert!(body.get("errors").is_none(), "{body:#}");
     let answer = &body["data"]["verifyGoodDeed"];
-    let official = json!({ "id": world.official_id, "displayName": OFFICIAL_NAME });
+    let official = json!({ "userId": world.official_id, "displayName": OFFICIAL_NAME });
     assert_eq!(
         answer,
         &decided(&deed, answer, "VERIFIED", official, json!("Đã xác minh với công an phường"))
@@ -97,7 +97,7 @@ async fn an_official_of_the_ward_rejects_a_reported_deed_once() {
 
     // Assert
     let answer = &body["data"]["verifyGoodDeed"];
-    let official = json!({ "id": world.official_id, "displayName": OFFICIAL_NAME });
+    let official = json!({ "userId": world.official_id, "displayName": OFFICIAL_NAME });
     assert_eq!(answer, &decided(&deed, answer, "REJECTED", official, Value::Null), "{body:#}");
     assert_eq!(after_reject.deed(&id).status, GoodDeedStatus::Rejected);
     let actions: Vec<_> =
@@ -123,7 +123,7 @@ async fn an_admin_verifies_deeds_of_any_ward() {
     let root_id = Rows::take(app).await.snapshot.user("root").id.to_string();
     assert_eq!(
         answer,
-        &decided(&deed, answer, "VERIFIED", json!({ "id": root_id, "displayName": "Root" }), Value::Null)
+        &decided(&deed, answer, "VERIFIED", json!({ "userId": root_id, "displayName": "Root" }), Value::Null)
     );
 }
 

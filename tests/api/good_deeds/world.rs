@@ -13,7 +13,7 @@ use crate::{
 
 /// Every field of a `GoodDeed`.
 pub const DEED_FIELDS: &str = "id group { id code } household { id code } category occurredOn description
-    status recordedBy { id displayName } recordedAt verifiedBy { id displayName } verifiedAt
+    status recordedBy { userId displayName } recordedAt verifiedBy { userId displayName } verifiedAt
     verificationNote clientMutationId updatedAt";
 
 /// `recordGoodDeed` returning every field.

@@ -455,7 +455,7 @@ fn text_inputs(world: &World, nul: &str) -> Vec<(&'static str, Value)> {
         (
             "good-deed report period",
             json!({
-                "query": "query($f: String) { goodDeedReport(from: $f) { total } }",
+                "query": "query($f: Date) { goodDeedReport(from: $f) { total } }",
                 "variables": { "f": format!("2023-01-01{nul}") },
             }),
         ),
