@@ -12,9 +12,9 @@ bin="$CARGO_TARGET_DIR/debug/pledge-api"
 npm ci --no-audit --no-fund --loglevel=error
 
 work=$(mktemp -d)
-pids=()
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  # `serve` runs in a command substitution, so the servers' pids are kept in a file, not a variable.
+  if [ -f "$work/pids" ]; then xargs kill 2>/dev/null <"$work/pids" || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -28,8 +28,9 @@ serve() {
   port=$(free_port)
   env DATABASE_URL="sqlite://$work/$name.db?mode=rwc" PLEDGE_BIND="127.0.0.1:$port" PLEDGE_ENV=development \
     PLEDGE_LOG_FORMAT=text RUST_LOG=info "$@" "$bin" serve --demo >"$work/$name.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 1 100); do
+  echo $! >>"$work/pids"
+  # Up to a minute: a loaded CI machine may be slow to hash the demo users' passwords.
+  for _ in $(seq 1 300); do
     curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && { echo "http://127.0.0.1:$port"; return; }
     sleep 0.2
   done
