@@ -90,10 +90,15 @@ pub fn local_today(now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&vietnam).date_naive()
 }
 
-/// Parses an ISO 8601 calendar date (`2023-05-19`).
+/// Parses an RFC 3339 `full-date` (`2023-05-19`: four-digit year, two-digit month and day); whitespace
+/// around it, which phones' keyboards add, is ignored.
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .ok()
+    let text = text.trim();
+    let shaped = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    Some(text)
+        .filter(|_| shaped)
+        .and_then(|text| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
         .filter(|d| (1900..=2200).contains(&d.year()))
         .ok_or_else(|| format!("`{}` is not a date in the form YYYY-MM-DD", text.trim()))
 }
@@ -125,6 +130,9 @@ mod tests {
         assert_eq!(parse_date(" 2023-02-28 ").map(|d| d.to_string()), Ok("2023-02-28".to_owned()));
         assert!(parse_date("2023-02-30").is_err());
         assert!(parse_date("28/02/2023").is_err());
+        for loose in ["2023-2-28", "2023-02-8", "+2023-02-28", "02023-02-28", "2023-02-28T00:00:00Z"] {
+            assert!(parse_date(loose).is_err(), "{loose}");
+        }
     }
 
     /// Exactly the names the CHECK constraints of the pledges migration allow, in its order.
