@@ -95,7 +95,10 @@ pub fn local_today(now: DateTime<Utc>) -> NaiveDate {
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     let text = text.trim();
     let shaped = text.len() == 10
-        && text.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+        && text
+            .bytes()
+            .enumerate()
+            .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
     Some(text)
         .filter(|_| shaped)
         .and_then(|text| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok())
