@@ -142,3 +142,36 @@ impl Actor {
         self.governs_ward(ward_id) || self.leader_groups.iter().any(|(group, _)| *group == group_id)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_police_record_their_wards_figures_and_never_work_with_households() {
+        let (ward, other, group) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let police = Actor::new(
+            Uuid::now_v7(),
+            false,
+            WardRoles { official: Vec::new(), police: vec![ward] },
+            Vec::new(),
+        );
+        assert!(!police.works_with_households());
+        assert!(police.records_incidents_anywhere());
+        assert!(police.records_incidents_in(ward) && !police.records_incidents_in(other));
+        assert!(!police.governs_ward(ward) && !police.covers_group(group, ward));
+        assert_eq!(police.visible_ward_ids(), [ward]);
+        assert!(!police.is_group_leader_only(), "the police are not held to the app's operations");
+
+        // Also leading a group elsewhere: households of that group, figures of their ward only.
+        let both = Actor::new(
+            Uuid::now_v7(),
+            false,
+            WardRoles { official: Vec::new(), police: vec![ward] },
+            vec![(group, other)],
+        );
+        assert!(both.works_with_households() && both.covers_group(group, other));
+        assert!(!both.records_incidents_in(other));
+        assert!(!both.is_group_leader_only());
+    }
+}
