@@ -27,9 +27,15 @@ pub async fn serve(settings: Settings, db: DatabaseConnection, demo: bool) -> Re
         demo::seed_activity(&db)
             .await
             .map_err(|e| format!("cannot seed the demo campaign: {}", e.message()))?;
+        let incidents = demo::seed_incidents(&db)
+            .await
+            .map_err(|e| format!("cannot seed the demo incident figures: {}", e.message()))?;
         if seeded {
             println!("demo data seeded: Phường Lam Sơn (Thanh Hóa), Tổ dân phố 1 to 12");
             println!("demo campaign open: {}", demo::DEMO_CAMPAIGN_TITLE);
+        }
+        if incidents {
+            println!("demo incident figures: January to July of 2022 and 2023, entered by the ward police");
         }
         println!("demo users (password: PLEDGE_DEMO_PASSWORD, default {}):", demo::DEFAULT_DEMO_PASSWORD);
         for user in &demo::DEMO_USERS {

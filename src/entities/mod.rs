@@ -9,6 +9,7 @@ pub mod client_mutation;
 pub mod good_deed;
 pub mod group_coverage;
 pub mod household;
+pub mod incident_tally;
 pub mod login_failure;
 pub mod pledge;
 pub mod refresh_token;

@@ -128,6 +128,8 @@ pub enum Missing {
     GoodDeed,
     /// A user.
     User,
+    /// A monthly incident tally.
+    IncidentTally,
     /// An object of any kind, looked up by its id alone (`node`): its kind is not told either.
     Object,
 }
@@ -142,6 +144,7 @@ impl Missing {
             Self::Pledge => "pledge",
             Self::GoodDeed => "good deed",
             Self::User => "user",
+            Self::IncidentTally => "incident tally",
             Self::Object => "object",
         }
     }

@@ -14,6 +14,7 @@ mod good_deed_report;
 mod group;
 pub mod guard;
 mod household;
+mod incident;
 pub mod limits;
 mod loaders;
 pub(crate) mod node;
@@ -44,6 +45,7 @@ pub struct QueryRoot(
     sync::SyncQuery,
     coverage::CoverageQuery,
     good_deed_report::GoodDeedReportQuery,
+    incident::IncidentQuery,
     node::NodeQuery,
 );
 
@@ -58,6 +60,7 @@ pub struct MutationRoot(
     campaign::CampaignMutation,
     pledge::PledgeMutation,
     good_deed::GoodDeedMutation,
+    incident::IncidentMutation,
 );
 
 /// The schema type served at `/graphql`.

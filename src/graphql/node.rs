@@ -13,6 +13,7 @@ use super::{
     good_deed::GoodDeed,
     group::ResidentialGroup,
     household::Household,
+    incident::IncidentTally,
     pledge::Pledge,
     sync::AuditEvent,
     user::User,
@@ -50,6 +51,8 @@ pub enum Node {
     User(User),
     /// An audit event.
     AuditEvent(AuditEvent),
+    /// A monthly incident tally.
+    IncidentTally(IncidentTally),
 }
 
 impl From<NodeRecord> for Node {
@@ -63,6 +66,7 @@ impl From<NodeRecord> for Node {
             NodeRecord::GoodDeed(deed) => Node::GoodDeed(GoodDeed(deed)),
             NodeRecord::User(user) => Node::User(User::new(user)),
             NodeRecord::AuditEvent(event) => Node::AuditEvent(AuditEvent(event)),
+            NodeRecord::IncidentTally(tally) => Node::IncidentTally(IncidentTally(tally)),
         }
     }
 }

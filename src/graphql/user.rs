@@ -21,10 +21,13 @@ use crate::{
 pub enum Role {
     /// Runs the service: everything, everywhere.
     Admin,
-    /// Ward police or the ward steering committee: one ward.
+    /// The ward steering committee for security and order, or the ward People's Committee: one ward.
     WardOfficial,
     /// Head of a residential group: one group.
     GroupLeader,
+    /// The ward police (Công an phường): enter the ward's incident figures and read its reports, never
+    /// its households.
+    WardPolice,
 }
 
 /// A person who signs in.
@@ -75,8 +78,8 @@ impl User {
 /// One role of a user with its scope.
 pub struct RoleAssignment(RoleAssignmentRecord);
 
-/// One role of a user with its scope: no scope for `ADMIN`, a ward for `WARD_OFFICIAL`, a group for
-/// `GROUP_LEADER`.
+/// One role of a user with its scope: no scope for `ADMIN`, a ward for `WARD_OFFICIAL` and
+/// `WARD_POLICE`, a group for `GROUP_LEADER`.
 #[Object]
 impl RoleAssignment {
     /// The role.
@@ -84,7 +87,8 @@ impl RoleAssignment {
         self.0.role.into()
     }
 
-    /// The ward of a `WARD_OFFICIAL`; null for other roles or when the ward is outside the caller's scope.
+    /// The ward of a `WARD_OFFICIAL` or `WARD_POLICE`; null for other roles or when the ward is outside
+    /// the caller's scope.
     async fn ward(&self, ctx: &Context<'_>) -> Result<Option<Ward>> {
         let Some(ward_id) = self.0.ward_id else { return Ok(None) };
         Ok(signed_in(ctx)?.wards().load_one(ward_id).await?.map(Ward::from))
@@ -142,7 +146,7 @@ pub struct LoginInput {
 pub struct RoleAssignmentInput {
     /// The role.
     pub role: Role,
-    /// The ward, for `WARD_OFFICIAL`.
+    /// The ward, for `WARD_OFFICIAL` and `WARD_POLICE`.
     pub ward_id: Option<ID>,
     /// The group, for `GROUP_LEADER`.
     pub group_id: Option<ID>,
@@ -173,7 +177,7 @@ impl UserQuery {
     }
 
     /// The users the caller may manage or see: all for `ADMIN`; for `WARD_OFFICIAL`, the users with a
-    /// role in their ward. `FORBIDDEN` for group leaders.
+    /// role in their ward. `FORBIDDEN` for group leaders and the ward police.
     async fn users(
         &self,
         ctx: &Context<'_>,
@@ -244,7 +248,7 @@ impl UserMutation {
     }
 
     /// Creates a user. `ADMIN` may grant any role; `WARD_OFFICIAL` only `GROUP_LEADER` of groups in
-    /// their ward.
+    /// their ward (police accounts come from administrators).
     async fn create_user(
         &self,
         ctx: &Context<'_>,

@@ -145,6 +145,7 @@ pub(in crate::service) async fn feed(
     since: Option<FeedCursor>,
     first: u64,
 ) -> AppResult<ChangePage> {
+    super::ensure_works_with_households(actor)?;
     let since = since.unwrap_or_default();
     let horizon = horizon(db).await?;
     let mut query = change_log::Entity::find().filter(

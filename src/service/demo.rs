@@ -1,8 +1,13 @@
 //! Demo data: Phường Lam Sơn (Thanh Hóa) with twelve residential groups of realistic households.
 //!
+//! The ward police's incident figures of the case are in `incidents`.
+//!
 //! Seeding is idempotent: it runs in one transaction and does nothing when the demo ward exists.
 //! The generator is deterministic, so every newcomer sees the same names.
 
+mod incidents;
+
+pub use incidents::{DEMO_POLICE, seed_incidents};
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
@@ -182,12 +187,14 @@ pub struct DemoUser {
     pub role: &'static str,
 }
 
-/// The demo users, one per role: `admin`, `lamson.official`, `tdp11.leader`, `tdp12.leader`.
-pub const DEMO_USERS: [DemoUser; 4] = [
+/// The demo users, one per role: `admin`, `lamson.official`, `tdp11.leader`, `tdp12.leader`,
+/// `lamson.police`.
+pub const DEMO_USERS: [DemoUser; 5] = [
     DemoUser { username: "admin", role: "ADMIN: everything" },
     DemoUser { username: "lamson.official", role: "WARD_OFFICIAL of Phường Lam Sơn" },
     DemoUser { username: "tdp11.leader", role: "GROUP_LEADER of Tổ dân phố 11" },
     DemoUser { username: "tdp12.leader", role: "GROUP_LEADER of Tổ dân phố 12" },
+    DemoUser { username: DEMO_POLICE, role: "WARD_POLICE of Phường Lam Sơn" },
 ];
 
 /// Adds the demo users that do not exist yet, all with `password`.
@@ -211,9 +218,15 @@ pub async fn seed_users(db: &DatabaseConnection, passwords: &Passwords, password
         NewAssignment { role: Role::WardOfficial, ward_id: Some(ward.id), group_id: None },
         NewAssignment { role: Role::GroupLeader, ward_id: None, group_id: Some(group_id("11").await?) },
         NewAssignment { role: Role::GroupLeader, ward_id: None, group_id: Some(group_id("12").await?) },
+        NewAssignment { role: Role::WardPolice, ward_id: Some(ward.id), group_id: None },
     ];
-    let display_names =
-        ["Quản trị hệ thống", "Công an phường Lam Sơn", "Tổ trưởng TDP 11", "Tổ trưởng TDP 12"];
+    let display_names = [
+        "Quản trị hệ thống",
+        "Ban chỉ đạo ANTT phường Lam Sơn",
+        "Tổ trưởng TDP 11",
+        "Tổ trưởng TDP 12",
+        "Công an phường Lam Sơn",
+    ];
     for ((user, assignment), display_name) in DEMO_USERS.iter().zip(assignments).zip(display_names) {
         let exists = app_user::Entity::find()
             .filter(app_user::Column::UsernameKey.eq(user.username))

@@ -21,33 +21,45 @@ use crate::{
     error::{AppError, AppResult, Missing},
 };
 
-/// The groups `actor` may see: all for admins, the groups of their official wards, and groups they lead.
+/// The groups `actor` may see: all for admins, the groups of their official and police wards, and groups
+/// they lead. Seeing a group is reading its name and its reports; its households are read under the
+/// narrower scope of `in_visible_groups`.
 pub(in crate::service) fn visible(actor: &Actor) -> Select<group::Entity> {
     let query = group::Entity::find();
     if actor.is_admin() {
         return query;
     }
+    let wards = actor.report_wards();
+    let has_wards = !wards.is_empty();
     query.filter(scope_condition(
         actor,
-        group::Column::WardId.is_in(actor.official_wards().iter().copied()),
+        has_wards,
+        group::Column::WardId.is_in(wards),
         group::Column::Id.is_in(actor.leader_group_ids()),
     ))
 }
 
-/// `in_wards OR in_led_groups`, without the term of an empty side. An empty `IN ()` is written as a
-/// constant false, and SQLite scans the whole table for an `OR` holding a constant; with neither side
-/// the condition is the constant false itself (nothing visible).
-fn scope_condition(actor: &Actor, in_wards: SimpleExpr, in_led_groups: SimpleExpr) -> Condition {
-    let (official, leader) = (!actor.official_wards().is_empty(), actor.leader_group_ids().next().is_some());
-    match (official, leader) {
+/// `in_wards OR in_led_groups`, without the term of an empty side (`has_wards` says whether the
+/// actor's side of wards is empty). An empty `IN ()` is written as a constant false, and SQLite scans
+/// the whole table for an `OR` holding a constant; with neither side the condition is the constant
+/// false itself (nothing visible).
+fn scope_condition(
+    actor: &Actor,
+    has_wards: bool,
+    in_wards: SimpleExpr,
+    in_led_groups: SimpleExpr,
+) -> Condition {
+    match (has_wards, actor.leader_group_ids().next().is_some()) {
         (true, true) => Condition::any().add(in_wards).add(in_led_groups),
         (true, false) => Condition::all().add(in_wards),
         (false, _) => Condition::all().add(in_led_groups),
     }
 }
 
-/// Filters `query` to rows whose `group_column` is a group `actor` may see: the one scope rule for
-/// everything that belongs to a group (households, pledges, good deeds, changes). Admins see all.
+/// Filters `query` to rows whose `group_column` is a group whose households `actor` works with: the
+/// groups of their official wards and the groups they lead, the one scope rule for everything that
+/// belongs to a group (households, pledges, good deeds, changes). The police's wards are not in it:
+/// they read reports, not households. Admins see all.
 pub(in crate::service) fn in_visible_groups<E: EntityTrait>(
     query: Select<E>,
     actor: &Actor,
@@ -62,7 +74,8 @@ pub(in crate::service) fn in_visible_groups<E: EntityTrait>(
         .and_where(group::Column::WardId.is_in(actor.official_wards().iter().copied()))
         .to_owned();
     let in_led_groups = group_column.is_in(actor.leader_group_ids());
-    query.filter(scope_condition(actor, group_column.in_subquery(official_groups), in_led_groups))
+    let has_wards = !actor.official_wards().is_empty();
+    query.filter(scope_condition(actor, has_wards, group_column.in_subquery(official_groups), in_led_groups))
 }
 
 const ORDERING: Ordering<group::Column> =
@@ -83,6 +96,20 @@ pub(in crate::service) async fn get(
     visible(actor).filter(group::Column::Id.eq(id)).one(db).await?.ok_or(AppError::NotFound(Missing::Group))
 }
 
+/// One group whose households the actor works with (to add one, or a good deed), or `NOT_FOUND`.
+pub(in crate::service) async fn get_covered(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+) -> AppResult<group::Model> {
+    let group = get(db, actor, id).await?;
+    if actor.covers_group(group.id, group.ward_id) {
+        Ok(group)
+    } else {
+        Err(AppError::NotFound(Missing::Group))
+    }
+}
+
 /// The groups among `ids` that the actor may see (for dataloaders).
 pub(in crate::service) async fn by_ids(
     db: &impl ConnectionTrait,
@@ -93,14 +120,16 @@ pub(in crate::service) async fn by_ids(
     Ok(rows.into_iter().map(|g| (g.id, g)).collect())
 }
 
-/// `NOT_FOUND` unless the group exists and lies in the actor's scope; from the remembered ward, so
-/// without a query after the first time.
+/// Before a group's households are listed: `FORBIDDEN` for a caller who never reads households,
+/// `NOT_FOUND` unless the group exists and its households are the actor's to see; from the remembered
+/// ward, so without a query after the first time.
 pub(in crate::service) async fn ensure_visible(
     db: &impl ConnectionTrait,
     caches: &Caches,
     actor: &Actor,
     group_id: Uuid,
 ) -> AppResult<()> {
+    super::ensure_works_with_households(actor)?;
     let ward_id = ward_of(db, caches, group_id).await?;
     if actor.covers_group(group_id, ward_id) { Ok(()) } else { Err(AppError::NotFound(Missing::Group)) }
 }
@@ -269,7 +298,11 @@ mod tests {
     use uuid::Uuid;
 
     use super::*;
-    use crate::entities::household;
+    use crate::{auth::actor::WardRoles, entities::household};
+
+    fn official(ward: Uuid) -> WardRoles {
+        WardRoles { official: vec![ward], police: Vec::new() }
+    }
 
     /// How SQLite would read the households `actor` may see, one line per step of its plan.
     async fn plan_for(actor: &Actor) -> Vec<String> {
@@ -288,9 +321,9 @@ mod tests {
     async fn an_official_or_a_leader_reads_households_by_index_on_sqlite() {
         let (ward, group) = (Uuid::now_v7(), Uuid::now_v7());
         for actor in [
-            Actor::new(Uuid::now_v7(), false, vec![ward], Vec::new()),
-            Actor::new(Uuid::now_v7(), false, Vec::new(), vec![(group, ward)]),
-            Actor::new(Uuid::now_v7(), false, vec![ward], vec![(group, ward)]),
+            Actor::new(Uuid::now_v7(), false, official(ward), Vec::new()),
+            Actor::new(Uuid::now_v7(), false, WardRoles::default(), vec![(group, ward)]),
+            Actor::new(Uuid::now_v7(), false, official(ward), vec![(group, ward)]),
         ] {
             let plan = plan_for(&actor).await;
             assert!(!plan.iter().any(|step| step.starts_with("SCAN household")), "{plan:?}");

@@ -14,6 +14,7 @@ pub mod demo;
 pub mod good_deed;
 pub mod group;
 pub mod household;
+pub mod incident;
 mod node;
 pub mod page;
 pub mod pledge;
@@ -30,11 +31,23 @@ pub use scope::{Moved, NodeRecord, Scope, Services, Written};
 use chrono::{DateTime, SubsecRound, Utc};
 use std::sync::{Arc, LazyLock};
 
+use crate::error::{AppError, AppResult};
 use sea_orm::{
     DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, SqliteTransactionMode, TransactionOptions,
     TransactionTrait,
 };
 use tokio::sync::{Mutex, OwnedMutexGuard};
+
+/// `FORBIDDEN` unless the actor holds a role that works with households, pledges and good deeds: the
+/// ward police read the ward's reports and figures, never the households behind them.
+pub(in crate::service) fn ensure_works_with_households(actor: &crate::auth::Actor) -> AppResult<()> {
+    if actor.works_with_households() {
+        return Ok(());
+    }
+    Err(AppError::Forbidden(
+        "the ward police read the ward's reports, not its households, pledges or good deeds",
+    ))
+}
 
 /// The current time, truncated to microseconds so a value read back equals the one written on every backend.
 pub fn now() -> DateTime<Utc> {

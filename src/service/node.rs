@@ -1,7 +1,7 @@
 //! Global object identification: which kind of object an id names.
 //!
 //! Every object a client may fetch again (wards, groups, households, campaigns, pledges, good deeds,
-//! users, audit events) has a UUID made by the service (version 7: a millisecond timestamp and 74 random
+//! users, audit events, incident tallies) has a UUID made by the service (version 7: a millisecond timestamp and 74 random
 //! bits), never one sent by a client (`clientMutationId` names a request, not a row), so an id names one
 //! row of one table and `node(id:)` needs no type inside the id. One statement, a UNION ALL of
 //! primary-key lookups, tells which table each id is in; the objects are then read through each kind's
@@ -16,7 +16,10 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    entities::{app_user, audit_event, campaign, good_deed, household, pledge, residential_group, ward},
+    entities::{
+        app_user, audit_event, campaign, good_deed, household, incident_tally, pledge, residential_group,
+        ward,
+    },
     error::AppResult,
 };
 
@@ -39,10 +42,12 @@ pub enum NodeKind {
     User,
     /// An audit event.
     AuditEvent,
+    /// A monthly incident tally.
+    IncidentTally,
 }
 
 impl NodeKind {
-    const ALL: [Self; 8] = [
+    const ALL: [Self; 9] = [
         Self::Ward,
         Self::Group,
         Self::Household,
@@ -51,6 +56,7 @@ impl NodeKind {
         Self::GoodDeed,
         Self::User,
         Self::AuditEvent,
+        Self::IncidentTally,
     ];
 
     /// The number that stands for the kind in the lookup's rows.
@@ -85,6 +91,7 @@ impl NodeKind {
             Self::GoodDeed => select(good_deed::Entity, good_deed::Column::Id, tag, ids),
             Self::User => select(app_user::Entity, app_user::Column::Id, tag, ids),
             Self::AuditEvent => select(audit_event::Entity, audit_event::Column::Id, tag, ids),
+            Self::IncidentTally => select(incident_tally::Entity, incident_tally::Column::Id, tag, ids),
         }
     }
 }

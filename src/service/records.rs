@@ -3,7 +3,8 @@
 
 pub use crate::entities::{
     app_user::Model as UserRecord, audit_event::Model as AuditEventRecord, campaign::Model as CampaignRecord,
-    good_deed::Model as GoodDeedRecord, household::Model as HouseholdRecord, pledge::Model as PledgeRecord,
+    good_deed::Model as GoodDeedRecord, household::Model as HouseholdRecord,
+    incident_tally::Model as IncidentTallyRecord, pledge::Model as PledgeRecord,
     residential_group::Model as GroupRecord, role_assignment::Model as RoleAssignmentRecord,
     ward::Model as WardRecord,
 };

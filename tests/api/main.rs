@@ -20,6 +20,7 @@ mod household_pledges;
 mod household_search;
 mod households;
 mod http_surface;
+mod incidents;
 mod input_errors;
 mod limits;
 mod migrations;

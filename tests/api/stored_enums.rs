@@ -9,8 +9,11 @@ use pledge_api::{
     domain::{
         campaign::{CampaignStatus, GoodDeedCategory, GoodDeedStatus, PledgeStatus},
         household::HouseholdStatus,
+        incident::IncidentCategory,
     },
-    entities::{app_user, campaign, change_log, good_deed, household, pledge, role_assignment},
+    entities::{
+        app_user, campaign, change_log, good_deed, household, incident_tally, pledge, role_assignment,
+    },
     service::changes::EntityType,
 };
 use sea_orm::{
@@ -20,6 +23,7 @@ use sea_orm::{
     QueryOrder,
     sea_query::{Expr, Query},
 };
+use serde_json::json;
 use uuid::Uuid;
 
 use crate::{
@@ -175,7 +179,7 @@ async fn every_role_round_trips_with_its_scope_and_the_check_refuses_other_names
     let assignment = |role: Role| {
         let (ward_id, group_id) = match role {
             Role::Admin => (None, None),
-            Role::WardOfficial => (Some(ward_id), None),
+            Role::WardOfficial | Role::WardPolice => (Some(ward_id), None),
             Role::GroupLeader => (None, Some(group_id)),
         };
         role_assignment::Model {
@@ -216,6 +220,53 @@ async fn every_role_round_trips_with_its_scope_and_the_check_refuses_other_names
         ])
         .to_owned();
     assert!(app.db.execute(&outsider).await.is_err(), "an unknown role was stored");
+    // The police's scope is a ward: with a group, or with nothing, the check refuses them.
+    for (ward, group) in [(None, Some(group_id)), (None, None), (Some(ward_id), Some(group_id))] {
+        let police = role_assignment::Model {
+            id: Uuid::now_v7(),
+            user_id: root.id,
+            role: Role::WardPolice,
+            ward_id: ward,
+            group_id: group,
+            created_at: Utc::now(),
+        };
+        let refused =
+            role_assignment::Entity::insert(role_assignment::ActiveModel::from(police)).exec(&app.db).await;
+        assert!(refused.is_err(), "WARD_POLICE stored with ward {ward:?} and group {group:?}");
+    }
+}
+
+#[tokio::test]
+async fn every_incident_category_round_trips_and_the_checks_refuse_other_names_and_counts() {
+    // Arrange: one tally of ward A.
+    let app = spawn_app().await;
+    let fixture = ward_with_two_groups(&app).await;
+    let data = app
+        .gql_ok(
+            "mutation($input: RecordIncidentTallyInput!) { recordIncidentTally(input: $input) { id } }",
+            json!({ "input": { "wardId": fixture.ward_id, "month": "2023-07", "category": "FIRE", "count": 2 } }),
+        )
+        .await;
+    let id: Uuid = data["recordIncidentTally"]["id"].as_str().expect("id").parse().expect("a UUID");
+
+    // Act and assert
+    every_value_round_trips::<incident_tally::Entity, IncidentCategory>(
+        &app.db,
+        incident_tally::Column::Id,
+        id,
+        incident_tally::Column::Category,
+        |t| t.category,
+        "ARSON",
+    )
+    .await;
+    for count in [-1, 100_001] {
+        let refused = incident_tally::Entity::update_many()
+            .col_expr(incident_tally::Column::Count, Expr::val(count))
+            .filter(incident_tally::Column::Id.eq(id))
+            .exec(&app.db)
+            .await;
+        assert!(refused.is_err(), "a count of {count} was stored");
+    }
 }
 
 #[tokio::test]

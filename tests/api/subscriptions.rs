@@ -387,3 +387,21 @@ async fn on_postgresql_a_pledge_recorded_through_one_server_reaches_a_subscriber
     other_server.await.expect("the second server stopped").expect("it served");
     db.close().await.ok();
 }
+
+#[tokio::test]
+async fn the_ward_police_hear_every_group_of_their_ward_and_nothing_of_another() {
+    // Arrange
+    let live = Live::build().await;
+    let app = &live.app;
+    let police = app.user_with_role("police.w1", "WARD_POLICE", Some(&live.lam_son), None).await;
+    let mut socket = subscribe(&app.address, &police, &live.campaign, None).await;
+    pledge_until_heard(app, &mut socket, &live.group_1_households[..4], &live.campaign, ("1", 5, 0)).await;
+
+    // Act: a pledge in ward W2, then one in group 2 of W1.
+    pledge(app, &live.group_21_households[0], &live.campaign).await;
+    assert_eq!(next_json(&mut socket).await, None, "no event for ward W2");
+    pledge(app, &live.group_2_households[0], &live.campaign).await;
+
+    // Assert
+    assert_eq!(next_json(&mut socket).await, Some(next_row("2", 2, 1)));
+}

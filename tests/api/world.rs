@@ -7,7 +7,7 @@ use chrono::{Datelike, Days, NaiveDate};
 use pledge_api::{
     auth::clock::Clock,
     domain::campaign::local_today,
-    entities::{audit_event, campaign, change_log, client_mutation, good_deed, pledge},
+    entities::{audit_event, campaign, change_log, client_mutation, good_deed, incident_tally, pledge},
 };
 use sea_orm::{EntityTrait, QueryOrder};
 use serde_json::{Value, json};
@@ -122,7 +122,8 @@ pub async fn open_campaign_around_today(
 }
 
 /// Every row of every table a request may write: the helpers' `Snapshot` (hierarchy, users, sessions,
-/// audit trail, change log) and the campaigns, pledges, good deeds and idempotency keys, each ordered by
+/// audit trail, change log) and the campaigns, pledges, good deeds, idempotency keys and incident
+/// tallies, each ordered by
 /// key: two are equal exactly when nothing was written in between.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rows {
@@ -132,6 +133,8 @@ pub struct Rows {
     pub good_deeds: Vec<good_deed::Model>,
     /// The idempotency keys (`clientMutationId`s) stored.
     pub keys: Vec<client_mutation::Model>,
+    /// The monthly incident tallies.
+    pub tallies: Vec<incident_tally::Model>,
 }
 
 impl Rows {
@@ -159,6 +162,11 @@ impl Rows {
                 .all(&app.db)
                 .await
                 .expect("idempotency keys"),
+            tallies: incident_tally::Entity::find()
+                .order_by_asc(incident_tally::Column::Id)
+                .all(&app.db)
+                .await
+                .expect("incident tallies"),
         }
     }
 
@@ -170,6 +178,7 @@ impl Rows {
             ("pledge", self.pledges != later.pledges),
             ("good_deed", self.good_deeds != later.good_deeds),
             ("client_mutation", self.keys != later.keys),
+            ("incident_tally", self.tallies != later.tallies),
         ] {
             if differs {
                 changed.push(table);

@@ -40,6 +40,9 @@ struct Unsigned {
 async fn unsigned(scope: &Scope, params: &ExportParams) -> Result<Unsigned, AppError> {
     let campaign_id = required(id(params.campaign_id.as_deref(), "campaignId")?, "campaignId")?;
     let group_id = required(id(params.group_id.as_deref(), "groupId")?, "groupId")?;
+    // Names, addresses and phones: refused to a caller who never reads households (the ward police),
+    // whatever the group, before anything is read.
+    scope.groups().ensure_visible(group_id).await?;
     let campaign = scope.campaigns().get(campaign_id).await?;
     let group = scope.groups().get(group_id).await?;
     let as_of = service::now();

@@ -280,17 +280,16 @@ async fn group_rows(
 }
 
 /// When the caller's scope is made of whole wards, which: `Some(None)` for every ward (an
-/// administrator), `Some(Some(wards))` for an official who leads no group elsewhere. Callers with the
-/// same answer see the same per-ward figures.
+/// administrator), `Some(Some(wards))` for an official or the police (who read the same reports) who
+/// lead no group elsewhere. Callers with the same answer see the same per-ward figures.
 fn whole_wards(actor: &Actor) -> Option<Option<Vec<Uuid>>> {
     if actor.is_admin() {
         return Some(None);
     }
-    if !actor.is_official_anywhere() || actor.leader_group_ids().next().is_some() {
+    let wards = actor.report_wards();
+    if wards.is_empty() || actor.leader_group_ids().next().is_some() {
         return None;
     }
-    let mut wards = actor.official_wards().to_vec();
-    wards.sort();
     Some(Some(wards))
 }
 

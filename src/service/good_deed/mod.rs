@@ -111,6 +111,8 @@ pub(in crate::service) async fn list(
     filter: &GoodDeedFilter,
     request: &Paging,
 ) -> AppResult<Page<good_deed::Model>> {
+    // The police read the counts of `goodDeedReport`: a deed's description may name residents.
+    super::ensure_works_with_households(actor)?;
     if let Some(from) = filter.from
         && filter.to.is_some_and(|to| to < from)
     {

@@ -61,6 +61,7 @@ pub(in crate::service) async fn record(
     input: NewGoodDeed,
     today: NaiveDate,
 ) -> AppResult<good_deed::Model> {
+    service::ensure_works_with_households(actor)?;
     let description = input.description.trim().to_owned();
     if description.is_empty() || description.chars().count() > MAX_DESCRIPTION_CHARS {
         return Err(AppError::bad_input(
@@ -123,7 +124,7 @@ async fn try_record(
             extensions: vec![("field", "clientMutationId".into())],
         }));
     }
-    let group = service::group::get(&txn, actor, input.group_id).await?;
+    let group = service::group::get_covered(&txn, actor, input.group_id).await?;
     if let Some(household_id) = input.household_id {
         let household = service::household::get(&txn, actor, household_id).await?;
         if household.group_id != group.id {

@@ -80,6 +80,7 @@ pub(in crate::service) async fn get(
     actor: &Actor,
     id: Uuid,
 ) -> AppResult<household::Model> {
+    super::ensure_works_with_households(actor)?;
     visible(actor)
         .filter(household::Column::Id.eq(id))
         .one(db)
@@ -123,6 +124,7 @@ pub(in crate::service) async fn create(
     actor: &Actor,
     input: NewHousehold,
 ) -> AppResult<Written<household::Model>> {
+    super::ensure_works_with_households(actor)?;
     let code = Code::parse(&input.code).map_err(|m| AppError::bad_input("code", m))?;
     let head_name = Name::parse_as(&input.head_name, "head of household's name")
         .map_err(|m| AppError::bad_input("headName", m))?;
@@ -132,7 +134,7 @@ pub(in crate::service) async fn create(
     let phone = parse_phone(input.phone.as_deref())?;
 
     let (_turn, txn) = super::begin_write(db).await?;
-    let group = super::group::get(&txn, actor, input.group_id).await?;
+    let group = super::group::get_covered(&txn, actor, input.group_id).await?;
     let now = super::now();
     let household = household::Entity::insert(household::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -223,6 +225,7 @@ pub(in crate::service) async fn update(
     expected_version: i32,
     patch: HouseholdPatch,
 ) -> AppResult<Written<household::Model>> {
+    super::ensure_works_with_households(actor)?;
     let code =
         patch.code.as_deref().map(Code::parse).transpose().map_err(|m| AppError::bad_input("code", m))?;
     let head_name = patch
@@ -343,6 +346,7 @@ pub(in crate::service) async fn unsigned_page(
     request: &Paging,
 ) -> AppResult<Page<household::Model>> {
     use crate::{domain::campaign::PledgeStatus, entities::pledge};
+    super::ensure_works_with_households(actor)?;
     let signed = Query::select()
         .column(pledge::Column::HouseholdId)
         .from(pledge::Entity)

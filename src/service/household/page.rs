@@ -126,6 +126,7 @@ pub(in crate::service) async fn page(
     group_id: Uuid,
     query: &HouseholdPageQuery,
 ) -> AppResult<Page<ListedHousehold>> {
+    crate::service::ensure_works_with_households(actor)?;
     let statement = db.get_database_backend().build(&page_statement(actor, group_id, query));
     let rows = db.query_all_raw(statement).await?;
     let households = listed_rows(&rows, Section(0), query)?;
@@ -142,6 +143,7 @@ pub(in crate::service) async fn group_with_page(
     group_id: Uuid,
     query: &HouseholdPageQuery,
 ) -> AppResult<(group::Model, Page<ListedHousehold>)> {
+    crate::service::ensure_works_with_households(actor)?;
     let page = Alias::new(PAGE);
     let mut statement =
         crate::service::group::visible(actor).filter(group::Column::Id.eq(group_id)).into_query();
@@ -177,6 +179,7 @@ pub(in crate::service) async fn pages_for_groups(
     group_ids: &[Uuid],
     query: &HouseholdPageQuery,
 ) -> AppResult<HashMap<Uuid, Page<ListedHousehold>>> {
+    crate::service::ensure_works_with_households(actor)?;
     if let [only] = group_ids {
         return Ok(HashMap::from([(*only, page(db, actor, *only, query).await?)]));
     }

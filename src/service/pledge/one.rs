@@ -42,6 +42,7 @@ pub(in crate::service) async fn record_one(
     input: &PledgeInput,
     today: NaiveDate,
 ) -> AppResult<Written<pledge::Model>> {
+    service::ensure_works_with_households(actor)?;
     if db.get_database_backend() == DbBackend::Postgres {
         let item = parse(input)?;
         let arguments = Arguments::new(actor, &item, today);

@@ -63,6 +63,7 @@ pub(in crate::service) async fn record_many(
     inputs: &[PledgeInput],
     today: NaiveDate,
 ) -> AppResult<Written<Vec<AppResult<pledge::Model>>>> {
+    service::ensure_works_with_households(actor)?;
     if inputs.len() > MAX_BATCH {
         return Err(AppError::bad_input("inputs", format!("send at most {MAX_BATCH} pledges per call")));
     }

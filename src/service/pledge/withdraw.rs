@@ -25,6 +25,7 @@ pub(in crate::service) async fn withdraw(
     id: Uuid,
     reason: Option<String>,
 ) -> AppResult<Written<pledge::Model>> {
+    service::ensure_works_with_households(actor)?;
     let reason = reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
     if reason.as_ref().is_some_and(|r| r.chars().count() > MAX_NOTE_CHARS) {
         return Err(AppError::bad_input(

@@ -13,11 +13,13 @@
 //! - `hierarchy.rs`: wards, groups and households;
 //! - `drive.rs`: campaigns, pledges, coverage and good deeds;
 //! - `accounts.rs`: users, sessions, the audit trail and the change feed;
+//! - `incidents.rs`: the ward police's incident statistics;
 //! - `nodes.rs`: objects of any kind by id (`node`, `nodes`).
 
 mod accounts;
 mod drive;
 mod hierarchy;
+mod incidents;
 mod nodes;
 
 use std::sync::Arc;
@@ -31,6 +33,7 @@ pub use self::{
     accounts::{Audit, Changes, Sessions, Users},
     drive::{Campaigns, Coverage, GoodDeeds, Pledges},
     hierarchy::{Groups, Households, Wards},
+    incidents::Incidents,
     nodes::{NodeRecord, Nodes},
 };
 use super::caches::{AnswerKey, AnswerStart, Caches, Reads};
@@ -266,6 +269,11 @@ impl Scope {
     /// The change feed of mobile delta sync.
     pub fn changes(&self) -> Changes<'_> {
         Changes(self)
+    }
+
+    /// Incident statistics.
+    pub fn incidents(&self) -> Incidents<'_> {
+        Incidents(self)
     }
 
     /// Objects of any kind by id.

@@ -11,8 +11,8 @@ use crate::{
         audit,
         node::{self, NodeKind},
         records::{
-            AuditEventRecord, CampaignRecord, GoodDeedRecord, GroupRecord, HouseholdRecord, PledgeRecord,
-            UserRecord, WardRecord,
+            AuditEventRecord, CampaignRecord, GoodDeedRecord, GroupRecord, HouseholdRecord,
+            IncidentTallyRecord, PledgeRecord, UserRecord, WardRecord,
         },
         user,
     },
@@ -37,6 +37,8 @@ pub enum NodeRecord {
     User(UserRecord),
     /// An audit event.
     AuditEvent(AuditEventRecord),
+    /// A monthly incident tally.
+    IncidentTally(IncidentTallyRecord),
 }
 
 /// Objects of any kind in the actor's scope.
@@ -82,6 +84,9 @@ impl Nodes<'_> {
                     audit::by_ids(scope.db(), scope.actor(), &ids).await?,
                     NodeRecord::AuditEvent,
                 ),
+                NodeKind::IncidentTally => {
+                    add(records, scope.incidents().by_ids(&ids).await?, NodeRecord::IncidentTally)
+                }
             }
         }
         Ok(found)

@@ -11,7 +11,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    auth::{Actor, Role, jwt::Claims},
+    auth::{Actor, Role, actor::WardRoles, jwt::Claims},
     entities::{app_user, refresh_token, residential_group as group, role_assignment},
     error::AppResult,
 };
@@ -70,16 +70,17 @@ pub(in crate::service) async fn load_actor(
     else {
         return Ok(None);
     };
-    let (mut admin, mut official_wards, mut leader_groups) = (false, Vec::new(), Vec::new());
+    let (mut admin, mut wards, mut leader_groups) = (false, WardRoles::default(), Vec::new());
     for row in &rows {
         match row.role {
             None => {}
             Some(Role::Admin) => admin = true,
-            Some(Role::WardOfficial) => official_wards.extend(row.ward_id),
+            Some(Role::WardOfficial) => wards.official.extend(row.ward_id),
+            Some(Role::WardPolice) => wards.police.extend(row.ward_id),
             Some(Role::GroupLeader) => leader_groups.extend(row.group_id.zip(row.group_ward_id)),
         }
     }
-    Ok(Some((Actor::new(user_id, admin, official_wards, leader_groups), session_expires)))
+    Ok(Some((Actor::new(user_id, admin, wards, leader_groups), session_expires)))
 }
 
 #[derive(Debug, sea_orm::FromQueryResult)]
@@ -101,12 +102,13 @@ pub(in crate::service) async fn actor_of(
     let assignments =
         role_assignment::Entity::find().filter(role_assignment::Column::UserId.eq(user.id)).all(db).await?;
     let mut admin = false;
-    let mut official_wards = Vec::new();
+    let mut wards = WardRoles::default();
     let mut led_groups = Vec::new();
     for assignment in &assignments {
         match assignment.role {
             Role::Admin => admin = true,
-            Role::WardOfficial => official_wards.extend(assignment.ward_id),
+            Role::WardOfficial => wards.official.extend(assignment.ward_id),
+            Role::WardPolice => wards.police.extend(assignment.ward_id),
             Role::GroupLeader => led_groups.extend(assignment.group_id),
         }
     }
@@ -122,5 +124,5 @@ pub(in crate::service) async fn actor_of(
             .all(db)
             .await?
     };
-    Ok(Actor::new(user.id, admin, official_wards, leader_groups))
+    Ok(Actor::new(user.id, admin, wards, leader_groups))
 }

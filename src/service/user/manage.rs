@@ -27,7 +27,7 @@ use crate::{
 pub struct NewAssignment {
     /// The role.
     pub role: Role,
-    /// The ward, for `WARD_OFFICIAL`.
+    /// The ward, for `WARD_OFFICIAL` and `WARD_POLICE`.
     pub ward_id: Option<Uuid>,
     /// The group, for `GROUP_LEADER`.
     pub group_id: Option<Uuid>,
@@ -46,8 +46,12 @@ pub struct NewUser {
     pub assignments: Vec<NewAssignment>,
 }
 
+const ADMIN_ONLY: &str = "only administrators may grant ADMIN, WARD_OFFICIAL or WARD_POLICE";
+
 /// Checks that `actor` may grant `assignment`: admins anything; officials only `GROUP_LEADER` of a
-/// group in their ward. Returns the assignment's row values.
+/// group in their ward. Ward-level roles come from administrators only: the ward police answer to
+/// their own force, not to the ward's committee, so an official may not make police accounts (nor
+/// enter figures under one).
 async fn check_grant(
     db: &impl ConnectionTrait,
     actor: &Actor,
@@ -58,12 +62,12 @@ async fn check_grant(
     match (assignment.role, assignment.ward_id, assignment.group_id) {
         (Role::Admin, None, None) => {
             if !actor.is_admin() {
-                return Err(AppError::Forbidden("only administrators may grant ADMIN or WARD_OFFICIAL"));
+                return Err(AppError::Forbidden(ADMIN_ONLY));
             }
         }
-        (Role::WardOfficial, Some(ward_id), None) => {
+        (Role::WardOfficial | Role::WardPolice, Some(ward_id), None) => {
             if !actor.is_admin() {
-                return Err(AppError::Forbidden("only administrators may grant ADMIN or WARD_OFFICIAL"));
+                return Err(AppError::Forbidden(ADMIN_ONLY));
             }
             service::ward::get(db, actor, ward_id).await?;
         }
@@ -78,6 +82,9 @@ async fn check_grant(
         }
         (Role::WardOfficial, ..) => {
             return Err(AppError::bad_input(field, "WARD_OFFICIAL takes a wardId and no groupId"));
+        }
+        (Role::WardPolice, ..) => {
+            return Err(AppError::bad_input(field, "WARD_POLICE takes a wardId and no groupId"));
         }
         (Role::GroupLeader, ..) => {
             return Err(AppError::bad_input(field, "GROUP_LEADER takes a groupId and no wardId"));

@@ -15,21 +15,26 @@ use crate::{
 const NODE: &str = "query($id: ID!) { node(id: $id) { __typename id } }";
 const NODES: &str = "query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }";
 
-/// One object of the world and who may see it: (ADMIN, WARD_OFFICIAL of A, GROUP_LEADER of 11).
+/// One object of the world and who may see it: (ADMIN, WARD_OFFICIAL of A, GROUP_LEADER of 11,
+/// WARD_POLICE of A).
 struct Target {
     label: &'static str,
     typename: &'static str,
     id: String,
     /// The direct lookup that names it, if there is one.
     lookup: Option<&'static str>,
-    sees: [bool; 3],
+    sees: [bool; 4],
 }
 
-const EVERYONE: [bool; 3] = [true, true, true];
-const OFFICIAL: [bool; 3] = [true, true, false];
-const ADMIN: [bool; 3] = [true, false, false];
+const EVERYONE: [bool; 4] = [true, true, true, true];
+const OFFICIAL: [bool; 4] = [true, true, false, false];
+const ADMIN: [bool; 4] = [true, false, false, false];
+/// What lies in ward A but outside group 11: the official and the police see it, the leader does not.
+const WARD: [bool; 4] = [true, true, false, true];
+/// The households of group 11 and what belongs to them: everyone but the police.
+const HOUSEHOLD_11: [bool; 4] = [true, true, true, false];
 
-fn target(label: &'static str, typename: &'static str, id: &str, sees: [bool; 3]) -> Target {
+fn target(label: &'static str, typename: &'static str, id: &str, sees: [bool; 4]) -> Target {
     let lookup = match typename {
         "Ward" => Some("ward"),
         "ResidentialGroup" => Some("group"),
@@ -91,32 +96,47 @@ async fn targets(world: &World) -> Vec<Target> {
     let event_a = event(created(&world.household_11.id)).await;
     let event_b = event(created(&world.household_21.id)).await;
     let sign_in = event(json!({ "action": "session.login", "actorId": user("root") })).await;
+    let mut tallies = Vec::new();
+    for ward in [&world.ward_a, &world.ward_b] {
+        let tally = app
+            .gql_ok(
+                "mutation($input: RecordIncidentTallyInput!) { recordIncidentTally(input: $input) { id } }",
+                json!({ "input": { "wardId": ward.id, "month": "2023-07", "category": "FIRE", "count": 1 } }),
+            )
+            .await;
+        tallies.push(tally["recordIncidentTally"]["id"].as_str().expect("id").to_owned());
+    }
     vec![
         target("ward A", "Ward", &world.ward_a.id, EVERYONE),
         target("ward B", "Ward", &world.ward_b.id, ADMIN),
         target("group 11", "ResidentialGroup", &world.group_11.id, EVERYONE),
-        target("group 12", "ResidentialGroup", &world.group_12.id, OFFICIAL),
+        target("group 12", "ResidentialGroup", &world.group_12.id, WARD),
         target("group 21", "ResidentialGroup", &world.group_21.id, ADMIN),
-        target("household 11", "Household", &world.household_11.id, EVERYONE),
+        target("household 11", "Household", &world.household_11.id, HOUSEHOLD_11),
         target("household 12", "Household", &world.household_12.id, OFFICIAL),
         target("household 21", "Household", &world.household_21.id, ADMIN),
         target("campaign for every ward", "Campaign", &world.campaign_all.id, EVERYONE),
         target("campaign of A", "Campaign", &world.campaign_a.id, EVERYONE),
         target("campaign of B", "Campaign", &world.campaign_b.id, ADMIN),
-        target("pledge of household 11", "Pledge", &pledges[0], EVERYONE),
+        target("pledge of household 11", "Pledge", &pledges[0], HOUSEHOLD_11),
         target("pledge of household 12", "Pledge", &pledges[1], OFFICIAL),
         target("pledge of household 21", "Pledge", &pledges[2], ADMIN),
-        target("good deed of group 11", "GoodDeed", &deeds[0], EVERYONE),
+        target("good deed of group 11", "GoodDeed", &deeds[0], HOUSEHOLD_11),
         target("good deed of group 12", "GoodDeed", &deeds[1], OFFICIAL),
         target("good deed of group 21", "GoodDeed", &deeds[2], ADMIN),
         target("the administrator", "User", &user("root"), ADMIN),
         target("the official of A", "User", &user("official.a"), OFFICIAL),
-        target("the leader of 11", "User", &user("leader.11"), EVERYONE),
+        // The police see only themselves among users.
+        target("the leader of 11", "User", &user("leader.11"), [true, true, true, false]),
+        target("the police of A", "User", &user("police.a"), [true, true, false, true]),
+        target("the police of B", "User", &user("police.b"), ADMIN),
         target("the official of B", "User", &user("official.b"), ADMIN),
         target("the leader of 21", "User", &user("leader.21"), ADMIN),
         target("audit event in ward A", "AuditEvent", &event_a, OFFICIAL),
         target("audit event in ward B", "AuditEvent", &event_b, ADMIN),
         target("audit event of no ward", "AuditEvent", &sign_in, ADMIN),
+        target("incident tally of A", "IncidentTally", &tallies[0], WARD),
+        target("incident tally of B", "IncidentTally", &tallies[1], ADMIN),
     ]
 }
 
@@ -188,7 +208,9 @@ async fn node_and_nodes_answer_each_role_exactly_the_objects_its_other_reads_sho
 
     // Act
     let mut failures = Vec::new();
-    for (column, caller) in [Caller::Admin, Caller::Official, Caller::Leader].into_iter().enumerate() {
+    for (column, caller) in
+        [Caller::Admin, Caller::Official, Caller::Leader, Caller::Police].into_iter().enumerate()
+    {
         failures.extend(check_caller(&world, &targets, caller, column).await);
     }
     let anonymous = world.app.gql_with(None, NODE, json!({ "id": world.ward_a.id })).await;

@@ -20,6 +20,7 @@ use crate::{
     world::Rows,
 };
 
+mod incidents;
 mod pledge_drive;
 
 /// Every query, nested list and mutation the matrix checks.
@@ -50,6 +51,8 @@ pub enum Operation {
     CreateLeader,
     /// `createUser` granting WARD_OFFICIAL of the target ward.
     CreateOfficial,
+    /// `createUser` granting WARD_POLICE of the target ward.
+    CreatePolice,
     /// `createUser` granting ADMIN.
     CreateAdmin,
     /// `setUserActive(false)` on a GROUP_LEADER of the target group.
@@ -86,10 +89,16 @@ pub enum Operation {
     RecordPledges,
     /// `withdrawPledge` on a fresh pledge of a household of the target group.
     WithdrawPledge,
+    /// `incidentTallies` of the target ward over one month the administrator set.
+    IncidentTallies,
+    /// `incidentComparison` of the target ward over that month against the year before.
+    IncidentComparison,
+    /// `recordIncidentTally` for the target ward, in a month of its own.
+    RecordIncidentTally,
 }
 
 impl Operation {
-    pub const ALL: [Self; 39] = [
+    pub const ALL: [Self; 43] = [
         Self::Wards,
         Self::Ward,
         Self::Group,
@@ -109,6 +118,7 @@ impl Operation {
         Self::SetHouseholdStatus,
         Self::CreateLeader,
         Self::CreateOfficial,
+        Self::CreatePolice,
         Self::CreateAdmin,
         Self::SetUserActive,
         Self::ChangePassword,
@@ -129,6 +139,9 @@ impl Operation {
         Self::RecordPledge,
         Self::RecordPledges,
         Self::WithdrawPledge,
+        Self::IncidentTallies,
+        Self::IncidentComparison,
+        Self::RecordIncidentTally,
     ];
 
     /// Campaigns and pledges, arranged and checked in `pledge_drive`.
@@ -147,6 +160,11 @@ impl Operation {
         )
     }
 
+    /// Incident statistics, arranged and checked in `incidents`.
+    fn is_incident(self) -> bool {
+        matches!(self, Self::IncidentTallies | Self::IncidentComparison | Self::RecordIncidentTally)
+    }
+
     /// The root field of the schema the operation calls.
     pub fn root_field(self) -> &'static str {
         match self {
@@ -163,7 +181,9 @@ impl Operation {
             Self::CreateHousehold => "createHousehold",
             Self::UpdateHousehold => "updateHousehold",
             Self::SetHouseholdStatus => "setHouseholdStatus",
-            Self::CreateLeader | Self::CreateOfficial | Self::CreateAdmin => "createUser",
+            Self::CreateLeader | Self::CreateOfficial | Self::CreatePolice | Self::CreateAdmin => {
+                "createUser"
+            }
             Self::SetUserActive => "setUserActive",
             Self::ChangePassword => "changePassword",
             Self::Logout => "logout",
@@ -183,6 +203,9 @@ impl Operation {
             Self::RecordPledge => "recordPledge",
             Self::RecordPledges => "recordPledges",
             Self::WithdrawPledge => "withdrawPledge",
+            Self::IncidentTallies => "incidentTallies",
+            Self::IncidentComparison => "incidentComparison",
+            Self::RecordIncidentTally => "recordIncidentTally",
         }
     }
 
@@ -229,7 +252,7 @@ impl Operation {
                     setHouseholdStatus(id: $id, expectedVersion: $v, status: $status) { id status version }
                 }"
             }
-            Self::CreateLeader | Self::CreateOfficial | Self::CreateAdmin => {
+            Self::CreateLeader | Self::CreateOfficial | Self::CreatePolice | Self::CreateAdmin => {
                 "mutation($input: CreateUserInput!) { createUser(input: $input) {
                     username active roleAssignments { role ward { id } group { id } }
                 } }"
@@ -269,6 +292,7 @@ impl Operation {
             | Self::RecordPledge
             | Self::RecordPledges
             | Self::WithdrawPledge => pledge_drive::query(self),
+            Self::IncidentTallies | Self::IncidentComparison | Self::RecordIncidentTally => incidents::query(self),
         }
     }
 }
@@ -341,7 +365,7 @@ async fn prepare(world: &World, caller: Caller, operation: Operation, scope: Sco
                 json!({ "id": p.target, "v": 1, "status": "MOVED_OUT" })
             };
         }
-        CreateLeader | CreateOfficial | CreateAdmin => {
+        CreateLeader | CreateOfficial | CreatePolice | CreateAdmin => {
             let assignment = match operation {
                 CreateLeader => {
                     p.target = id_or_unknown(world.group(scope));
@@ -350,6 +374,10 @@ async fn prepare(world: &World, caller: Caller, operation: Operation, scope: Sco
                 CreateOfficial => {
                     p.target = id_or_unknown(world.ward(scope));
                     json!({ "role": "WARD_OFFICIAL", "wardId": p.target })
+                }
+                CreatePolice => {
+                    p.target = id_or_unknown(world.ward(scope));
+                    json!({ "role": "WARD_POLICE", "wardId": p.target })
                 }
                 _ => json!({ "role": "ADMIN" }),
             };
@@ -409,6 +437,9 @@ async fn prepare(world: &World, caller: Caller, operation: Operation, scope: Sco
         | RecordPledge | RecordPledges | WithdrawPledge => {
             pledge_drive::prepare(world, operation, scope, n, &mut p).await
         }
+        IncidentTallies | IncidentComparison | RecordIncidentTally => {
+            incidents::prepare(world, operation, scope, n, &mut p).await
+        }
         GoodDeeds => {
             // A day of its own, so the list holds exactly the deeds arranged here.
             let day = good_deed_day(n);
@@ -463,6 +494,20 @@ pub async fn run_case(world: &World, case: &Case) -> Outcome {
             }
             Ok(())
         }
+        Expected::RefusedEach(code, count) => {
+            let errors = body["errors"].as_array().ok_or_else(|| format!("no errors in {body}"))?;
+            ensure_eq("error count", &errors.len(), &count)?;
+            for error in errors {
+                ensure_json("error code", &error["extensions"]["code"], &json!(code))?;
+                // The refused field is left out of the data, wherever it was asked for.
+                let field = error["path"].as_array().and_then(|p| p.last()).and_then(Value::as_str);
+                let field = field.ok_or_else(|| format!("no field at the end of {}", error["path"]))?;
+                ensure(!holds_key(&body["data"], field), || {
+                    format!("`{field}` answered on a refusal: {body}")
+                })?;
+            }
+            pledge_drive::untouched(&before, &after)
+        }
         Expected::ItemRefused(code) => {
             let error = pledge_drive::item_error(&body)?;
             ensure_json("the item's error code", &error["code"], &json!(code))?;
@@ -480,6 +525,9 @@ pub async fn run_case(world: &World, case: &Case) -> Outcome {
             }
             if case.operation.is_pledge_drive() {
                 return pledge_drive::check(world, case, &prepared, &body["data"], &before, &after);
+            }
+            if case.operation.is_incident() {
+                return incidents::check(world, case, &prepared, &body["data"], &before, &after);
             }
             // Idempotency keys are shared with good deeds; campaigns and pledges are the drive's alone.
             let drive_tables: Vec<_> = before
@@ -513,6 +561,15 @@ fn ensure_eq<T: PartialEq + Debug>(what: &str, actual: &T, expected: &T) -> Outc
 /// Like `ensure_eq`, printing JSON compactly.
 fn ensure_json(what: &str, actual: &Value, expected: &Value) -> Outcome {
     ensure(actual == expected, || format!("{what}: got {actual}, expected {expected}"))
+}
+
+/// Whether `key` names a field anywhere in `value`.
+fn holds_key(value: &Value, key: &str) -> bool {
+    match value {
+        Value::Object(fields) => fields.iter().any(|(k, v)| k == key || holds_key(v, key)),
+        Value::Array(items) => items.iter().any(|item| holds_key(item, key)),
+        _ => false,
+    }
 }
 
 fn refused(body: &Value, code: &str) -> Outcome {
@@ -573,6 +630,11 @@ fn me(world: &World, caller: Caller) -> Value {
             { "role": "WARD_OFFICIAL", "ward": { "code": world.ward_a.code, "name": world.ward_a.name }, "group": null }
         ] })
         }
+        Caller::Police => {
+            json!({ "username": "police.a", "displayName": super::world::POLICE_NAME, "roleAssignments": [
+            { "role": "WARD_POLICE", "ward": { "code": world.ward_a.code, "name": world.ward_a.name }, "group": null }
+        ] })
+        }
         Caller::Leader | Caller::Anonymous => {
             json!({ "username": "leader.11", "displayName": super::world::LEADER_NAME, "roleAssignments": [
             { "role": "GROUP_LEADER", "ward": null, "group": { "code": world.group_11.code, "name": world.group_11.name } }
@@ -630,6 +692,9 @@ async fn check_success(
             | RecordPledge | RecordPledges | WithdrawPledge,
             _,
         ) => Err("the pledge drive's operations are checked by `pledge_drive::check`".into()),
+        (IncidentTallies | IncidentComparison | RecordIncidentTally, _) => {
+            Err("incident operations are checked by `incidents::check`".into())
+        }
         (Ward, _) => {
             let ward = place(world.ward(scope))?;
             read(
@@ -729,12 +794,13 @@ async fn check_success(
                 ensure_eq("stored status", &stored.status, &HouseholdStatus::MovedOut)
             }
         }
-        (CreateLeader | CreateOfficial | CreateAdmin, _) => {
+        (CreateLeader | CreateOfficial | CreatePolice | CreateAdmin, _) => {
             let (role, stored_role, ward, group) = match case.operation {
                 CreateLeader => ("GROUP_LEADER", Role::GroupLeader, Value::Null, json!({ "id": p.target })),
                 CreateOfficial => {
                     ("WARD_OFFICIAL", Role::WardOfficial, json!({ "id": p.target }), Value::Null)
                 }
+                CreatePolice => ("WARD_POLICE", Role::WardPolice, json!({ "id": p.target }), Value::Null),
                 _ => ("ADMIN", Role::Admin, Value::Null, Value::Null),
             };
             let expected = json!({ "createUser": { "username": p.value, "active": true, "roleAssignments": [

@@ -20,8 +20,9 @@ pub struct Place {
 }
 
 /// Ward A ("WA", groups 11 and 12) and ward B ("WB", group 21), one household per group; `official.a`
-/// is WARD_OFFICIAL of ward A, `leader.11` is GROUP_LEADER of group 11. `official.b` and `leader.21`
-/// hold the same roles in ward B, so lists have someone to leave out. Three open campaigns whose window
+/// is WARD_OFFICIAL of ward A, `leader.11` is GROUP_LEADER of group 11, `police.a` is WARD_POLICE of
+/// ward A. `official.b`, `leader.21` and `police.b` hold the same roles in ward B, so lists have
+/// someone to leave out. Three open campaigns whose window
 /// holds today: one for every ward, one for ward A, one for ward B (the place's name is the title).
 pub struct World {
     pub app: TestApp,
@@ -38,11 +39,13 @@ pub struct World {
     pub campaign_b: Place,
     official_token: String,
     leader_token: String,
+    police_token: String,
     counter: AtomicUsize,
 }
 
 pub const OFFICIAL_NAME: &str = "Cán bộ phường Lam Sơn";
 pub const LEADER_NAME: &str = "Tổ trưởng tổ 11";
+pub const POLICE_NAME: &str = "Công an phường Lam Sơn";
 pub const CAMPAIGN_ALL: &str = "Chiến dịch toàn thành phố";
 pub const CAMPAIGN_A: &str = "Chiến dịch phường Lam Sơn";
 pub const CAMPAIGN_B: &str = "Chiến dịch phường Ba Đình";
@@ -120,8 +123,14 @@ impl World {
             json!([{ "role": "GROUP_LEADER", "groupId": group_21.id }]),
         )
         .await;
+        for (username, name, ward) in
+            [("police.a", POLICE_NAME, &ward_a), ("police.b", "Công an phường Ba Đình", &ward_b)]
+        {
+            create_user(&app, username, name, json!([{ "role": "WARD_POLICE", "wardId": ward.id }])).await;
+        }
         let official_token = app.login("official.a", TEST_PASSWORD).await;
         let leader_token = app.login("leader.11", TEST_PASSWORD).await;
+        let police_token = app.login("police.a", TEST_PASSWORD).await;
         let campaign = |id: String, code, name| Place { id, code, name };
         let campaign_all = campaign(open_campaign(&app, CAMPAIGN_ALL, None).await, "ALL", CAMPAIGN_ALL);
         let campaign_a = campaign(open_campaign(&app, CAMPAIGN_A, Some(&ward_a.id)).await, "A", CAMPAIGN_A);
@@ -141,6 +150,7 @@ impl World {
             campaign_b,
             official_token,
             leader_token,
+            police_token,
             counter: AtomicUsize::new(0),
         }
     }
@@ -151,6 +161,7 @@ impl World {
             Caller::Admin => Some(self.app.admin_token.clone()),
             Caller::Official => Some(self.official_token.clone()),
             Caller::Leader => Some(self.leader_token.clone()),
+            Caller::Police => Some(self.police_token.clone()),
             Caller::Anonymous => None,
         }
     }
@@ -161,6 +172,7 @@ impl World {
         match caller {
             Caller::Admin => "root",
             Caller::Official => "official.a",
+            Caller::Police => "police.a",
             Caller::Leader | Caller::Anonymous => "leader.11",
         }
     }
@@ -170,6 +182,7 @@ impl World {
         match caller {
             Caller::Admin => json!({ "role": "ADMIN" }),
             Caller::Official => json!({ "role": "WARD_OFFICIAL", "wardId": self.ward_a.id }),
+            Caller::Police => json!({ "role": "WARD_POLICE", "wardId": self.ward_a.id }),
             Caller::Leader | Caller::Anonymous => {
                 json!({ "role": "GROUP_LEADER", "groupId": self.group_11.id })
             }
