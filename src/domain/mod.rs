@@ -5,6 +5,7 @@
 pub mod campaign;
 pub mod fields;
 pub mod household;
+pub mod movement;
 pub mod phone;
 pub mod text;
 

@@ -128,6 +128,12 @@ pub enum Missing {
     GoodDeed,
     /// A user.
     User,
+    /// A self-management model.
+    SelfManagementModel,
+    /// An award.
+    Award,
+    /// A movement event.
+    MovementEvent,
     /// An object of any kind, looked up by its id alone (`node`): its kind is not told either.
     Object,
 }
@@ -142,6 +148,9 @@ impl Missing {
             Self::Pledge => "pledge",
             Self::GoodDeed => "good deed",
             Self::User => "user",
+            Self::SelfManagementModel => "self-management model",
+            Self::Award => "award",
+            Self::MovementEvent => "movement event",
             Self::Object => "object",
         }
     }

@@ -4,6 +4,7 @@
 //! the result. No sea-orm query is written here.
 
 pub mod answerable;
+mod award;
 mod campaign;
 mod connection;
 pub mod context;
@@ -16,10 +17,13 @@ pub mod guard;
 mod household;
 pub mod limits;
 mod loaders;
+mod movement_event;
+mod movement_year;
 pub(crate) mod node;
 pub mod persisted;
 mod pledge;
 pub mod scalars;
+mod self_management;
 mod subscription;
 mod sync;
 mod user;
@@ -44,6 +48,9 @@ pub struct QueryRoot(
     sync::SyncQuery,
     coverage::CoverageQuery,
     good_deed_report::GoodDeedReportQuery,
+    self_management::SelfManagementQuery,
+    award::AwardQuery,
+    movement_event::MovementEventQuery,
     node::NodeQuery,
 );
 
@@ -58,6 +65,9 @@ pub struct MutationRoot(
     campaign::CampaignMutation,
     pledge::PledgeMutation,
     good_deed::GoodDeedMutation,
+    self_management::SelfManagementMutation,
+    award::AwardMutation,
+    movement_event::MovementEventMutation,
 );
 
 /// The schema type served at `/graphql`.

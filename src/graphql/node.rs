@@ -8,12 +8,15 @@ use async_graphql::{Context, ID, Interface, Object, PathSegment, Result};
 use uuid::Uuid;
 
 use super::{
+    award::Award,
     campaign::Campaign,
     context::{parse_id, scope},
     good_deed::GoodDeed,
     group::ResidentialGroup,
     household::Household,
+    movement_event::MovementEvent,
     pledge::Pledge,
+    self_management::SelfManagementModel,
     sync::AuditEvent,
     user::User,
     ward::Ward,
@@ -50,6 +53,12 @@ pub enum Node {
     User(User),
     /// An audit event.
     AuditEvent(AuditEvent),
+    /// A self-management model.
+    SelfManagementModel(SelfManagementModel),
+    /// An award.
+    Award(Award),
+    /// A movement event.
+    MovementEvent(MovementEvent),
 }
 
 impl From<NodeRecord> for Node {
@@ -63,6 +72,9 @@ impl From<NodeRecord> for Node {
             NodeRecord::GoodDeed(deed) => Node::GoodDeed(GoodDeed(deed)),
             NodeRecord::User(user) => Node::User(User::new(user)),
             NodeRecord::AuditEvent(event) => Node::AuditEvent(AuditEvent(event)),
+            NodeRecord::SelfManagementModel(model) => Node::SelfManagementModel(SelfManagementModel(model)),
+            NodeRecord::Award(award) => Node::Award(Award(award)),
+            NodeRecord::MovementEvent(event) => Node::MovementEvent(MovementEvent(event)),
         }
     }
 }

@@ -13,11 +13,13 @@
 //! - `hierarchy.rs`: wards, groups and households;
 //! - `drive.rs`: campaigns, pledges, coverage and good deeds;
 //! - `accounts.rs`: users, sessions, the audit trail and the change feed;
+//! - `movement.rs`: self-management models, awards and movement events;
 //! - `nodes.rs`: objects of any kind by id (`node`, `nodes`).
 
 mod accounts;
 mod drive;
 mod hierarchy;
+mod movement;
 mod nodes;
 
 use std::sync::Arc;
@@ -31,6 +33,7 @@ pub use self::{
     accounts::{Audit, Changes, Sessions, Users},
     drive::{Campaigns, Coverage, GoodDeeds, Pledges},
     hierarchy::{Groups, Households, Wards},
+    movement::{Awards, MovementEvents, SelfManagementModels},
     nodes::{NodeRecord, Nodes},
 };
 use super::caches::{AnswerKey, AnswerStart, Caches, Reads};
@@ -266,6 +269,21 @@ impl Scope {
     /// The change feed of mobile delta sync.
     pub fn changes(&self) -> Changes<'_> {
         Changes(self)
+    }
+
+    /// Self-management models.
+    pub fn self_management_models(&self) -> SelfManagementModels<'_> {
+        SelfManagementModels(self)
+    }
+
+    /// Awards.
+    pub fn awards(&self) -> Awards<'_> {
+        Awards(self)
+    }
+
+    /// Festival days, forums and other movement events.
+    pub fn movement_events(&self) -> MovementEvents<'_> {
+        MovementEvents(self)
     }
 
     /// Objects of any kind by id.

@@ -11,8 +11,8 @@ use crate::{
         audit,
         node::{self, NodeKind},
         records::{
-            AuditEventRecord, CampaignRecord, GoodDeedRecord, GroupRecord, HouseholdRecord, PledgeRecord,
-            UserRecord, WardRecord,
+            AuditEventRecord, AwardRecord, CampaignRecord, GoodDeedRecord, GroupRecord, HouseholdRecord,
+            MovementEventRecord, PledgeRecord, SelfManagementModelRecord, UserRecord, WardRecord,
         },
         user,
     },
@@ -37,6 +37,12 @@ pub enum NodeRecord {
     User(UserRecord),
     /// An audit event.
     AuditEvent(AuditEventRecord),
+    /// A self-management model.
+    SelfManagementModel(SelfManagementModelRecord),
+    /// An award.
+    Award(AwardRecord),
+    /// A movement event.
+    MovementEvent(MovementEventRecord),
 }
 
 /// Objects of any kind in the actor's scope.
@@ -82,6 +88,15 @@ impl Nodes<'_> {
                     audit::by_ids(scope.db(), scope.actor(), &ids).await?,
                     NodeRecord::AuditEvent,
                 ),
+                NodeKind::SelfManagementModel => add(
+                    records,
+                    scope.self_management_models().by_ids(&ids).await?,
+                    NodeRecord::SelfManagementModel,
+                ),
+                NodeKind::Award => add(records, scope.awards().by_ids(&ids).await?, NodeRecord::Award),
+                NodeKind::MovementEvent => {
+                    add(records, scope.movement_events().by_ids(&ids).await?, NodeRecord::MovementEvent)
+                }
             }
         }
         Ok(found)
