@@ -23,6 +23,7 @@ mod http_surface;
 mod input_errors;
 mod limits;
 mod migrations;
+mod movement_records;
 mod nested_lists;
 mod observability;
 mod pagination;
