@@ -7,4 +7,5 @@ mod awards;
 mod events;
 mod models;
 mod nodes;
+mod storage;
 mod world;
