@@ -30,10 +30,6 @@ use crate::{
 pub const MAX_NODES: usize = 100;
 
 /// An object with an id unique across every type, which `node(id:)` fetches again.
-#[expect(
-    clippy::large_enum_variant,
-    reason = "a node lives for one field of one answer: boxing its variants would only add allocations"
-)]
 #[derive(Interface)]
 #[graphql(field(name = "id", ty = "ID", desc = "Unique across every type: pass it to `node(id:)`."))]
 pub enum Node {

@@ -51,6 +51,9 @@ async fn five_models(year: &Year) {
     }
 }
 
+/// The names a caller lists, or the code it is refused with.
+type Listed = Result<&'static [&'static str], &'static str>;
+
 fn names(connection: &Value) -> Vec<&str> {
     connection["edges"]
         .as_array()
@@ -70,7 +73,7 @@ async fn each_role_lists_exactly_the_models_of_its_scope() {
     let year = Year::build().await;
     five_models(&year).await;
     let w1 = json!({ "ward": year.ward_id });
-    let cases: [(Who, &Value, Result<&[&str], &str>); 5] = [
+    let cases: [(Who, &Value, Listed); 5] = [
         (Who::Admin, &w1, Ok(&["a", "c", "b", "d"])),
         (Who::Official, &w1, Ok(&["a", "c", "b", "d"])),
         (Who::Leader, &w1, Ok(&["a", "b", "d"])),
