@@ -6,6 +6,7 @@ pub mod campaign;
 pub mod fields;
 pub mod household;
 pub mod incident;
+pub mod movement;
 pub mod phone;
 pub mod text;
 

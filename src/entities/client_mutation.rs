@@ -11,7 +11,7 @@ pub struct Model {
     pub id: Uuid,
     /// Who sent it.
     pub user_id: Option<Uuid>,
-    /// What kind of write: `pledge` or `good_deed`.
+    /// What kind of write: `pledge`, `good_deed`, `self_management_model`, `award`, `movement_event`.
     pub kind: String,
     /// SHA-256 of the normalised payload.
     pub payload_hash: String,

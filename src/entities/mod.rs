@@ -2,6 +2,7 @@
 
 pub mod app_user;
 pub mod audit_event;
+pub mod award;
 pub mod campaign;
 pub mod campaign_group_coverage;
 pub mod change_log;
@@ -11,8 +12,10 @@ pub mod group_coverage;
 pub mod household;
 pub mod incident_tally;
 pub mod login_failure;
+pub mod movement_event;
 pub mod pledge;
 pub mod refresh_token;
 pub mod residential_group;
 pub mod role_assignment;
+pub mod self_management_model;
 pub mod ward;

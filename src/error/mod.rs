@@ -130,6 +130,12 @@ pub enum Missing {
     User,
     /// A monthly incident tally.
     IncidentTally,
+    /// A self-management model.
+    SelfManagementModel,
+    /// An award.
+    Award,
+    /// A movement event.
+    MovementEvent,
     /// An object of any kind, looked up by its id alone (`node`): its kind is not told either.
     Object,
 }
@@ -145,6 +151,9 @@ impl Missing {
             Self::GoodDeed => "good deed",
             Self::User => "user",
             Self::IncidentTally => "incident tally",
+            Self::SelfManagementModel => "self-management model",
+            Self::Award => "award",
+            Self::MovementEvent => "movement event",
             Self::Object => "object",
         }
     }

@@ -5,8 +5,9 @@
 use async_graphql::{Context, SimpleObject};
 
 use super::{
-    campaign::Campaign, good_deed::GoodDeed, group::ResidentialGroup, household::Household,
-    incident::IncidentTally, sync::AuditEvent, user::User, ward::Ward,
+    award::Award, campaign::Campaign, good_deed::GoodDeed, group::ResidentialGroup, household::Household,
+    incident::IncidentTally, movement_event::MovementEvent, self_management::SelfManagementModel,
+    sync::AuditEvent, user::User, ward::Ward,
 };
 use crate::{
     error::AppResult,
@@ -63,6 +64,9 @@ connection!(CampaignConnection, CampaignEdge, Campaign);
 connection!(GoodDeedConnection, GoodDeedEdge, GoodDeed);
 connection!(AuditEventConnection, AuditEventEdge, AuditEvent);
 connection!(IncidentTallyConnection, IncidentTallyEdge, IncidentTally);
+connection!(SelfManagementModelConnection, SelfManagementModelEdge, SelfManagementModel);
+connection!(AwardConnection, AwardEdge, Award);
+connection!(MovementEventConnection, MovementEventEdge, MovementEvent);
 
 /// Where a page stands in its list.
 #[derive(SimpleObject)]

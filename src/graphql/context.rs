@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::loaders::{
     AssignmentLoader, CampaignLoader, GroupLoader, GroupPageLoader, HouseholdLoader, HouseholdPageLoader,
-    HouseholdPledgesLoader, RecorderLoader, Scoped, WardLoader,
+    HouseholdPledgesLoader, MovementEventLoader, RecorderLoader, Scoped, WardLoader,
 };
 use super::scalars::Date;
 use crate::{
@@ -215,6 +215,7 @@ struct Loaders {
     campaigns: OnceLock<DataLoader<CampaignLoader>>,
     household_pledges: OnceLock<DataLoader<HouseholdPledgesLoader>>,
     recorders: OnceLock<DataLoader<RecorderLoader>>,
+    movement_events: OnceLock<DataLoader<MovementEventLoader>>,
 }
 
 impl RequestContext {
@@ -263,6 +264,10 @@ impl RequestContext {
 
     pub(super) fn recorders(&self) -> &DataLoader<RecorderLoader> {
         self.loader(&self.loaders.recorders, RecorderLoader)
+    }
+
+    pub(super) fn movement_events(&self) -> &DataLoader<MovementEventLoader> {
+        self.loader(&self.loaders.movement_events, MovementEventLoader)
     }
 }
 

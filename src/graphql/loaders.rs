@@ -11,7 +11,10 @@ use crate::service::{
     Scope, Services,
     household::{HouseholdPageQuery, ListedHousehold},
     page::{Page, Paging},
-    records::{CampaignRecord, GroupRecord, HouseholdRecord, PledgeRecord, RoleAssignmentRecord, WardRecord},
+    records::{
+        CampaignRecord, GroupRecord, HouseholdRecord, MovementEventRecord, PledgeRecord,
+        RoleAssignmentRecord, WardRecord,
+    },
 };
 
 type LoadResult<K, V> = Result<HashMap<K, V>, async_graphql::Error>;
@@ -186,5 +189,17 @@ impl Loader<Uuid> for RecorderLoader {
 
     async fn load(&self, keys: &[Uuid]) -> LoadResult<Uuid, Self::Value> {
         Ok(self.0.scope().users().display_names(keys).await?)
+    }
+}
+
+/// Movement events by id (the event an award names).
+pub struct MovementEventLoader(pub(super) Scoped);
+
+impl Loader<Uuid> for MovementEventLoader {
+    type Value = MovementEventRecord;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[Uuid]) -> LoadResult<Uuid, Self::Value> {
+        Ok(self.0.scope().movement_events().by_ids(keys).await?)
     }
 }

@@ -4,6 +4,7 @@
 //! the result. No sea-orm query is written here.
 
 pub mod answerable;
+mod award;
 mod campaign;
 mod connection;
 pub mod context;
@@ -17,10 +18,13 @@ mod household;
 mod incident;
 pub mod limits;
 mod loaders;
+mod movement_event;
+mod movement_year;
 pub(crate) mod node;
 pub mod persisted;
 mod pledge;
 pub mod scalars;
+mod self_management;
 mod subscription;
 mod sync;
 mod user;
@@ -46,6 +50,9 @@ pub struct QueryRoot(
     coverage::CoverageQuery,
     good_deed_report::GoodDeedReportQuery,
     incident::IncidentQuery,
+    self_management::SelfManagementQuery,
+    award::AwardQuery,
+    movement_event::MovementEventQuery,
     node::NodeQuery,
 );
 
@@ -61,6 +68,9 @@ pub struct MutationRoot(
     pledge::PledgeMutation,
     good_deed::GoodDeedMutation,
     incident::IncidentMutation,
+    self_management::SelfManagementMutation,
+    award::AwardMutation,
+    movement_event::MovementEventMutation,
 );
 
 /// The schema type served at `/graphql`.

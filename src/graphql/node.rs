@@ -8,13 +8,16 @@ use async_graphql::{Context, ID, Interface, Object, PathSegment, Result};
 use uuid::Uuid;
 
 use super::{
+    award::Award,
     campaign::Campaign,
     context::{parse_id, scope},
     good_deed::GoodDeed,
     group::ResidentialGroup,
     household::Household,
     incident::IncidentTally,
+    movement_event::MovementEvent,
     pledge::Pledge,
+    self_management::SelfManagementModel,
     sync::AuditEvent,
     user::User,
     ward::Ward,
@@ -28,10 +31,6 @@ use crate::{
 pub const MAX_NODES: usize = 100;
 
 /// An object with an id unique across every type, which `node(id:)` fetches again.
-#[expect(
-    clippy::large_enum_variant,
-    reason = "a node lives for one field of one answer: boxing its variants would only add allocations"
-)]
 #[derive(Interface)]
 #[graphql(field(name = "id", ty = "ID", desc = "Unique across every type: pass it to `node(id:)`."))]
 pub enum Node {
@@ -53,6 +52,12 @@ pub enum Node {
     AuditEvent(AuditEvent),
     /// A monthly incident tally.
     IncidentTally(IncidentTally),
+    /// A self-management model.
+    SelfManagementModel(SelfManagementModel),
+    /// An award.
+    Award(Award),
+    /// A movement event.
+    MovementEvent(MovementEvent),
 }
 
 impl From<NodeRecord> for Node {
@@ -67,6 +72,9 @@ impl From<NodeRecord> for Node {
             NodeRecord::User(user) => Node::User(User::new(user)),
             NodeRecord::AuditEvent(event) => Node::AuditEvent(AuditEvent(event)),
             NodeRecord::IncidentTally(tally) => Node::IncidentTally(IncidentTally(tally)),
+            NodeRecord::SelfManagementModel(model) => Node::SelfManagementModel(SelfManagementModel(model)),
+            NodeRecord::Award(award) => Node::Award(Award(award)),
+            NodeRecord::MovementEvent(event) => Node::MovementEvent(MovementEvent(event)),
         }
     }
 }

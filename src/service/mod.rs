@@ -4,6 +4,7 @@
 //! it after the commit.
 
 pub mod audit;
+pub mod award;
 pub mod bench_seed;
 mod caches;
 mod callers;
@@ -15,11 +16,14 @@ pub mod good_deed;
 pub mod group;
 pub mod household;
 pub mod incident;
+pub mod movement_event;
+mod movement_year;
 mod node;
 pub mod page;
 pub mod pledge;
 pub mod records;
 mod scope;
+pub mod self_management;
 pub mod session;
 mod throttle;
 pub mod user;

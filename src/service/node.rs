@@ -1,7 +1,7 @@
 //! Global object identification: which kind of object an id names.
 //!
 //! Every object a client may fetch again (wards, groups, households, campaigns, pledges, good deeds,
-//! users, audit events, incident tallies) has a UUID made by the service (version 7: a millisecond timestamp and 74 random
+//! users, audit events, incident tallies, self-management models, awards, movement events) has a UUID made by the service (version 7: a millisecond timestamp and 74 random
 //! bits), never one sent by a client (`clientMutationId` names a request, not a row), so an id names one
 //! row of one table and `node(id:)` needs no type inside the id. One statement, a UNION ALL of
 //! primary-key lookups, tells which table each id is in; the objects are then read through each kind's
@@ -17,8 +17,8 @@ use uuid::Uuid;
 
 use crate::{
     entities::{
-        app_user, audit_event, campaign, good_deed, household, incident_tally, pledge, residential_group,
-        ward,
+        app_user, audit_event, award, campaign, good_deed, household, incident_tally, movement_event, pledge,
+        residential_group, self_management_model, ward,
     },
     error::AppResult,
 };
@@ -44,10 +44,16 @@ pub enum NodeKind {
     AuditEvent,
     /// A monthly incident tally.
     IncidentTally,
+    /// A self-management model.
+    SelfManagementModel,
+    /// An award.
+    Award,
+    /// A movement event.
+    MovementEvent,
 }
 
 impl NodeKind {
-    const ALL: [Self; 9] = [
+    const ALL: [Self; 12] = [
         Self::Ward,
         Self::Group,
         Self::Household,
@@ -57,6 +63,9 @@ impl NodeKind {
         Self::User,
         Self::AuditEvent,
         Self::IncidentTally,
+        Self::SelfManagementModel,
+        Self::Award,
+        Self::MovementEvent,
     ];
 
     /// The number that stands for the kind in the lookup's rows.
@@ -92,6 +101,11 @@ impl NodeKind {
             Self::User => select(app_user::Entity, app_user::Column::Id, tag, ids),
             Self::AuditEvent => select(audit_event::Entity, audit_event::Column::Id, tag, ids),
             Self::IncidentTally => select(incident_tally::Entity, incident_tally::Column::Id, tag, ids),
+            Self::SelfManagementModel => {
+                select(self_management_model::Entity, self_management_model::Column::Id, tag, ids)
+            }
+            Self::Award => select(award::Entity, award::Column::Id, tag, ids),
+            Self::MovementEvent => select(movement_event::Entity, movement_event::Column::Id, tag, ids),
         }
     }
 }

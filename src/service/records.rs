@@ -2,9 +2,10 @@
 //! queried and stored (entities, columns, active models) stays in the service layer.
 
 pub use crate::entities::{
-    app_user::Model as UserRecord, audit_event::Model as AuditEventRecord, campaign::Model as CampaignRecord,
-    good_deed::Model as GoodDeedRecord, household::Model as HouseholdRecord,
-    incident_tally::Model as IncidentTallyRecord, pledge::Model as PledgeRecord,
+    app_user::Model as UserRecord, audit_event::Model as AuditEventRecord, award::Model as AwardRecord,
+    campaign::Model as CampaignRecord, good_deed::Model as GoodDeedRecord,
+    household::Model as HouseholdRecord, incident_tally::Model as IncidentTallyRecord,
+    movement_event::Model as MovementEventRecord, pledge::Model as PledgeRecord,
     residential_group::Model as GroupRecord, role_assignment::Model as RoleAssignmentRecord,
-    ward::Model as WardRecord,
+    self_management_model::Model as SelfManagementModelRecord, ward::Model as WardRecord,
 };

@@ -24,6 +24,7 @@ mod incidents;
 mod input_errors;
 mod limits;
 mod migrations;
+mod movement_records;
 mod nested_lists;
 mod observability;
 mod pagination;

@@ -124,12 +124,15 @@ async fn every_object_type_with_an_id_is_a_node() {
         with_id,
         [
             "AuditEvent",
+            "Award",
             "Campaign",
             "GoodDeed",
             "Household",
             "IncidentTally",
+            "MovementEvent",
             "Pledge",
             "ResidentialGroup",
+            "SelfManagementModel",
             "User",
             "Ward"
         ]

@@ -33,7 +33,7 @@ use crate::{
 
 /// Writes every value of `V` into `column` of the row `id` of `E`, checks the stored text is its name
 /// and that it reads back as itself; then writes `outsider`, which the database must refuse.
-async fn every_value_round_trips<E, V>(
+pub(crate) async fn every_value_round_trips<E, V>(
     db: &DatabaseConnection,
     id_column: E::Column,
     id: Uuid,

@@ -14,12 +14,14 @@
 //! - `drive.rs`: campaigns, pledges, coverage and good deeds;
 //! - `accounts.rs`: users, sessions, the audit trail and the change feed;
 //! - `incidents.rs`: the ward police's incident statistics;
+//! - `movement.rs`: self-management models, awards and movement events;
 //! - `nodes.rs`: objects of any kind by id (`node`, `nodes`).
 
 mod accounts;
 mod drive;
 mod hierarchy;
 mod incidents;
+mod movement;
 mod nodes;
 
 use std::sync::Arc;
@@ -34,6 +36,7 @@ pub use self::{
     drive::{Campaigns, Coverage, GoodDeeds, Pledges},
     hierarchy::{Groups, Households, Wards},
     incidents::Incidents,
+    movement::{Awards, MovementEvents, SelfManagementModels},
     nodes::{NodeRecord, Nodes},
 };
 use super::caches::{AnswerKey, AnswerStart, Caches, Reads};
@@ -274,6 +277,21 @@ impl Scope {
     /// Incident statistics.
     pub fn incidents(&self) -> Incidents<'_> {
         Incidents(self)
+    }
+
+    /// Self-management models.
+    pub fn self_management_models(&self) -> SelfManagementModels<'_> {
+        SelfManagementModels(self)
+    }
+
+    /// Awards.
+    pub fn awards(&self) -> Awards<'_> {
+        Awards(self)
+    }
+
+    /// Festival days, forums and other movement events.
+    pub fn movement_events(&self) -> MovementEvents<'_> {
+        MovementEvents(self)
     }
 
     /// Objects of any kind by id.

@@ -11,8 +11,9 @@ use crate::{
         audit,
         node::{self, NodeKind},
         records::{
-            AuditEventRecord, CampaignRecord, GoodDeedRecord, GroupRecord, HouseholdRecord,
-            IncidentTallyRecord, PledgeRecord, UserRecord, WardRecord,
+            AuditEventRecord, AwardRecord, CampaignRecord, GoodDeedRecord, GroupRecord, HouseholdRecord,
+            IncidentTallyRecord, MovementEventRecord, PledgeRecord, SelfManagementModelRecord, UserRecord,
+            WardRecord,
         },
         user,
     },
@@ -39,6 +40,12 @@ pub enum NodeRecord {
     AuditEvent(AuditEventRecord),
     /// A monthly incident tally.
     IncidentTally(IncidentTallyRecord),
+    /// A self-management model.
+    SelfManagementModel(SelfManagementModelRecord),
+    /// An award.
+    Award(AwardRecord),
+    /// A movement event.
+    MovementEvent(MovementEventRecord),
 }
 
 /// Objects of any kind in the actor's scope.
@@ -86,6 +93,15 @@ impl Nodes<'_> {
                 ),
                 NodeKind::IncidentTally => {
                     add(records, scope.incidents().by_ids(&ids).await?, NodeRecord::IncidentTally)
+                }
+                NodeKind::SelfManagementModel => add(
+                    records,
+                    scope.self_management_models().by_ids(&ids).await?,
+                    NodeRecord::SelfManagementModel,
+                ),
+                NodeKind::Award => add(records, scope.awards().by_ids(&ids).await?, NodeRecord::Award),
+                NodeKind::MovementEvent => {
+                    add(records, scope.movement_events().by_ids(&ids).await?, NodeRecord::MovementEvent)
                 }
             }
         }
