@@ -1,9 +1,10 @@
 //! Self-management models on security and order (mô hình tự quản): read here, in scope; created and
-//! updated in `write`.
+//! updated in `write`, by the field rules of `rules`.
 //!
 //! Officials see and manage every model of their ward; a group's leaders see and manage their group's
 //! models and see (without changing) the ward-wide models of their ward; administrators everything.
 
+mod rules;
 mod write;
 
 use std::collections::HashMap;

@@ -2,21 +2,18 @@
 //! read. The ward and the group of a model are fixed when it is created.
 
 use chrono::NaiveDate;
-use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QuerySelect,
-};
-use serde_json::{Value, json};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+use serde_json::json;
 use uuid::Uuid;
 
-use super::{MAX_COUNT, MAX_DESCRIPTION_CHARS, MAX_LISTED_HOUSEHOLDS, get, listed_households};
+use super::{
+    get, listed_households,
+    rules::{audit_view, check_listed, check_together, count, description, household_list, name},
+};
 use crate::{
     auth::Actor,
-    domain::{
-        fields::Name,
-        movement::{ModelKind, ModelStatus, free_text},
-    },
-    entities::{household, self_management_model as model},
+    domain::movement::{ModelKind, ModelStatus},
+    entities::self_management_model as model,
     error::{AppError, AppResult, Missing},
     service::{
         self,
@@ -77,96 +74,6 @@ pub struct ModelPatch {
     pub participating_household_ids: Option<Vec<Uuid>>,
     /// New count of units, or none.
     pub unit_count: Option<Option<i64>>,
-}
-
-fn name(input: &str) -> AppResult<String> {
-    Ok(Name::parse(input).map_err(|m| AppError::bad_input("name", m))?.as_str().to_owned())
-}
-
-fn description(input: Option<&str>) -> AppResult<Option<String>> {
-    let text = input.map(|d| free_text(d, MAX_DESCRIPTION_CHARS, "the description")).transpose();
-    Ok(text.map_err(|m| AppError::bad_input("description", m))?.flatten())
-}
-
-fn count(value: i64, field: &str) -> AppResult<i32> {
-    if !(0..=MAX_COUNT).contains(&value) {
-        return Err(AppError::bad_input(field, format!("{field} must be between 0 and {MAX_COUNT}")));
-    }
-    Ok(value as i32)
-}
-
-/// The listed households without repeats, in the order first given.
-fn household_list(ids: &[Uuid]) -> AppResult<Vec<Uuid>> {
-    if ids.len() > MAX_LISTED_HOUSEHOLDS {
-        return Err(AppError::bad_input(
-            "participatingHouseholdIds",
-            format!("a model lists at most {MAX_LISTED_HOUSEHOLDS} households"),
-        ));
-    }
-    let mut unique = Vec::with_capacity(ids.len());
-    for id in ids {
-        if !unique.contains(id) {
-            unique.push(*id);
-        }
-    }
-    Ok(unique)
-}
-
-/// The rules between fields, checked on the model as it would be stored.
-fn check_together(row: &model::Model, listed: &[Uuid]) -> AppResult<()> {
-    if let Some(ended_on) = row.ended_on
-        && ended_on < row.started_on
-    {
-        return Err(AppError::bad_input("endedOn", "a model cannot end before it started"));
-    }
-    if row.status == ModelStatus::Ended && row.ended_on.is_none() {
-        return Err(AppError::bad_input("endedOn", "an ENDED model needs the day it ended"));
-    }
-    if row.group_id.is_none() && !listed.is_empty() {
-        return Err(AppError::bad_input(
-            "participatingHouseholdIds",
-            "only a group's model lists households; a ward-wide model gives a count",
-        ));
-    }
-    if (row.participating_household_count as usize) < listed.len() {
-        return Err(AppError::bad_input(
-            "participatingHouseholdCount",
-            format!("{} households are listed; the count cannot be less", listed.len()),
-        ));
-    }
-    Ok(())
-}
-
-/// `BAD_USER_INPUT` naming the first listed id that is not a household of `group_id` (whether it is
-/// of another group, out of scope or unknown: the same answer, so nothing leaks).
-async fn check_listed(db: &impl ConnectionTrait, group_id: Option<Uuid>, listed: &[Uuid]) -> AppResult<()> {
-    let (Some(group_id), false) = (group_id, listed.is_empty()) else { return Ok(()) };
-    let found: Vec<Uuid> = household::Entity::find()
-        .select_only()
-        .column(household::Column::Id)
-        .filter(household::Column::GroupId.eq(group_id))
-        .filter(household::Column::Id.is_in(listed.iter().copied()))
-        .into_tuple()
-        .all(db)
-        .await?;
-    match listed.iter().position(|id| !found.contains(id)) {
-        Some(index) => Err(AppError::bad_input(
-            format!("participatingHouseholdIds.{index}"),
-            "this household is not in the model's group",
-        )),
-        None => Ok(()),
-    }
-}
-
-/// The fields of a model as the audit trail keeps them.
-fn audit_view(row: &model::Model) -> Value {
-    json!({
-        "name": row.name, "kind": row.kind.to_value(), "startedOn": row.started_on, "endedOn": row.ended_on,
-        "status": row.status.to_value(), "description": row.description,
-        "participatingHouseholdCount": row.participating_household_count,
-        "participatingHouseholdIds": serde_json::from_str::<Value>(&row.participating_household_ids).ok(),
-        "unitCount": row.unit_count, "version": row.version,
-    })
 }
 
 /// Creates a model. Officials of its ward (ward-wide or for any of its groups), leaders for their own
