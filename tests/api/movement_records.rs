@@ -7,5 +7,6 @@ mod awards;
 mod events;
 mod models;
 mod nodes;
+mod police;
 mod storage;
 mod world;
