@@ -12,6 +12,7 @@ mod m20261128_000004_create_coverage_counters;
 mod m20261205_000005_create_login_failures;
 mod m20261205_000006_record_pledge_function;
 mod m20261205_000007_record_pledge_index_plans;
+mod m20261205_000009_satisfaction_surveys;
 
 /// The ordered list of migrations, applied by `pledge-api migrate`, `serve` and the tests.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000005_create_login_failures::Migration),
             Box::new(m20261205_000006_record_pledge_function::Migration),
             Box::new(m20261205_000007_record_pledge_index_plans::Migration),
+            Box::new(m20261205_000009_satisfaction_surveys::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@ pub mod campaign;
 pub mod fields;
 pub mod household;
 pub mod phone;
+pub mod survey;
 pub mod text;
 
 #[cfg(test)]

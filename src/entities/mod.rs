@@ -14,4 +14,8 @@ pub mod pledge;
 pub mod refresh_token;
 pub mod residential_group;
 pub mod role_assignment;
+pub mod satisfaction_survey;
+pub mod survey_answer;
+pub mod survey_ballot;
+pub mod survey_question;
 pub mod ward;

@@ -128,6 +128,8 @@ pub enum Missing {
     GoodDeed,
     /// A user.
     User,
+    /// A satisfaction survey.
+    Survey,
     /// An object of any kind, looked up by its id alone (`node`): its kind is not told either.
     Object,
 }
@@ -142,6 +144,7 @@ impl Missing {
             Self::Pledge => "pledge",
             Self::GoodDeed => "good deed",
             Self::User => "user",
+            Self::Survey => "satisfaction survey",
             Self::Object => "object",
         }
     }
@@ -152,6 +155,7 @@ impl Missing {
             Self::Household => "householdId",
             Self::Campaign => "campaignId",
             Self::Group => "groupId",
+            Self::Survey => "surveyId",
             _ => "id",
         }
     }

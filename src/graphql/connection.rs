@@ -5,8 +5,8 @@
 use async_graphql::{Context, SimpleObject};
 
 use super::{
-    campaign::Campaign, good_deed::GoodDeed, group::ResidentialGroup, household::Household, sync::AuditEvent,
-    user::User, ward::Ward,
+    campaign::Campaign, good_deed::GoodDeed, group::ResidentialGroup, household::Household,
+    survey::SatisfactionSurvey, sync::AuditEvent, user::User, ward::Ward,
 };
 use crate::{
     error::AppResult,
@@ -62,6 +62,7 @@ connection!(UserConnection, UserEdge, User);
 connection!(CampaignConnection, CampaignEdge, Campaign);
 connection!(GoodDeedConnection, GoodDeedEdge, GoodDeed);
 connection!(AuditEventConnection, AuditEventEdge, AuditEvent);
+connection!(SatisfactionSurveyConnection, SatisfactionSurveyEdge, SatisfactionSurvey);
 
 /// Where a page stands in its list.
 #[derive(SimpleObject)]

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::loaders::{
     AssignmentLoader, CampaignLoader, GroupLoader, GroupPageLoader, HouseholdLoader, HouseholdPageLoader,
-    HouseholdPledgesLoader, RecorderLoader, Scoped, WardLoader,
+    HouseholdPledgesLoader, RecorderLoader, Scoped, SurveyLoader, SurveyQuestionLoader, WardLoader,
 };
 use super::scalars::Date;
 use crate::{
@@ -215,6 +215,8 @@ struct Loaders {
     campaigns: OnceLock<DataLoader<CampaignLoader>>,
     household_pledges: OnceLock<DataLoader<HouseholdPledgesLoader>>,
     recorders: OnceLock<DataLoader<RecorderLoader>>,
+    surveys: OnceLock<DataLoader<SurveyLoader>>,
+    survey_questions: OnceLock<DataLoader<SurveyQuestionLoader>>,
 }
 
 impl RequestContext {
@@ -263,6 +265,14 @@ impl RequestContext {
 
     pub(super) fn recorders(&self) -> &DataLoader<RecorderLoader> {
         self.loader(&self.loaders.recorders, RecorderLoader)
+    }
+
+    pub(super) fn surveys(&self) -> &DataLoader<SurveyLoader> {
+        self.loader(&self.loaders.surveys, SurveyLoader)
+    }
+
+    pub(super) fn survey_questions(&self) -> &DataLoader<SurveyQuestionLoader> {
+        self.loader(&self.loaders.survey_questions, SurveyQuestionLoader)
     }
 }
 

@@ -11,7 +11,10 @@ use crate::service::{
     Scope, Services,
     household::{HouseholdPageQuery, ListedHousehold},
     page::{Page, Paging},
-    records::{CampaignRecord, GroupRecord, HouseholdRecord, PledgeRecord, RoleAssignmentRecord, WardRecord},
+    records::{
+        CampaignRecord, GroupRecord, HouseholdRecord, PledgeRecord, RoleAssignmentRecord,
+        SurveyQuestionRecord, SurveyRecord, WardRecord,
+    },
 };
 
 type LoadResult<K, V> = Result<HashMap<K, V>, async_graphql::Error>;
@@ -186,5 +189,29 @@ impl Loader<Uuid> for RecorderLoader {
 
     async fn load(&self, keys: &[Uuid]) -> LoadResult<Uuid, Self::Value> {
         Ok(self.0.scope().users().display_names(keys).await?)
+    }
+}
+
+/// Satisfaction surveys by id, with their questions.
+pub struct SurveyLoader(pub(super) Scoped);
+
+impl Loader<Uuid> for SurveyLoader {
+    type Value = SurveyRecord;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[Uuid]) -> LoadResult<Uuid, Self::Value> {
+        Ok(self.0.scope().surveys().by_ids(keys).await?)
+    }
+}
+
+/// Survey questions by id.
+pub struct SurveyQuestionLoader(pub(super) Scoped);
+
+impl Loader<Uuid> for SurveyQuestionLoader {
+    type Value = SurveyQuestionRecord;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[Uuid]) -> LoadResult<Uuid, Self::Value> {
+        Ok(self.0.scope().surveys().questions_by_ids(keys).await?)
     }
 }

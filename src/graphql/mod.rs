@@ -21,6 +21,7 @@ pub mod persisted;
 mod pledge;
 pub mod scalars;
 mod subscription;
+mod survey;
 mod sync;
 mod user;
 mod ward;
@@ -44,6 +45,8 @@ pub struct QueryRoot(
     sync::SyncQuery,
     coverage::CoverageQuery,
     good_deed_report::GoodDeedReportQuery,
+    survey::SurveyQuery,
+    survey::SurveyResultsQuery,
     node::NodeQuery,
 );
 
@@ -58,6 +61,7 @@ pub struct MutationRoot(
     campaign::CampaignMutation,
     pledge::PledgeMutation,
     good_deed::GoodDeedMutation,
+    survey::SurveyMutation,
 );
 
 /// The schema type served at `/graphql`.

@@ -14,6 +14,7 @@ use super::{
     group::ResidentialGroup,
     household::Household,
     pledge::Pledge,
+    survey::{SatisfactionSurvey, SurveyBallot, SurveyQuestion},
     sync::AuditEvent,
     user::User,
     ward::Ward,
@@ -50,6 +51,12 @@ pub enum Node {
     User(User),
     /// An audit event.
     AuditEvent(AuditEvent),
+    /// A satisfaction survey.
+    SatisfactionSurvey(SatisfactionSurvey),
+    /// A question of a satisfaction survey.
+    SurveyQuestion(SurveyQuestion),
+    /// A paper ballot of a satisfaction survey.
+    SurveyBallot(SurveyBallot),
 }
 
 impl From<NodeRecord> for Node {
@@ -63,6 +70,9 @@ impl From<NodeRecord> for Node {
             NodeRecord::GoodDeed(deed) => Node::GoodDeed(GoodDeed(deed)),
             NodeRecord::User(user) => Node::User(User::new(user)),
             NodeRecord::AuditEvent(event) => Node::AuditEvent(AuditEvent(event)),
+            NodeRecord::Survey(survey) => Node::SatisfactionSurvey(SatisfactionSurvey(survey)),
+            NodeRecord::SurveyQuestion(question) => Node::SurveyQuestion(SurveyQuestion(question)),
+            NodeRecord::SurveyBallot(ballot) => Node::SurveyBallot(SurveyBallot(ballot)),
         }
     }
 }

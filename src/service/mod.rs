@@ -20,6 +20,7 @@ pub mod pledge;
 pub mod records;
 mod scope;
 pub mod session;
+pub mod survey;
 mod throttle;
 pub mod user;
 pub mod ward;

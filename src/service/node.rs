@@ -1,7 +1,7 @@
 //! Global object identification: which kind of object an id names.
 //!
 //! Every object a client may fetch again (wards, groups, households, campaigns, pledges, good deeds,
-//! users, audit events) has a UUID made by the service (version 7: a millisecond timestamp and 74 random
+//! users, audit events, satisfaction surveys with their questions and ballots) has a UUID made by the service (version 7: a millisecond timestamp and 74 random
 //! bits), never one sent by a client (`clientMutationId` names a request, not a row), so an id names one
 //! row of one table and `node(id:)` needs no type inside the id. One statement, a UNION ALL of
 //! primary-key lookups, tells which table each id is in; the objects are then read through each kind's
@@ -16,7 +16,10 @@ use sea_orm::{
 use uuid::Uuid;
 
 use crate::{
-    entities::{app_user, audit_event, campaign, good_deed, household, pledge, residential_group, ward},
+    entities::{
+        app_user, audit_event, campaign, good_deed, household, pledge, residential_group,
+        satisfaction_survey, survey_ballot, survey_question, ward,
+    },
     error::AppResult,
 };
 
@@ -39,10 +42,16 @@ pub enum NodeKind {
     User,
     /// An audit event.
     AuditEvent,
+    /// A satisfaction survey.
+    Survey,
+    /// A question of a survey.
+    SurveyQuestion,
+    /// A survey ballot.
+    SurveyBallot,
 }
 
 impl NodeKind {
-    const ALL: [Self; 8] = [
+    const ALL: [Self; 11] = [
         Self::Ward,
         Self::Group,
         Self::Household,
@@ -51,6 +60,9 @@ impl NodeKind {
         Self::GoodDeed,
         Self::User,
         Self::AuditEvent,
+        Self::Survey,
+        Self::SurveyQuestion,
+        Self::SurveyBallot,
     ];
 
     /// The number that stands for the kind in the lookup's rows.
@@ -85,6 +97,9 @@ impl NodeKind {
             Self::GoodDeed => select(good_deed::Entity, good_deed::Column::Id, tag, ids),
             Self::User => select(app_user::Entity, app_user::Column::Id, tag, ids),
             Self::AuditEvent => select(audit_event::Entity, audit_event::Column::Id, tag, ids),
+            Self::Survey => select(satisfaction_survey::Entity, satisfaction_survey::Column::Id, tag, ids),
+            Self::SurveyQuestion => select(survey_question::Entity, survey_question::Column::Id, tag, ids),
+            Self::SurveyBallot => select(survey_ballot::Entity, survey_ballot::Column::Id, tag, ids),
         }
     }
 }

@@ -13,12 +13,14 @@
 //! - `hierarchy.rs`: wards, groups and households;
 //! - `drive.rs`: campaigns, pledges, coverage and good deeds;
 //! - `accounts.rs`: users, sessions, the audit trail and the change feed;
+//! - `surveys.rs`: residents' satisfaction surveys, their ballots and results;
 //! - `nodes.rs`: objects of any kind by id (`node`, `nodes`).
 
 mod accounts;
 mod drive;
 mod hierarchy;
 mod nodes;
+mod surveys;
 
 use std::sync::Arc;
 
@@ -32,6 +34,7 @@ pub use self::{
     drive::{Campaigns, Coverage, GoodDeeds, Pledges},
     hierarchy::{Groups, Households, Wards},
     nodes::{NodeRecord, Nodes},
+    surveys::Surveys,
 };
 use super::caches::{AnswerKey, AnswerStart, Caches, Reads};
 use crate::{
@@ -251,6 +254,11 @@ impl Scope {
     /// Good deeds.
     pub fn good_deeds(&self) -> GoodDeeds<'_> {
         GoodDeeds(self)
+    }
+
+    /// Residents' satisfaction surveys.
+    pub fn surveys(&self) -> Surveys<'_> {
+        Surveys(self)
     }
 
     /// Users and their roles.

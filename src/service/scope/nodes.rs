@@ -11,8 +11,8 @@ use crate::{
         audit,
         node::{self, NodeKind},
         records::{
-            AuditEventRecord, CampaignRecord, GoodDeedRecord, GroupRecord, HouseholdRecord, PledgeRecord,
-            UserRecord, WardRecord,
+            AuditEventRecord, BallotRecord, CampaignRecord, GoodDeedRecord, GroupRecord, HouseholdRecord,
+            PledgeRecord, SurveyQuestionRecord, SurveyRecord, UserRecord, WardRecord,
         },
         user,
     },
@@ -37,6 +37,12 @@ pub enum NodeRecord {
     User(UserRecord),
     /// An audit event.
     AuditEvent(AuditEventRecord),
+    /// A satisfaction survey.
+    Survey(SurveyRecord),
+    /// A question of a survey.
+    SurveyQuestion(SurveyQuestionRecord),
+    /// A survey ballot.
+    SurveyBallot(BallotRecord),
 }
 
 /// Objects of any kind in the actor's scope.
@@ -82,6 +88,13 @@ impl Nodes<'_> {
                     audit::by_ids(scope.db(), scope.actor(), &ids).await?,
                     NodeRecord::AuditEvent,
                 ),
+                NodeKind::Survey => add(records, scope.surveys().by_ids(&ids).await?, NodeRecord::Survey),
+                NodeKind::SurveyQuestion => {
+                    add(records, scope.surveys().questions_by_ids(&ids).await?, NodeRecord::SurveyQuestion)
+                }
+                NodeKind::SurveyBallot => {
+                    add(records, scope.surveys().ballots_by_ids(&ids).await?, NodeRecord::SurveyBallot)
+                }
             }
         }
         Ok(found)
