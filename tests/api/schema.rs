@@ -122,7 +122,19 @@ async fn every_object_type_with_an_id_is_a_node() {
     with_id.sort();
     assert_eq!(
         with_id,
-        ["AuditEvent", "Campaign", "GoodDeed", "Household", "Pledge", "ResidentialGroup", "User", "Ward"]
+        [
+            "AuditEvent",
+            "Campaign",
+            "GoodDeed",
+            "Household",
+            "Pledge",
+            "ResidentialGroup",
+            "SatisfactionSurvey",
+            "SurveyBallot",
+            "SurveyQuestion",
+            "User",
+            "Ward"
+        ]
     );
     let mut possible: Vec<&str> = data["__type"]["possibleTypes"]
         .as_array()

@@ -23,6 +23,7 @@ use super::{
     MAX_BALLOTS, SurveyRecord,
     ballot_input::{BallotInput, KIND, Parsed, parse},
     ballot_rows::{AnswerRecord, BallotRecord, ballots_with_answers},
+    ballot_writes::{Writes, write},
     get,
 };
 use crate::{
@@ -34,9 +35,6 @@ use crate::{
 };
 
 const ATTEMPTS: usize = 4;
-/// Answers per insert statement: five parameters each keeps a statement well under the parameter
-/// limits of SQLite (32,766) and PostgreSQL (65,535) while 500 ballots of 30 answers take 15 of them.
-const ANSWERS_PER_INSERT: usize = 1000;
 
 /// Why one attempt at a batch stopped.
 enum Stop {
@@ -92,14 +90,6 @@ pub(in crate::service) async fn record_ballots(
         }
     }
     Err(AppError::conflict("these ballots are being recorded by another call right now; send them again"))
-}
-
-/// What the batch writes.
-#[derive(Default)]
-struct Writes {
-    ballots: Vec<ballot::Model>,
-    answers: Vec<answer::Model>,
-    keys: Vec<client_mutation::Model>,
 }
 
 async fn attempt(
@@ -249,20 +239,6 @@ fn new_ballot(
     }));
     writes.ballots.push(ballot.clone());
     BallotRecord { ballot, answers }
-}
-
-async fn write(db: &impl ConnectionTrait, writes: Writes) -> Result<(), DbErr> {
-    ballot::Entity::insert_many(writes.ballots.into_iter().map(ballot::ActiveModel::from)).exec(db).await?;
-    let mut answers = writes.answers.into_iter().peekable();
-    while answers.peek().is_some() {
-        let chunk: Vec<answer::ActiveModel> =
-            answers.by_ref().take(ANSWERS_PER_INSERT).map(answer::ActiveModel::from).collect();
-        answer::Entity::insert_many(chunk).exec(db).await?;
-    }
-    client_mutation::Entity::insert_many(writes.keys.into_iter().map(client_mutation::ActiveModel::from))
-        .exec(db)
-        .await?;
-    Ok(())
 }
 
 async fn stored_keys(

@@ -12,6 +12,7 @@
 
 mod ballot_input;
 mod ballot_rows;
+mod ballot_writes;
 mod ballots;
 mod manage;
 mod results;

@@ -282,3 +282,33 @@ async fn five_hundred_ballots_are_recorded_in_one_call_in_a_few_statements_and_5
     // statement per ballot.
     assert!(statements <= 12, "{statements} statements for 500 ballots");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn four_concurrent_sends_of_one_batch_record_each_ballot_once_and_answer_alike() {
+    // Arrange
+    let world = std::sync::Arc::new(SurveyWorld::build().await);
+    let survey = world.open().await;
+    let ballots: Vec<Value> = (0..50).map(|n| ballot(&survey, &[[VS, S, N, D][n % 4], None, S])).collect();
+    let before = SurveyRows::take(&world.app).await;
+
+    // Act
+    let mut sends = tokio::task::JoinSet::new();
+    for _ in 0..4 {
+        let (world, survey_id, ballots) = (world.clone(), survey["id"].clone(), ballots.clone());
+        sends.spawn(async move {
+            record(&world.app, &world.leader_token, &survey_id, &world.group_id, &ballots).await
+        });
+    }
+    let answers = sends.join_all().await;
+
+    // Assert
+    for answer in &answers {
+        assert_eq!(answer, &answers[0], "every send gets the same answer");
+    }
+    let results =
+        answers[0]["data"]["recordSurveyBallots"].as_array().unwrap_or_else(|| panic!("{:#}", answers[0]));
+    assert_eq!(failures(results), []);
+    let after = SurveyRows::take(&world.app).await;
+    assert_eq!((after.ballots.len(), after.answers.len()), (50, 100));
+    assert_eq!(after.actions_since(&before), ["survey.ballots.record"]);
+}
