@@ -58,7 +58,8 @@ pub struct SurveyRecord {
 }
 
 /// The surveys `actor` may see: all for admins; else those of the wards they are an official of or
-/// lead a group in (a leader types in their group's ballots, so sees the questions).
+/// lead a group in (a leader types in their group's ballots, so sees the questions). The ward police
+/// see their ward's once that role exists and `Actor::visible_ward_ids` names their ward.
 pub(in crate::service) fn visible(actor: &Actor) -> Select<survey::Entity> {
     let query = survey::Entity::find();
     if actor.is_admin() {
