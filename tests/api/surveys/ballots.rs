@@ -312,3 +312,44 @@ async fn four_concurrent_sends_of_one_batch_record_each_ballot_once_and_answer_a
     assert_eq!((after.ballots.len(), after.answers.len()), (50, 100));
     assert_eq!(after.actions_since(&before), ["survey.ballots.record"]);
 }
+
+#[tokio::test]
+async fn the_database_refuses_an_answer_whose_question_or_group_is_not_its_ballot_s() {
+    use pledge_api::{domain::survey::SatisfactionLevel, entities::survey_answer};
+    use sea_orm::EntityTrait;
+
+    // Arrange: a ballot of group 1 answering question 1 of its survey, and another survey.
+    let world = SurveyWorld::build().await;
+    let app = &world.app;
+    let (survey, other) = (world.open().await, world.open().await);
+    let results = recorded(
+        app,
+        &app.admin_token,
+        &survey["id"],
+        &world.group_id,
+        &[ballot(&survey, &[VS, None, None])],
+    )
+    .await;
+    let uuid = |v: &Value| v.as_str().expect("an id").parse::<uuid::Uuid>().expect("a UUID");
+    let answer = survey_answer::Model {
+        ballot_id: uuid(&results[0]["ballot"]["id"]),
+        question_id: uuid(&question_id(&survey, 1)),
+        survey_id: uuid(&survey["id"]),
+        group_id: world.group_id.parse().expect("a UUID"),
+        rating: SatisfactionLevel::Satisfied,
+    };
+    let insert = |answer: survey_answer::Model| {
+        survey_answer::Entity::insert(survey_answer::ActiveModel::from(answer)).exec(&app.db)
+    };
+
+    // Act + Assert: the question of another survey, and another group than the ballot's.
+    let foreign_question =
+        survey_answer::Model { question_id: uuid(&question_id(&other, 1)), ..answer.clone() };
+    assert!(insert(foreign_question).await.is_err(), "an answer to another survey's question");
+    let other_group =
+        survey_answer::Model { group_id: world.other_group_id.parse().expect("a UUID"), ..answer.clone() };
+    assert!(insert(other_group).await.is_err(), "an answer filed under another group");
+    let twice = survey_answer::Model { question_id: uuid(&question_id(&survey, 0)), ..answer.clone() };
+    assert!(insert(twice).await.is_err(), "a question answered twice on one ballot");
+    insert(answer).await.expect("the ballot's own survey, group and a question it left blank");
+}
