@@ -24,7 +24,7 @@ use super::{
     ballot_input::{BallotInput, KIND, Parsed, parse},
     ballot_rows::{AnswerRecord, BallotRecord, ballots_with_answers},
     ballot_writes::{Writes, write},
-    get,
+    get_locked,
 };
 use crate::{
     auth::Actor,
@@ -100,7 +100,7 @@ async fn attempt(
     parsed: &[AppResult<Parsed>],
 ) -> Result<Vec<AppResult<BallotRecord>>, Stop> {
     let (_turn, txn) = service::begin_write(db).await?;
-    let survey = get(&txn, actor, survey_id).await?;
+    let survey = get_locked(&txn, actor, survey_id).await?;
     let ward_id = survey.survey.ward_id;
     let group = service::group::get(&txn, actor, group_id).await?;
     if group.ward_id != ward_id {

@@ -110,11 +110,22 @@ pub(in crate::service) async fn get(
     actor: &Actor,
     id: Uuid,
 ) -> AppResult<SurveyRecord> {
-    let survey = visible(actor)
-        .filter(survey::Column::Id.eq(id))
-        .one(db)
-        .await?
-        .ok_or(AppError::NotFound(Missing::Survey))?;
+    read_one(db, visible(actor).filter(survey::Column::Id.eq(id))).await
+}
+
+/// Like `get`, with the survey's row locked against changes until the transaction ends (PostgreSQL;
+/// SQLite's writers run one at a time already): ballots are then written under the status they were
+/// decided against, never after a concurrent `closeSurvey`.
+pub(in crate::service) async fn get_locked(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    id: Uuid,
+) -> AppResult<SurveyRecord> {
+    read_one(db, visible(actor).filter(survey::Column::Id.eq(id)).lock_shared()).await
+}
+
+async fn read_one(db: &impl ConnectionTrait, query: Select<survey::Entity>) -> AppResult<SurveyRecord> {
+    let survey = query.one(db).await?.ok_or(AppError::NotFound(Missing::Survey))?;
     let questions = questions_of(db, &[survey.id]).await?.remove(&survey.id).unwrap_or_default();
     Ok(SurveyRecord { survey, questions })
 }
