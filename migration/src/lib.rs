@@ -13,6 +13,7 @@ mod m20261205_000005_create_login_failures;
 mod m20261205_000006_record_pledge_function;
 mod m20261205_000007_record_pledge_index_plans;
 mod m20261205_000008_models_awards_events;
+mod m20261205_000009_satisfaction_surveys;
 mod m20261205_000010_ward_police_and_incidents;
 
 /// The ordered list of migrations, applied by `pledge-api migrate`, `serve` and the tests.
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000006_record_pledge_function::Migration),
             Box::new(m20261205_000007_record_pledge_index_plans::Migration),
             Box::new(m20261205_000008_models_awards_events::Migration),
+            Box::new(m20261205_000009_satisfaction_surveys::Migration),
             Box::new(m20261205_000010_ward_police_and_incidents::Migration),
         ]
     }

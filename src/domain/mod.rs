@@ -8,6 +8,7 @@ pub mod household;
 pub mod incident;
 pub mod movement;
 pub mod phone;
+pub mod survey;
 pub mod text;
 
 #[cfg(test)]

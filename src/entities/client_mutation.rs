@@ -9,9 +9,10 @@ pub struct Model {
     /// The `clientMutationId` the phone made.
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    /// Who sent it.
+    /// Who sent it (none for a survey ballot, which names nobody).
     pub user_id: Option<Uuid>,
-    /// What kind of write: `pledge`, `good_deed`, `self_management_model`, `award`, `movement_event`.
+    /// What kind of write: `pledge`, `good_deed`, `self_management_model`, `award`, `movement_event`,
+    /// `satisfaction_survey` or `survey_ballot`.
     pub kind: String,
     /// SHA-256 of the normalised payload.
     pub payload_hash: String,

@@ -136,6 +136,8 @@ pub enum Missing {
     Award,
     /// A movement event.
     MovementEvent,
+    /// A satisfaction survey.
+    Survey,
     /// An object of any kind, looked up by its id alone (`node`): its kind is not told either.
     Object,
 }
@@ -154,6 +156,7 @@ impl Missing {
             Self::SelfManagementModel => "self-management model",
             Self::Award => "award",
             Self::MovementEvent => "movement event",
+            Self::Survey => "satisfaction survey",
             Self::Object => "object",
         }
     }
@@ -164,6 +167,7 @@ impl Missing {
             Self::Household => "householdId",
             Self::Campaign => "campaignId",
             Self::Group => "groupId",
+            Self::Survey => "surveyId",
             _ => "id",
         }
     }

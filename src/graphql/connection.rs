@@ -7,7 +7,7 @@ use async_graphql::{Context, SimpleObject};
 use super::{
     award::Award, campaign::Campaign, good_deed::GoodDeed, group::ResidentialGroup, household::Household,
     incident::IncidentTally, movement_event::MovementEvent, self_management::SelfManagementModel,
-    sync::AuditEvent, user::User, ward::Ward,
+    survey::SatisfactionSurvey, sync::AuditEvent, user::User, ward::Ward,
 };
 use crate::{
     error::AppResult,
@@ -67,6 +67,7 @@ connection!(IncidentTallyConnection, IncidentTallyEdge, IncidentTally);
 connection!(SelfManagementModelConnection, SelfManagementModelEdge, SelfManagementModel);
 connection!(AwardConnection, AwardEdge, Award);
 connection!(MovementEventConnection, MovementEventEdge, MovementEvent);
+connection!(SatisfactionSurveyConnection, SatisfactionSurveyEdge, SatisfactionSurvey);
 
 /// Where a page stands in its list.
 #[derive(SimpleObject)]

@@ -10,7 +10,8 @@ use uuid::Uuid;
 
 use super::loaders::{
     AssignmentLoader, CampaignLoader, GroupLoader, GroupPageLoader, HouseholdLoader, HouseholdPageLoader,
-    HouseholdPledgesLoader, MovementEventLoader, RecorderLoader, Scoped, WardLoader,
+    HouseholdPledgesLoader, MovementEventLoader, RecorderLoader, Scoped, SurveyLoader, SurveyQuestionLoader,
+    WardLoader,
 };
 use super::scalars::Date;
 use crate::{
@@ -216,6 +217,8 @@ struct Loaders {
     household_pledges: OnceLock<DataLoader<HouseholdPledgesLoader>>,
     recorders: OnceLock<DataLoader<RecorderLoader>>,
     movement_events: OnceLock<DataLoader<MovementEventLoader>>,
+    surveys: OnceLock<DataLoader<SurveyLoader>>,
+    survey_questions: OnceLock<DataLoader<SurveyQuestionLoader>>,
 }
 
 impl RequestContext {
@@ -268,6 +271,14 @@ impl RequestContext {
 
     pub(super) fn movement_events(&self) -> &DataLoader<MovementEventLoader> {
         self.loader(&self.loaders.movement_events, MovementEventLoader)
+    }
+
+    pub(super) fn surveys(&self) -> &DataLoader<SurveyLoader> {
+        self.loader(&self.loaders.surveys, SurveyLoader)
+    }
+
+    pub(super) fn survey_questions(&self) -> &DataLoader<SurveyQuestionLoader> {
+        self.loader(&self.loaders.survey_questions, SurveyQuestionLoader)
     }
 }
 

@@ -13,7 +13,7 @@ use crate::service::{
     page::{Page, Paging},
     records::{
         CampaignRecord, GroupRecord, HouseholdRecord, MovementEventRecord, PledgeRecord,
-        RoleAssignmentRecord, WardRecord,
+        RoleAssignmentRecord, SurveyQuestionRecord, SurveyRecord, WardRecord,
     },
 };
 
@@ -201,5 +201,29 @@ impl Loader<Uuid> for MovementEventLoader {
 
     async fn load(&self, keys: &[Uuid]) -> LoadResult<Uuid, Self::Value> {
         Ok(self.0.scope().movement_events().by_ids(keys).await?)
+    }
+}
+
+/// Satisfaction surveys by id, with their questions.
+pub struct SurveyLoader(pub(super) Scoped);
+
+impl Loader<Uuid> for SurveyLoader {
+    type Value = SurveyRecord;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[Uuid]) -> LoadResult<Uuid, Self::Value> {
+        Ok(self.0.scope().surveys().by_ids(keys).await?)
+    }
+}
+
+/// Survey questions by id.
+pub struct SurveyQuestionLoader(pub(super) Scoped);
+
+impl Loader<Uuid> for SurveyQuestionLoader {
+    type Value = SurveyQuestionRecord;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[Uuid]) -> LoadResult<Uuid, Self::Value> {
+        Ok(self.0.scope().surveys().questions_by_ids(keys).await?)
     }
 }

@@ -26,6 +26,7 @@ mod pledge;
 pub mod scalars;
 mod self_management;
 mod subscription;
+mod survey;
 mod sync;
 mod user;
 mod ward;
@@ -53,6 +54,8 @@ pub struct QueryRoot(
     self_management::SelfManagementQuery,
     award::AwardQuery,
     movement_event::MovementEventQuery,
+    survey::SurveyQuery,
+    survey::SurveyResultsQuery,
     node::NodeQuery,
 );
 
@@ -71,6 +74,7 @@ pub struct MutationRoot(
     self_management::SelfManagementMutation,
     award::AwardMutation,
     movement_event::MovementEventMutation,
+    survey::SurveyMutation,
 );
 
 /// The schema type served at `/graphql`.

@@ -18,6 +18,7 @@ use super::{
     movement_event::MovementEvent,
     pledge::Pledge,
     self_management::SelfManagementModel,
+    survey::{SatisfactionSurvey, SurveyBallot, SurveyQuestion},
     sync::AuditEvent,
     user::User,
     ward::Ward,
@@ -58,6 +59,12 @@ pub enum Node {
     Award(Award),
     /// A movement event.
     MovementEvent(MovementEvent),
+    /// A satisfaction survey.
+    SatisfactionSurvey(SatisfactionSurvey),
+    /// A question of a satisfaction survey.
+    SurveyQuestion(SurveyQuestion),
+    /// A paper ballot of a satisfaction survey.
+    SurveyBallot(SurveyBallot),
 }
 
 impl From<NodeRecord> for Node {
@@ -75,6 +82,9 @@ impl From<NodeRecord> for Node {
             NodeRecord::SelfManagementModel(model) => Node::SelfManagementModel(SelfManagementModel(model)),
             NodeRecord::Award(award) => Node::Award(Award(award)),
             NodeRecord::MovementEvent(event) => Node::MovementEvent(MovementEvent(event)),
+            NodeRecord::Survey(survey) => Node::SatisfactionSurvey(SatisfactionSurvey(survey)),
+            NodeRecord::SurveyQuestion(question) => Node::SurveyQuestion(SurveyQuestion(question)),
+            NodeRecord::SurveyBallot(ballot) => Node::SurveyBallot(SurveyBallot(ballot)),
         }
     }
 }

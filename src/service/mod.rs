@@ -25,6 +25,7 @@ pub mod records;
 mod scope;
 pub mod self_management;
 pub mod session;
+pub mod survey;
 mod throttle;
 pub mod user;
 pub mod ward;

@@ -1,7 +1,7 @@
 //! Global object identification: which kind of object an id names.
 //!
 //! Every object a client may fetch again (wards, groups, households, campaigns, pledges, good deeds,
-//! users, audit events, incident tallies, self-management models, awards, movement events) has a UUID made by the service (version 7: a millisecond timestamp and 74 random
+//! users, audit events, incident tallies, self-management models, awards, movement events, satisfaction surveys with their questions and ballots) has a UUID made by the service (version 7: a millisecond timestamp and 74 random
 //! bits), never one sent by a client (`clientMutationId` names a request, not a row), so an id names one
 //! row of one table and `node(id:)` needs no type inside the id. One statement, a UNION ALL of
 //! primary-key lookups, tells which table each id is in; the objects are then read through each kind's
@@ -18,7 +18,7 @@ use uuid::Uuid;
 use crate::{
     entities::{
         app_user, audit_event, award, campaign, good_deed, household, incident_tally, movement_event, pledge,
-        residential_group, self_management_model, ward,
+        residential_group, satisfaction_survey, self_management_model, survey_ballot, survey_question, ward,
     },
     error::AppResult,
 };
@@ -50,10 +50,16 @@ pub enum NodeKind {
     Award,
     /// A movement event.
     MovementEvent,
+    /// A satisfaction survey.
+    Survey,
+    /// A question of a survey.
+    SurveyQuestion,
+    /// A survey ballot.
+    SurveyBallot,
 }
 
 impl NodeKind {
-    const ALL: [Self; 12] = [
+    const ALL: [Self; 15] = [
         Self::Ward,
         Self::Group,
         Self::Household,
@@ -66,6 +72,9 @@ impl NodeKind {
         Self::SelfManagementModel,
         Self::Award,
         Self::MovementEvent,
+        Self::Survey,
+        Self::SurveyQuestion,
+        Self::SurveyBallot,
     ];
 
     /// The number that stands for the kind in the lookup's rows.
@@ -106,6 +115,9 @@ impl NodeKind {
             }
             Self::Award => select(award::Entity, award::Column::Id, tag, ids),
             Self::MovementEvent => select(movement_event::Entity, movement_event::Column::Id, tag, ids),
+            Self::Survey => select(satisfaction_survey::Entity, satisfaction_survey::Column::Id, tag, ids),
+            Self::SurveyQuestion => select(survey_question::Entity, survey_question::Column::Id, tag, ids),
+            Self::SurveyBallot => select(survey_ballot::Entity, survey_ballot::Column::Id, tag, ids),
         }
     }
 }

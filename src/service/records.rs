@@ -7,5 +7,7 @@ pub use crate::entities::{
     household::Model as HouseholdRecord, incident_tally::Model as IncidentTallyRecord,
     movement_event::Model as MovementEventRecord, pledge::Model as PledgeRecord,
     residential_group::Model as GroupRecord, role_assignment::Model as RoleAssignmentRecord,
-    self_management_model::Model as SelfManagementModelRecord, ward::Model as WardRecord,
+    self_management_model::Model as SelfManagementModelRecord,
+    survey_question::Model as SurveyQuestionRecord, ward::Model as WardRecord,
 };
+pub use crate::service::survey::{AnswerRecord, BallotRecord, SurveyRecord};

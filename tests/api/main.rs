@@ -38,6 +38,7 @@ mod schema;
 mod sessions;
 mod stored_enums;
 mod subscriptions;
+mod surveys;
 mod tokens;
 mod validators;
 mod wards_and_groups;

@@ -132,7 +132,10 @@ async fn every_object_type_with_an_id_is_a_node() {
             "MovementEvent",
             "Pledge",
             "ResidentialGroup",
+            "SatisfactionSurvey",
             "SelfManagementModel",
+            "SurveyBallot",
+            "SurveyQuestion",
             "User",
             "Ward"
         ]

@@ -10,9 +10,11 @@ use pledge_api::{
         campaign::{CampaignStatus, GoodDeedCategory, GoodDeedStatus, PledgeStatus},
         household::HouseholdStatus,
         incident::IncidentCategory,
+        survey::{SatisfactionLevel, SurveyStatus},
     },
     entities::{
         app_user, campaign, change_log, good_deed, household, incident_tally, pledge, role_assignment,
+        satisfaction_survey, survey_answer, survey_ballot, survey_question,
     },
     service::changes::EntityType,
 };
@@ -305,4 +307,72 @@ async fn every_kind_of_change_round_trips_through_the_change_log() {
     assert_eq!(read, written);
     let names: Vec<String> = EntityType::iter().map(|kind| kind.to_value()).collect();
     assert_eq!(names, ["household", "pledge", "good_deed"]);
+}
+
+#[tokio::test]
+async fn every_survey_status_and_satisfaction_level_round_trips_and_the_checks_refuse_other_names() {
+    // Arrange: a survey with a question and a ballot answering it.
+    let app = spawn_app().await;
+    let fixture = ward_with_two_groups(&app).await;
+    let (ward_id, group_id): (Uuid, Uuid) =
+        (fixture.ward_id.parse().expect("a UUID"), fixture.group_id.parse().expect("a UUID"));
+    let now = Utc::now();
+    let (survey_id, question_id, ballot_id) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    satisfaction_survey::Entity::insert(satisfaction_survey::ActiveModel::from(satisfaction_survey::Model {
+        id: survey_id,
+        ward_id,
+        title: "Khảo sát 2023".into(),
+        conducted_on: NaiveDate::from_ymd_opt(2023, 8, 11).expect("a date"),
+        status: SurveyStatus::Draft,
+        version: 1,
+        created_by: None,
+        client_mutation_id: Uuid::now_v7(),
+        created_at: now,
+        updated_at: now,
+    }))
+    .exec(&app.db)
+    .await
+    .expect("insert a survey");
+    let question = survey_question::Model { id: question_id, survey_id, position: 1, text: "Câu 1".into() };
+    survey_question::Entity::insert(survey_question::ActiveModel::from(question))
+        .exec(&app.db)
+        .await
+        .expect("a question");
+    let ballot = survey_ballot::Model { id: ballot_id, survey_id, group_id, recorded_at: now };
+    survey_ballot::Entity::insert(survey_ballot::ActiveModel::from(ballot))
+        .exec(&app.db)
+        .await
+        .expect("a ballot");
+    let answer = survey_answer::Model {
+        ballot_id,
+        question_id,
+        survey_id,
+        group_id,
+        rating: SatisfactionLevel::Neutral,
+    };
+    survey_answer::Entity::insert(survey_answer::ActiveModel::from(answer))
+        .exec(&app.db)
+        .await
+        .expect("an answer");
+
+    // Act and assert
+    let db = &app.db;
+    every_value_round_trips::<satisfaction_survey::Entity, SurveyStatus>(
+        db,
+        satisfaction_survey::Column::Id,
+        survey_id,
+        satisfaction_survey::Column::Status,
+        |s| s.status,
+        "ARCHIVED",
+    )
+    .await;
+    every_value_round_trips::<survey_answer::Entity, SatisfactionLevel>(
+        db,
+        survey_answer::Column::BallotId,
+        ballot_id,
+        survey_answer::Column::Rating,
+        |a| a.rating,
+        "VERY_DISSATISFIED",
+    )
+    .await;
 }

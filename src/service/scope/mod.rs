@@ -15,6 +15,7 @@
 //! - `accounts.rs`: users, sessions, the audit trail and the change feed;
 //! - `incidents.rs`: the ward police's incident statistics;
 //! - `movement.rs`: self-management models, awards and movement events;
+//! - `surveys.rs`: residents' satisfaction surveys, their ballots and results;
 //! - `nodes.rs`: objects of any kind by id (`node`, `nodes`).
 
 mod accounts;
@@ -23,6 +24,7 @@ mod hierarchy;
 mod incidents;
 mod movement;
 mod nodes;
+mod surveys;
 
 use std::sync::Arc;
 
@@ -38,6 +40,7 @@ pub use self::{
     incidents::Incidents,
     movement::{Awards, MovementEvents, SelfManagementModels},
     nodes::{NodeRecord, Nodes},
+    surveys::Surveys,
 };
 use super::caches::{AnswerKey, AnswerStart, Caches, Reads};
 use crate::{
@@ -257,6 +260,11 @@ impl Scope {
     /// Good deeds.
     pub fn good_deeds(&self) -> GoodDeeds<'_> {
         GoodDeeds(self)
+    }
+
+    /// Residents' satisfaction surveys.
+    pub fn surveys(&self) -> Surveys<'_> {
+        Surveys(self)
     }
 
     /// Users and their roles.

@@ -11,9 +11,9 @@ use crate::{
         audit,
         node::{self, NodeKind},
         records::{
-            AuditEventRecord, AwardRecord, CampaignRecord, GoodDeedRecord, GroupRecord, HouseholdRecord,
-            IncidentTallyRecord, MovementEventRecord, PledgeRecord, SelfManagementModelRecord, UserRecord,
-            WardRecord,
+            AuditEventRecord, AwardRecord, BallotRecord, CampaignRecord, GoodDeedRecord, GroupRecord,
+            HouseholdRecord, IncidentTallyRecord, MovementEventRecord, PledgeRecord,
+            SelfManagementModelRecord, SurveyQuestionRecord, SurveyRecord, UserRecord, WardRecord,
         },
         user,
     },
@@ -46,6 +46,12 @@ pub enum NodeRecord {
     Award(AwardRecord),
     /// A movement event.
     MovementEvent(MovementEventRecord),
+    /// A satisfaction survey.
+    Survey(SurveyRecord),
+    /// A question of a survey.
+    SurveyQuestion(SurveyQuestionRecord),
+    /// A survey ballot.
+    SurveyBallot(BallotRecord),
 }
 
 /// Objects of any kind in the actor's scope.
@@ -102,6 +108,13 @@ impl Nodes<'_> {
                 NodeKind::Award => add(records, scope.awards().by_ids(&ids).await?, NodeRecord::Award),
                 NodeKind::MovementEvent => {
                     add(records, scope.movement_events().by_ids(&ids).await?, NodeRecord::MovementEvent)
+                }
+                NodeKind::Survey => add(records, scope.surveys().by_ids(&ids).await?, NodeRecord::Survey),
+                NodeKind::SurveyQuestion => {
+                    add(records, scope.surveys().questions_by_ids(&ids).await?, NodeRecord::SurveyQuestion)
+                }
+                NodeKind::SurveyBallot => {
+                    add(records, scope.surveys().ballots_by_ids(&ids).await?, NodeRecord::SurveyBallot)
                 }
             }
         }
