@@ -1,9 +1,11 @@
 //! Satisfaction surveys: `createSurvey` with every rule, its code and field, and its retries here;
 //! `manage` covers `updateSurvey`, `openSurvey` and `closeSurvey`; `ballots` covers
-//! `recordSurveyBallots`; `results` covers `surveyResults`; `scope` holds every operation to every
-//! role; `world` holds what the survey tests add to the shared world.
+//! `recordSurveyBallots` (and `load`, batches at their size); `results` covers `surveyResults`;
+//! `scope` holds every operation to every role; `world` holds what the survey tests add to the
+//! shared world.
 
 mod ballots;
+mod load;
 mod manage;
 mod results;
 mod scope;

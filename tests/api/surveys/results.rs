@@ -4,12 +4,7 @@
 
 use serde_json::{Value, json};
 
-use super::world::{SurveyWorld, ballot, recorded, results};
-
-const VS: Option<&str> = Some("VERY_SATISFIED");
-const S: Option<&str> = Some("SATISFIED");
-const N: Option<&str> = Some("NEUTRAL");
-const D: Option<&str> = Some("DISSATISFIED");
+use super::world::{D, N, S, SurveyWorld, VS, ballot, recorded, results};
 
 /// `counts` in scale order: very satisfied, satisfied, neutral, dissatisfied.
 fn counts(n: [u64; 4]) -> Value {

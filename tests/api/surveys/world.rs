@@ -25,6 +25,12 @@ pub const BALLOT_RESULT_FIELDS: &str = "clientMutationId
 pub const RESULTS_FIELDS: &str = "survey { id } group { id } ballotCount satisfactionRate
     questions { question { id text } answerCount counts { level count } satisfactionRate }";
 
+/// The four levels, for ballots written as `[VS, None, D]` (`None`: the question left blank).
+pub const VS: Option<&str> = Some("VERY_SATISFIED");
+pub const S: Option<&str> = Some("SATISFIED");
+pub const N: Option<&str> = Some("NEUTRAL");
+pub const D: Option<&str> = Some("DISSATISFIED");
+
 /// The questions of the festival's ballot.
 pub const QUESTIONS: [&str; 3] = [
     "Thái độ, tác phong của cán bộ Công an phường khi tiếp dân",
@@ -248,4 +254,18 @@ pub fn assert_refused(
     }
     assert!(body["data"].is_null(), "{case}: no data on an error: {body:#}");
     assert_eq!(before.changed_tables(after), Vec::<&str>::new(), "{case}: tables written");
+}
+
+/// The errors of `results` as (index, code, field), leaving out the ballots that were recorded.
+pub fn failures(results: &[Value]) -> Vec<(usize, String, String)> {
+    results
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !r["error"].is_null())
+        .map(|(i, r)| {
+            assert!(r["ballot"].is_null(), "{r:#}");
+            let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+            (i, text(&r["error"]["code"]), text(&r["error"]["field"]))
+        })
+        .collect()
 }
