@@ -7,6 +7,7 @@
 mod ballots;
 mod load;
 mod manage;
+mod police;
 mod results;
 mod scope;
 mod world;
