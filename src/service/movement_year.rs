@@ -19,7 +19,7 @@ use crate::{
     auth::Actor,
     domain::movement::year_window,
     entities::client_mutation,
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, Missing},
 };
 
 /// Rows of a ward's officials, of the groups a leader leads, and, for kinds a whole ward shares
@@ -52,6 +52,46 @@ pub(in crate::service) fn scope_condition(
         condition = condition.add(Expr::val(1).eq(0));
     }
     Some(condition)
+}
+
+/// What the refusals of `check_place` say, for one kind of record.
+pub(in crate::service) struct PlaceRefusals {
+    /// To a role that keeps no such record (the ward police).
+    pub role: &'static str,
+    /// To a leader naming no group: a ward-wide record is the officials'.
+    pub ward_wide: &'static str,
+    /// The input field of the group, named when it lies in another ward.
+    pub group_field: &'static str,
+}
+
+/// May `actor` put a record in ward `ward_id`, in group `group_id` or ward-wide: officials anywhere in
+/// their ward, leaders in their own group, the police nowhere. Reading the group takes the scope of
+/// those who work with its households, not the wider one of those who read its reports.
+pub(in crate::service) async fn check_place(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    ward_id: Uuid,
+    group_id: Option<Uuid>,
+    refusals: &PlaceRefusals,
+) -> AppResult<()> {
+    if !actor.works_with_households() {
+        return Err(AppError::Forbidden(refusals.role));
+    }
+    if group_id.is_none() && !actor.is_official_anywhere() {
+        return Err(AppError::Forbidden(refusals.ward_wide));
+    }
+    super::ward::get(db, actor, ward_id).await?;
+    match group_id {
+        None if !actor.governs_ward(ward_id) => Err(AppError::NotFound(Missing::Ward)),
+        None => Ok(()),
+        Some(group_id) => {
+            let group = super::group::get_covered(db, actor, group_id).await?;
+            if group.ward_id != ward_id {
+                return Err(AppError::bad_input(refusals.group_field, "the group is not in this ward"));
+            }
+            Ok(())
+        }
+    }
 }
 
 /// `query` narrowed by `scope_condition`.

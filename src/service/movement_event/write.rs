@@ -21,12 +21,20 @@ use crate::{
         self,
         audit::AuditEntry,
         movement_year::{
-            Stop, diff, idempotent, keep_key, payload_hash, recorder, replayed, version_conflict,
+            PlaceRefusals, Stop, check_place, diff, idempotent, keep_key, payload_hash, recorder, replayed,
+            version_conflict,
         },
     },
 };
 
 const KIND: &str = "movement_event";
+
+/// Where an event may be recorded, and what is said when it may not.
+const PLACE: PlaceRefusals = PlaceRefusals {
+    role: "officials and group leaders record the movement's events",
+    ward_wide: "only ward officials and administrators record ward-level events",
+    group_field: "hostingGroupId",
+};
 
 /// A new event.
 #[derive(Debug, Clone)]
@@ -130,25 +138,7 @@ async fn try_create(
     if let Some(id) = replayed(&txn, row.client_mutation_id, KIND, hash).await? {
         return Ok(get(&txn, actor, id).await?);
     }
-    if !actor.works_with_households() {
-        return Err(AppError::Forbidden("officials and group leaders record the movement's events").into());
-    }
-    if row.group_id.is_none() && !actor.is_official_anywhere() {
-        return Err(
-            AppError::Forbidden("only ward officials and administrators record ward-level events").into()
-        );
-    }
-    service::ward::get(&txn, actor, row.ward_id).await?;
-    match row.group_id {
-        None if !actor.governs_ward(row.ward_id) => return Err(AppError::NotFound(Missing::Ward).into()),
-        None => {}
-        Some(group_id) => {
-            let group = service::group::get_covered(&txn, actor, group_id).await?;
-            if group.ward_id != row.ward_id {
-                return Err(AppError::bad_input("hostingGroupId", "the group is not in this ward").into());
-            }
-        }
-    }
+    check_place(&txn, actor, row.ward_id, row.group_id, &PLACE).await?;
     let now = service::now();
     let row = event::Model { id: Uuid::now_v7(), created_at: now, updated_at: now, ..row.clone() };
     keep_key(&txn, row.client_mutation_id, actor, KIND, hash, row.id).await?;

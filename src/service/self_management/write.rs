@@ -18,11 +18,21 @@ use crate::{
     service::{
         self,
         audit::AuditEntry,
-        movement_year::{Stop, idempotent, keep_key, payload_hash, recorder, replayed, version_conflict},
+        movement_year::{
+            PlaceRefusals, Stop, check_place, idempotent, keep_key, payload_hash, recorder, replayed,
+            version_conflict,
+        },
     },
 };
 
 const KIND: &str = "self_management_model";
+
+/// Where a record may go, and what is said when it may not.
+const PLACE: PlaceRefusals = PlaceRefusals {
+    role: "officials and group leaders keep the self-management models",
+    ward_wide: "only ward officials and administrators create ward-wide models",
+    group_field: "groupId",
+};
 
 /// A new model.
 #[derive(Debug, Clone)]
@@ -124,25 +134,7 @@ async fn try_create(
     if let Some(id) = replayed(&txn, row.client_mutation_id, KIND, hash).await? {
         return Ok(get(&txn, actor, id).await?);
     }
-    if !actor.works_with_households() {
-        return Err(AppError::Forbidden("officials and group leaders keep the self-management models").into());
-    }
-    if row.group_id.is_none() && !actor.is_official_anywhere() {
-        return Err(
-            AppError::Forbidden("only ward officials and administrators create ward-wide models").into()
-        );
-    }
-    service::ward::get(&txn, actor, row.ward_id).await?;
-    match row.group_id {
-        None if !actor.governs_ward(row.ward_id) => return Err(AppError::NotFound(Missing::Ward).into()),
-        None => {}
-        Some(group_id) => {
-            let group = service::group::get_covered(&txn, actor, group_id).await?;
-            if group.ward_id != row.ward_id {
-                return Err(AppError::bad_input("groupId", "the group is not in this ward").into());
-            }
-        }
-    }
+    check_place(&txn, actor, row.ward_id, row.group_id, &PLACE).await?;
     check_listed(&txn, row.group_id, listed).await?;
     let now = service::now();
     let row = model::Model { id: Uuid::now_v7(), created_at: now, updated_at: now, ..row.clone() };
