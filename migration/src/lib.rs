@@ -15,6 +15,7 @@ mod m20261205_000007_record_pledge_index_plans;
 mod m20261205_000008_models_awards_events;
 mod m20261205_000009_satisfaction_surveys;
 mod m20261205_000010_ward_police_and_incidents;
+mod m20261205_000011_ward_year_settings_and_assessments;
 
 /// The ordered list of migrations, applied by `pledge-api migrate`, `serve` and the tests.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000008_models_awards_events::Migration),
             Box::new(m20261205_000009_satisfaction_surveys::Migration),
             Box::new(m20261205_000010_ward_police_and_incidents::Migration),
+            Box::new(m20261205_000011_ward_year_settings_and_assessments::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 //! Nothing here touches the database or GraphQL; the stored enums only declare, through sea-orm's
 //! `DeriveActiveEnum`, the exact string each value is stored as, so entities hold them directly.
 
+pub mod assessment;
 pub mod campaign;
 pub mod fields;
 pub mod household;

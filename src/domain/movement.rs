@@ -114,7 +114,75 @@ pub fn year_window(year: i32) -> Result<(NaiveDate, NaiveDate), String> {
 
 /// The movement year `date` falls in: from November on, the next calendar year's.
 pub fn movement_year_of(date: NaiveDate) -> i32 {
-    if date.month() >= 11 { date.year() + 1 } else { date.year() }
+    YearStart::DEFAULT.year_of(date)
+}
+
+/// The day a ward's movement year begins, every year. A year is named after the calendar year it ends
+/// in: with the default (1 November), movement year 2023 runs from 1 November 2022 to 31 October 2023;
+/// with 1 January, it is the calendar year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct YearStart {
+    month: u32,
+    day: u32,
+}
+
+impl YearStart {
+    /// 1 November, the window campaigns use.
+    pub const DEFAULT: Self = Self { month: 11, day: 1 };
+
+    /// A start on day `day` of month `month`. Days run to the 28th only, so every year has the day.
+    pub fn new(month: i64, day: i64) -> Result<Self, (&'static str, String)> {
+        let month = u32::try_from(month)
+            .ok()
+            .filter(|m| (1..=12).contains(m))
+            .ok_or(("month", format!("{month} is not a month: months run from 1 to 12")))?;
+        let day = u32::try_from(day)
+            .ok()
+            .filter(|d| (1..=28).contains(d))
+            .ok_or(("day", format!("the year may begin on days 1 to 28 of a month, not on day {day}")))?;
+        Ok(Self { month, day })
+    }
+
+    /// The month it begins in, 1 to 12.
+    pub fn month(self) -> u32 {
+        self.month
+    }
+
+    /// The day of the month it begins on, 1 to 28.
+    pub fn day(self) -> u32 {
+        self.day
+    }
+
+    /// Whether movement years are calendar years.
+    fn is_new_year(self) -> bool {
+        self.month == 1 && self.day == 1
+    }
+
+    /// The first and last day of movement year `year`. `Err` says why the year is refused.
+    pub fn window(self, year: i32) -> Result<(NaiveDate, NaiveDate), String> {
+        if !YEARS.contains(&year) {
+            return Err(format!("the year must be between {} and {}", YEARS.start(), YEARS.end()));
+        }
+        let begins = |year: i32| {
+            let calendar_year = if self.is_new_year() { year } else { year - 1 };
+            NaiveDate::from_ymd_opt(calendar_year, self.month, self.day)
+        };
+        begins(year)
+            .zip(begins(year + 1).and_then(|next| next.pred_opt()))
+            .ok_or_else(|| "no such year".to_owned())
+    }
+
+    /// The movement year `date` falls in.
+    pub fn year_of(self, date: NaiveDate) -> i32 {
+        let on_or_after_start = (date.month(), date.day()) >= (self.month, self.day);
+        if on_or_after_start && !self.is_new_year() { date.year() + 1 } else { date.year() }
+    }
+}
+
+impl Default for YearStart {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
 }
 
 /// Trims a free text that may run over several lines (a description, a citation, a reason): at most
@@ -179,6 +247,37 @@ mod tests {
         let (start, end) = year_window(2023).expect("a year");
         assert_eq!((movement_year_of(start), movement_year_of(end)), (2023, 2023));
         assert!(year_window(1999).is_err() && year_window(2101).is_err());
+    }
+
+    #[test]
+    fn a_ward_may_begin_its_year_on_another_day() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("a date");
+        assert_eq!(YearStart::DEFAULT.window(2023), year_window(2023));
+        let calendar = YearStart::new(1, 1).expect("a start");
+        assert_eq!(calendar.window(2023), Ok((day(2023, 1, 1), day(2023, 12, 31))));
+        assert_eq!((calendar.year_of(day(2023, 1, 1)), calendar.year_of(day(2023, 12, 31))), (2023, 2023));
+        let mid_october = YearStart::new(10, 15).expect("a start");
+        assert_eq!(mid_october.window(2024), Ok((day(2023, 10, 15), day(2024, 10, 14))));
+        assert_eq!(mid_october.year_of(day(2024, 10, 14)), 2024);
+        assert_eq!(mid_october.year_of(day(2024, 10, 15)), 2025);
+        let leap = YearStart::new(3, 1).expect("a start");
+        assert_eq!(leap.window(2024), Ok((day(2023, 3, 1), day(2024, 2, 29))));
+        assert_eq!(YearStart::new(13, 1).map_err(|e| e.0), Err("month"));
+        assert_eq!(YearStart::new(2, 29).map_err(|e| e.0), Err("day"));
+        assert_eq!(YearStart::new(2, 0).map_err(|e| e.0), Err("day"));
+        assert!(calendar.window(1999).is_err());
+    }
+
+    #[test]
+    fn every_day_falls_in_the_window_of_its_year() {
+        let first = NaiveDate::from_ymd_opt(2019, 12, 25).expect("a date");
+        for (month, day) in (1..=12).flat_map(|m| [1, 2, 15, 28].map(|d| (m, d))) {
+            let start = YearStart::new(month, day).expect("a start");
+            for date in first.iter_days().step_by(3).take(800) {
+                let (begins, ends) = start.window(start.year_of(date)).expect("a window");
+                assert!(begins <= date && date <= ends, "{date} with a year from {month}/{day}");
+            }
+        }
     }
 
     #[test]

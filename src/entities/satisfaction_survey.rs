@@ -17,6 +17,8 @@ pub struct Model {
     pub title: String,
     /// The day the ballots were filled in.
     pub conducted_on: Date,
+    /// The festival or forum it was taken at.
+    pub event_id: Option<Uuid>,
     /// Draft, open or closed.
     pub status: SurveyStatus,
     /// Bumped by every change (optimistic concurrency).

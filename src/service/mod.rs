@@ -29,6 +29,7 @@ pub mod survey;
 mod throttle;
 pub mod user;
 pub mod ward;
+pub mod ward_settings;
 
 pub use caches::{AnswerKey, AnswerStart, Caches, Reads};
 pub use scope::{Moved, NodeRecord, Scope, Services, Written};

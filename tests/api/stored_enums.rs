@@ -323,6 +323,7 @@ async fn every_survey_status_and_satisfaction_level_round_trips_and_the_checks_r
         ward_id,
         title: "Khảo sát 2023".into(),
         conducted_on: NaiveDate::from_ymd_opt(2023, 8, 11).expect("a date"),
+        event_id: None,
         status: SurveyStatus::Draft,
         version: 1,
         created_by: None,

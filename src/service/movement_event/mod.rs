@@ -16,7 +16,7 @@ pub use write::{EventPatch, NewEvent};
 pub(in crate::service) use write::{create, update};
 
 use super::{
-    movement_year::{dated_cursor, dated_page, scope_condition, scoped, window},
+    movement_year::{dated_cursor, dated_page, scope_condition, scoped},
     page::{Cursor, Page, Paging},
 };
 use crate::{
@@ -87,7 +87,7 @@ pub(in crate::service) async fn list(
 ) -> AppResult<Page<event::Model>> {
     let mut query = visible(actor).filter(event::Column::WardId.eq(filter.ward_id));
     if let Some(year) = filter.year {
-        let (first, last) = window(year)?;
+        let (first, last) = super::ward_settings::year_window(db, filter.ward_id, year).await?;
         query = query.filter(event::Column::HeldOn.between(first, last));
     }
     super::ward::get(db, actor, filter.ward_id).await?;

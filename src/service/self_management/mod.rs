@@ -16,7 +16,7 @@ pub use write::{ModelPatch, NewModel};
 pub(in crate::service) use write::{create, update};
 
 use super::{
-    movement_year::{dated_cursor, dated_page, scope_condition, scoped, window},
+    movement_year::{dated_cursor, dated_page, scope_condition, scoped},
     page::{Cursor, Page, Paging},
 };
 use crate::{
@@ -96,7 +96,7 @@ pub(in crate::service) async fn list(
 ) -> AppResult<Page<model::Model>> {
     let mut query = visible(actor).filter(model::Column::WardId.eq(filter.ward_id));
     if let Some(year) = filter.year {
-        let (first, last) = window(year)?;
+        let (first, last) = super::ward_settings::year_window(db, filter.ward_id, year).await?;
         query = query.filter(model::Column::StartedOn.lte(last)).filter(
             Condition::any().add(model::Column::EndedOn.is_null()).add(model::Column::EndedOn.gte(first)),
         );

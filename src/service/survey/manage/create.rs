@@ -110,6 +110,7 @@ async fn try_create(
         ward_id: ward.id,
         title: title.to_owned(),
         conducted_on: input.conducted_on,
+        event_id: None,
         status: SurveyStatus::Draft,
         version: 1,
         created_by,
