@@ -86,17 +86,6 @@ impl WardSettings {
     }
 }
 
-/// The settings of ward `ward_id`, or `NOT_FOUND` when the ward is missing or outside the actor's scope.
-#[tracing::instrument(skip(db, actor))]
-pub(in crate::service) async fn get(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    ward_id: Uuid,
-) -> AppResult<WardSettings> {
-    let ward = super::ward::get(db, actor, ward_id).await?;
-    of_ward(db, ward.id).await
-}
-
 /// The settings of the wards among `ids` the actor may see, in one read of the stored rows.
 pub(in crate::service) async fn of_wards(
     db: &impl ConnectionTrait,

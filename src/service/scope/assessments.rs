@@ -20,11 +20,6 @@ use crate::{
 pub struct Settings<'a>(pub(super) &'a Scope);
 
 impl Settings<'_> {
-    /// The settings of a ward the actor may see.
-    pub async fn get(&self, ward_id: Uuid) -> AppResult<WardSettings> {
-        ward_settings::get(self.0.db(), self.0.actor(), ward_id).await
-    }
-
     /// The settings of the wards among `ids` the actor may see.
     pub async fn of_wards(&self, ids: &[Uuid]) -> AppResult<HashMap<Uuid, WardSettings>> {
         ward_settings::of_wards(self.0.db(), self.0.caches(), self.0.actor(), ids).await
