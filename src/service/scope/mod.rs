@@ -16,7 +16,8 @@
 //! - `incidents.rs`: the ward police's incident statistics;
 //! - `movement.rs`: self-management models, awards and movement events;
 //! - `surveys.rs`: residents' satisfaction surveys, their ballots and results;
-//! - `nodes.rs`: objects of any kind by id (`node`, `nodes`).
+//! - `nodes.rs`: objects of any kind by id (`node`, `nodes`);
+//! - `year_report.rs`: the year-end report of a ward's movement year.
 
 mod accounts;
 mod drive;
@@ -25,6 +26,7 @@ mod incidents;
 mod movement;
 mod nodes;
 mod surveys;
+mod year_report;
 
 use std::sync::Arc;
 
@@ -41,6 +43,7 @@ pub use self::{
     movement::{Awards, MovementEvents, SelfManagementModels},
     nodes::{NodeRecord, Nodes},
     surveys::Surveys,
+    year_report::YearReports,
 };
 use super::caches::{AnswerKey, AnswerStart, Caches, Reads};
 use crate::{
@@ -305,6 +308,11 @@ impl Scope {
     /// Objects of any kind by id.
     pub fn nodes(&self) -> Nodes<'_> {
         Nodes(self)
+    }
+
+    /// Year-end reports of a ward's movement year.
+    pub fn year_reports(&self) -> YearReports<'_> {
+        YearReports(self)
     }
 
     /// Publishes what a committed write did, and hands back its result.
