@@ -30,6 +30,7 @@ mod survey;
 mod sync;
 mod user;
 mod ward;
+mod year_report;
 
 use async_graphql::{MergedObject, SDLExportOptions, Schema, SchemaBuilder};
 pub use subscription::SubscriptionRoot;
@@ -57,6 +58,7 @@ pub struct QueryRoot(
     survey::SurveyQuery,
     survey::SurveyResultsQuery,
     node::NodeQuery,
+    year_report::MovementYearQuery,
 );
 
 /// Everything a client can change.
