@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, Iterable, QueryFilter, QuerySelect, QueryTrait,
-    Select, sea_query::Expr,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait, Select,
+    sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -28,7 +28,7 @@ use crate::{
 
 /// Every category at 0, in the order of `GoodDeedCategory`.
 pub(super) fn no_deeds() -> Vec<(GoodDeedCategory, i64)> {
-    GoodDeedCategory::iter().map(|category| (category, 0)).collect()
+    super::good_deed_categories().map(|category| (category, 0)).collect()
 }
 
 /// The ids of `groups` (already narrowed to the caller's groups of the ward), as a subquery.

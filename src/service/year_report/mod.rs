@@ -139,6 +139,11 @@ impl YearTotals {
     }
 }
 
+/// Every good-deed category, in the order rows list them.
+pub fn good_deed_categories() -> impl Iterator<Item = GoodDeedCategory> {
+    <GoodDeedCategory as sea_orm::Iterable>::iter()
+}
+
 /// `part` of `whole` in percent, to one decimal place, halves away from zero (in integers, so 2/3 is
 /// 66.7 and 1/16 is 6.3); 0 when `whole` is 0. Counts are never negative.
 pub fn percent(part: i64, whole: i64) -> f64 {
