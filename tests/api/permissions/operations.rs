@@ -21,6 +21,7 @@ use crate::{
 };
 
 mod incidents;
+mod movement_year;
 mod pledge_drive;
 
 /// Every query, nested list and mutation the matrix checks.
@@ -95,10 +96,12 @@ pub enum Operation {
     IncidentComparison,
     /// `recordIncidentTally` for the target ward, in a month of its own.
     RecordIncidentTally,
+    /// `movementYearReport` of the target ward for 2023: the group rows the caller reads.
+    MovementYearReport,
 }
 
 impl Operation {
-    pub const ALL: [Self; 43] = [
+    pub const ALL: [Self; 44] = [
         Self::Wards,
         Self::Ward,
         Self::Group,
@@ -142,6 +145,7 @@ impl Operation {
         Self::IncidentTallies,
         Self::IncidentComparison,
         Self::RecordIncidentTally,
+        Self::MovementYearReport,
     ];
 
     /// Campaigns and pledges, arranged and checked in `pledge_drive`.
@@ -206,6 +210,7 @@ impl Operation {
             Self::IncidentTallies => "incidentTallies",
             Self::IncidentComparison => "incidentComparison",
             Self::RecordIncidentTally => "recordIncidentTally",
+            Self::MovementYearReport => "movementYearReport",
         }
     }
 
@@ -293,6 +298,7 @@ impl Operation {
             | Self::RecordPledges
             | Self::WithdrawPledge => pledge_drive::query(self),
             Self::IncidentTallies | Self::IncidentComparison | Self::RecordIncidentTally => incidents::query(self),
+            Self::MovementYearReport => movement_year::QUERY,
         }
     }
 }
@@ -440,6 +446,7 @@ async fn prepare(world: &World, caller: Caller, operation: Operation, scope: Sco
         IncidentTallies | IncidentComparison | RecordIncidentTally => {
             incidents::prepare(world, operation, scope, n, &mut p).await
         }
+        MovementYearReport => movement_year::prepare(world, scope, &mut p),
         GoodDeeds => {
             // A day of its own, so the list holds exactly the deeds arranged here.
             let day = good_deed_day(n);
@@ -528,6 +535,9 @@ pub async fn run_case(world: &World, case: &Case) -> Outcome {
             }
             if case.operation.is_incident() {
                 return incidents::check(world, case, &prepared, &body["data"], &before, &after);
+            }
+            if case.operation == Operation::MovementYearReport {
+                return movement_year::check(world, case, &body["data"], &before, &after);
             }
             // Idempotency keys are shared with good deeds; campaigns and pledges are the drive's alone.
             let drive_tables: Vec<_> = before
@@ -695,6 +705,7 @@ async fn check_success(
         (IncidentTallies | IncidentComparison | RecordIncidentTally, _) => {
             Err("incident operations are checked by `incidents::check`".into())
         }
+        (MovementYearReport, _) => Err("the year-end report is checked by `movement_year::check`".into()),
         (Ward, _) => {
             let ward = place(world.ward(scope))?;
             read(
