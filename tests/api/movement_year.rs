@@ -5,6 +5,7 @@
 mod figures;
 mod own_year;
 mod scope;
+mod seed;
 mod statements;
 mod workbook;
 mod world;

@@ -5,7 +5,8 @@ use serde_json::json;
 
 use super::{
     figures::{deeds, no_incidents},
-    world::{Year2023, set_year_start},
+    seed::set_year_start,
+    world::Year2023,
 };
 
 #[tokio::test]

@@ -4,7 +4,10 @@
 
 use serde_json::{Value, json};
 
-use super::world::{REPORT, assess, award, ballots, deed, event, model, survey};
+use super::{
+    seed::{assess, award, ballots, deed, event, model, survey},
+    world::REPORT,
+};
 use crate::{
     drive::{VIETNAM_NOON, open_campaign, pledge_input, recorded, set_clock},
     helpers::{TestApp, create_group, create_household, create_ward, spawn_app, unknown_id},
