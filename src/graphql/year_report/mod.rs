@@ -11,7 +11,7 @@ use self::rows::{MovementYearGroupRow, MovementYearTotals};
 use super::{
     award::Award,
     campaign::Campaign,
-    context::{parse_id, scope},
+    context::{int32, parse_id, scope},
     incident::IncidentComparisonRow,
     movement_event::MovementEvent,
     scalars::{Date, DateTime},
@@ -127,10 +127,11 @@ impl MovementYearQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The ward.")] ward_id: ID,
-        #[graphql(desc = "The movement year, named after the calendar year it ends in.")] year: i32,
+        #[graphql(desc = "The movement year, named after the calendar year it ends in.")] year: i64,
     ) -> Result<MovementYearReport> {
         let scope = scope(ctx)?;
         let ward_id = parse_id(&ward_id, "wardId")?;
+        let year = int32(year, "year")?;
         let report = scope.year_reports().report(ward_id, year).await?;
         Ok(MovementYearReport(Arc::new(report)))
     }

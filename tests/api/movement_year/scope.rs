@@ -107,7 +107,7 @@ async fn another_ward_is_not_found_exactly_like_a_missing_one_and_a_year_out_of_
         assert!(foreign["data"].is_null(), "{who}: no data: {foreign:#}");
         assert_eq!(foreign, unknown, "{who}: out of scope answers like missing");
     }
-    for bad_year in [1999, 2101] {
+    for bad_year in [1999, 2101, 4_294_967_296] {
         let body = year.report_as(&year.official_token, &w1, bad_year).await;
         assert_eq!(
             (error_code(&body), error_field(&body)),
