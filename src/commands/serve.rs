@@ -30,12 +30,22 @@ pub async fn serve(settings: Settings, db: DatabaseConnection, demo: bool) -> Re
         let incidents = demo::seed_incidents(&db)
             .await
             .map_err(|e| format!("cannot seed the demo incident figures: {}", e.message()))?;
+        let movement_year = demo::seed_movement_year(&db)
+            .await
+            .map_err(|e| format!("cannot seed the demo movement year: {}", e.message()))?;
         if seeded {
             println!("demo data seeded: Phường Lam Sơn (Thanh Hóa), Tổ dân phố 1 to 12");
             println!("demo campaign open: {}", demo::DEMO_CAMPAIGN_TITLE);
         }
         if incidents {
             println!("demo incident figures: January to July of 2022 and 2023, entered by the ward police");
+        }
+        if movement_year {
+            println!(
+                "demo movement year 2023: five self-management models, the festival of 11 August at Tổ dân phố 11, \
+                 a closed survey of {} ballots, five awards, every group assessed",
+                demo::DEMO_BALLOTS
+            );
         }
         println!("demo users (password: PLEDGE_DEMO_PASSWORD, default {}):", demo::DEFAULT_DEMO_PASSWORD);
         for user in &demo::DEMO_USERS {

@@ -4,6 +4,7 @@
 //! the result. No sea-orm query is written here.
 
 pub mod answerable;
+mod assessment;
 mod award;
 mod campaign;
 mod connection;
@@ -58,6 +59,7 @@ pub struct QueryRoot(
     survey::SurveyQuery,
     survey::SurveyResultsQuery,
     node::NodeQuery,
+    assessment::AssessmentQuery,
     year_report::MovementYearQuery,
 );
 
@@ -77,6 +79,7 @@ pub struct MutationRoot(
     award::AwardMutation,
     movement_event::MovementEventMutation,
     survey::SurveyMutation,
+    assessment::AssessmentMutation,
 );
 
 /// The schema type served at `/graphql`.

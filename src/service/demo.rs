@@ -1,13 +1,16 @@
 //! Demo data: Phường Lam Sơn (Thanh Hóa) with twelve residential groups of realistic households.
 //!
-//! The ward police's incident figures of the case are in `incidents`.
+//! The ward police's incident figures of the case are in `incidents`; its models, festival, survey and
+//! awards in `movement`.
 //!
 //! Seeding is idempotent: it runs in one transaction and does nothing when the demo ward exists.
 //! The generator is deterministic, so every newcomer sees the same names.
 
 mod incidents;
+mod movement;
 
 pub use incidents::{DEMO_POLICE, seed_incidents};
+pub use movement::{DEMO_BALLOTS, seed_movement_year};
 use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 

@@ -3,6 +3,7 @@
 //! one transaction with its audit record, and reports the coverage it moved so the handle can publish
 //! it after the commit.
 
+pub mod assessment;
 pub mod audit;
 pub mod award;
 pub mod bench_seed;

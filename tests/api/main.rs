@@ -6,6 +6,7 @@ mod helpers;
 mod world;
 
 mod architecture;
+mod assessments;
 mod audit;
 mod backward_paging;
 mod campaigns;

@@ -4,6 +4,7 @@
 //! add to the shared world.
 
 mod awards;
+mod demo;
 mod events;
 mod models;
 mod nodes;

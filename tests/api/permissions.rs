@@ -202,6 +202,15 @@ fn rows() -> Vec<Row> {
         Row(IncidentTallies, Foreign, [OK, NOT_FOUND, FORBIDDEN, NOT_FOUND, UNAUTH]),
         Row(IncidentComparison, Own, [OK, OK, OK, OK, UNAUTH]),
         Row(IncidentComparison, Foreign, [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTH]),
+        // A ward's settings go with the ward; its assessments are part of its year-end report, read by
+        // its officials and police, and by a leader for their own group.
+        Row(WardSettings, Own, [OK, OK, OK, OK, UNAUTH]),
+        Row(WardSettings, Foreign, [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTH]),
+        Row(GroupAssessments, Own, [GROUPS_OF_A, GROUPS_OF_A, Expected::Sees(&["11"]), GROUPS_OF_A, UNAUTH]),
+        Row(GroupAssessments, Foreign, [Expected::Sees(&["21"]), NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTH]),
+        Row(GroupAssessment, Own, [OK, OK, OK, OK, UNAUTH]),
+        Row(GroupAssessment, Neighbour, [OK, OK, NOT_FOUND, OK, UNAUTH]),
+        Row(GroupAssessment, Foreign, [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTH]),
         // The year-end report: every role of the ward reads it, a leader their group's row.
         Row(
             MovementYearReport,
@@ -274,6 +283,11 @@ fn rows() -> Vec<Row> {
         Row(WithdrawPledge, Foreign, [OK, NOT_FOUND, NOT_FOUND, FORBIDDEN, UNAUTH]),
         Row(RecordIncidentTally, Own, [OK, OK, FORBIDDEN, OK, UNAUTH]),
         Row(RecordIncidentTally, Foreign, [OK, NOT_FOUND, FORBIDDEN, NOT_FOUND, UNAUTH]),
+        Row(UpdateWardSettings, Own, [OK, OK, FORBIDDEN, FORBIDDEN, UNAUTH]),
+        Row(UpdateWardSettings, Foreign, [OK, NOT_FOUND, FORBIDDEN, FORBIDDEN, UNAUTH]),
+        Row(AssessGroup, Own, [OK, OK, FORBIDDEN, FORBIDDEN, UNAUTH]),
+        Row(AssessGroup, Neighbour, [OK, OK, FORBIDDEN, FORBIDDEN, UNAUTH]),
+        Row(AssessGroup, Foreign, [OK, NOT_FOUND, FORBIDDEN, FORBIDDEN, UNAUTH]),
     ]
 }
 

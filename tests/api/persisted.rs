@@ -179,6 +179,7 @@ async fn a_query_sent_with_its_own_hash_runs_whether_registered_or_not() {
 /// and official of W1).
 struct Held {
     app: TestApp,
+    ward_id: String,
     group_id: String,
     leader: String,
     official: String,
@@ -202,7 +203,7 @@ impl Held {
         )
         .await;
         let both = app.login("both", TEST_PASSWORD).await;
-        Self { app, group_id: fixture.group_id, leader, official, both }
+        Self { app, ward_id: fixture.ward_id, group_id: fixture.group_id, leader, official, both }
     }
 
     /// `createHousehold` as an ad-hoc (unregistered) document, for code `code` in group 1.
@@ -527,11 +528,39 @@ async fn a_query_refused_to_a_held_leader_is_not_remembered_for_anyone() {
     assert_eq!(learned.code(), "PERSISTED_QUERY_REQUIRED");
 }
 
+/// An open survey of `ward_id` with one question, made by the administrator: its id and the question's.
+async fn open_survey(app: &TestApp, ward_id: &str) -> (String, String) {
+    let input = json!({
+        "clientMutationId": Uuid::now_v7().to_string(), "wardId": ward_id, "title": "Khảo sát 2023",
+        "conductedOn": "2023-08-11", "questions": [{ "text": "Đánh giá chung về Công an phường" }],
+    });
+    let created = app
+        .gql_with(
+            Some(&app.admin_token),
+            "mutation($i: CreateSurveyInput!) { createSurvey(input: $i) { id questions { id } } }",
+            json!({ "i": input }),
+        )
+        .await;
+    let survey = &created["data"]["createSurvey"];
+    let opened = app
+        .gql_with(
+            Some(&app.admin_token),
+            "mutation($id: ID!) { openSurvey(id: $id, expectedVersion: 1) { status } }",
+            json!({ "id": survey["id"] }),
+        )
+        .await;
+    assert_eq!(opened["data"]["openSurvey"]["status"], "OPEN", "{created:#} {opened:#}");
+    let id = |value: &Value| value.as_str().expect("an id").to_owned();
+    (id(&survey["id"]), id(&survey["questions"][0]["id"]))
+}
+
 /// The variables each registered operation runs with, for `leader.1` of group 1 (households H1 and H2,
-/// a pledge of H1 in an open campaign) and two sessions of theirs.
+/// a pledge of H1 in an open campaign, an open survey of the ward) and two sessions of theirs.
 struct Drive {
     held: Held,
     campaign: String,
+    /// An open survey of the ward and the id of its one question.
+    survey: (String, String),
     households: [String; 3],
     pledge: String,
     refresh_tokens: [String; 2],
@@ -561,7 +590,8 @@ impl Drive {
             login_session(app, "leader.1", TEST_PASSWORD).await.1,
             login_session(app, "leader.1", TEST_PASSWORD).await.1,
         ];
-        Self { held, campaign, households, pledge, refresh_tokens }
+        let survey = open_survey(app, &held.ward_id).await;
+        Self { held, campaign, survey, households, pledge, refresh_tokens }
     }
 
     /// The variables of the registered operation `name`; a new operation must be added here.
@@ -592,6 +622,13 @@ impl Drive {
             "UpdateHousehold" => {
                 json!({ "id": self.households[2], "expectedVersion": 1, "input": { "memberCount": 5 } })
             }
+            "RecordSurveyBallots" => json!({
+                "surveyId": self.survey.0, "groupId": group, "ballots": [{
+                    "clientMutationId": Uuid::now_v7().to_string(),
+                    "answers": [{ "questionId": self.survey.1, "rating": "SATISFIED" }]
+                }]
+            }),
+            "WardSurveys" => json!({ "wardId": self.held.ward_id, "first": 10 }),
             "WithdrawPledge" => json!({ "id": self.pledge, "reason": "Hộ đề nghị ký lại" }),
             other => panic!("schema/operations/{other}.graphql is new: give it variables in persisted.rs"),
         }

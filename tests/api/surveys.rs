@@ -5,6 +5,7 @@
 //! shared world.
 
 mod ballots;
+mod events;
 mod load;
 mod manage;
 mod police;

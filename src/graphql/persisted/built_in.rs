@@ -14,7 +14,9 @@ pub(super) const OPERATIONS: &[(&str, &str)] = &[
     ("RecordGoodDeed", include_str!("../../../schema/operations/RecordGoodDeed.graphql")),
     ("RecordPledge", include_str!("../../../schema/operations/RecordPledge.graphql")),
     ("RecordPledges", include_str!("../../../schema/operations/RecordPledges.graphql")),
+    ("RecordSurveyBallots", include_str!("../../../schema/operations/RecordSurveyBallots.graphql")),
     ("RefreshSession", include_str!("../../../schema/operations/RefreshSession.graphql")),
     ("UpdateHousehold", include_str!("../../../schema/operations/UpdateHousehold.graphql")),
+    ("WardSurveys", include_str!("../../../schema/operations/WardSurveys.graphql")),
     ("WithdrawPledge", include_str!("../../../schema/operations/WithdrawPledge.graphql")),
 ];

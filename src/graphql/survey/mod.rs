@@ -14,6 +14,7 @@ use super::{
     connection::{SatisfactionSurveyConnection, page_request, to_connection},
     context::{parse_id, scope, signed_in},
     group::ResidentialGroup,
+    movement_event::MovementEvent,
     scalars::{Date, DateTime},
     ward::Ward,
 };
@@ -76,6 +77,13 @@ impl SatisfactionSurvey {
     /// The day the ballots were filled in.
     async fn conducted_on(&self) -> Date {
         Date::from(self.0.survey.conducted_on)
+    }
+
+    /// The festival or forum it was taken at, when it names one and the caller may see it (the ward
+    /// police see the survey, not the ward's movement events).
+    async fn event(&self, ctx: &Context<'_>) -> Result<Option<MovementEvent>> {
+        let Some(event_id) = self.0.survey.event_id else { return Ok(None) };
+        Ok(signed_in(ctx)?.movement_events().load_one(event_id).await?.map(MovementEvent))
     }
 
     /// Where the survey stands.

@@ -1,11 +1,12 @@
 //! `createSurvey`, `updateSurvey`, `openSurvey`, `closeSurvey` and `recordSurveyBallots`.
 
-use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
 
 use super::{SatisfactionLevel, SatisfactionSurvey, SurveyBallot};
 use crate::{
     graphql::{
         context::{int32, optional_date, parse_id, scope},
+        movement_year::patch,
         pledge::ItemError,
         scalars::Date,
     },
@@ -33,6 +34,8 @@ pub struct CreateSurveyInput {
     pub conducted_on: Date,
     /// The questions, in ballot order: 1 to 30.
     pub questions: Vec<SurveyQuestionInput>,
+    /// The festival or forum (`MovementEvent.id`) of the same ward it is taken at, if any.
+    pub event_id: Option<ID>,
 }
 
 /// Changes to a draft survey; omitted fields stay.
@@ -44,6 +47,8 @@ pub struct UpdateSurveyInput {
     pub conducted_on: Option<Date>,
     /// New questions, in ballot order (1 to 30): the question at a position that remains keeps its id.
     pub questions: Option<Vec<SurveyQuestionInput>>,
+    /// The festival or forum of the same ward it is taken at; `null` for none.
+    pub event_id: MaybeUndefined<ID>,
 }
 
 /// A ballot's answer to one question.
@@ -113,6 +118,7 @@ impl SurveyMutation {
             title: input.title,
             conducted_on: input.conducted_on.checked("conductedOn")?,
             questions: questions(input.questions),
+            event_id: input.event_id.as_ref().map(|id| parse_id(id, "eventId")).transpose()?,
         };
         Ok(SatisfactionSurvey(scope.surveys().create(new).await?))
     }
@@ -133,6 +139,7 @@ impl SurveyMutation {
             title: input.title,
             conducted_on: optional_date(input.conducted_on.as_ref(), "conductedOn")?,
             questions: input.questions.map(questions),
+            event_id: patch(input.event_id, |id| parse_id(&id, "eventId"))?,
         };
         Ok(SatisfactionSurvey(scope.surveys().update(id, expected_version, patch).await?))
     }

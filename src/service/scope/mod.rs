@@ -16,10 +16,12 @@
 //! - `incidents.rs`: the ward police's incident statistics;
 //! - `movement.rs`: self-management models, awards and movement events;
 //! - `surveys.rs`: residents' satisfaction surveys, their ballots and results;
+//! - `assessments.rs`: each ward's settings and the officials' assessments of its groups;
 //! - `nodes.rs`: objects of any kind by id (`node`, `nodes`);
 //! - `year_report.rs`: the year-end report of a ward's movement year.
 
 mod accounts;
+mod assessments;
 mod drive;
 mod hierarchy;
 mod incidents;
@@ -37,6 +39,7 @@ use uuid::Uuid;
 
 pub use self::{
     accounts::{Audit, Changes, Sessions, Users},
+    assessments::{Assessments, Settings},
     drive::{Campaigns, Coverage, GoodDeeds, Pledges},
     hierarchy::{Groups, Households, Wards},
     incidents::Incidents,
@@ -303,6 +306,16 @@ impl Scope {
     /// Festival days, forums and other movement events.
     pub fn movement_events(&self) -> MovementEvents<'_> {
         MovementEvents(self)
+    }
+
+    /// Wards' own settings: when their movement year begins, the scale their groups are assessed on.
+    pub fn ward_settings(&self) -> Settings<'_> {
+        Settings(self)
+    }
+
+    /// The officials' assessments of residential groups.
+    pub fn assessments(&self) -> Assessments<'_> {
+        Assessments(self)
     }
 
     /// Objects of any kind by id.

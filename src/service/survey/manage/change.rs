@@ -8,7 +8,7 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
-use super::{SurveyPatch, audit, forbidden, parse_questions, parse_title};
+use super::{SurveyPatch, audit, check_event, forbidden, parse_questions, parse_title};
 use crate::{
     auth::Actor,
     domain::survey::SurveyStatus,
@@ -50,6 +50,7 @@ async fn bump(
     let changed = survey::Entity::update_many()
         .col_expr(survey::Column::Title, Expr::value(row.title.clone()))
         .col_expr(survey::Column::ConductedOn, Expr::value(row.conducted_on))
+        .col_expr(survey::Column::EventId, Expr::value(row.event_id))
         .col_expr(survey::Column::Status, Expr::value(row.status))
         .col_expr(survey::Column::Version, Expr::value(expected_version + 1))
         .col_expr(survey::Column::UpdatedAt, Expr::value(service::now()))
@@ -67,6 +68,7 @@ async fn bump(
 struct SurveyPatchRow {
     title: String,
     conducted_on: NaiveDate,
+    event_id: Option<Uuid>,
     status: SurveyStatus,
 }
 
@@ -101,18 +103,23 @@ pub(in crate::service) async fn update(
         Ok(SurveyPatchRow {
             title: title.clone().unwrap_or_else(|| current.survey.title.clone()),
             conducted_on: patch.conducted_on.unwrap_or(current.survey.conducted_on),
+            event_id: patch.event_id.unwrap_or(current.survey.event_id),
             status: current.survey.status,
         })
     })
     .await?;
+    if let Some(event_id) = row.event_id.filter(|id| Some(*id) != current.survey.event_id) {
+        check_event(&txn, actor, current.survey.ward_id, event_id).await?;
+    }
     if let Some(questions) = &questions {
         replace_questions(&txn, &current, questions).await?;
     }
     let survey = get(&txn, actor, id).await?;
     let summary = json!({
         "from": { "title": current.survey.title, "conductedOn": current.survey.conducted_on,
-                  "questions": texts(&current) },
-        "to": { "title": row.title, "conductedOn": row.conducted_on, "questions": texts(&survey) },
+                  "eventId": current.survey.event_id, "questions": texts(&current) },
+        "to": { "title": row.title, "conductedOn": row.conducted_on, "eventId": row.event_id,
+                "questions": texts(&survey) },
         "version": survey.survey.version,
     });
     audit(&txn, actor, "survey.update", &survey.survey, summary).await?;
@@ -209,6 +216,7 @@ async fn transition(
         Ok(SurveyPatchRow {
             title: current.survey.title.clone(),
             conducted_on: current.survey.conducted_on,
+            event_id: current.survey.event_id,
             status: to,
         })
     })

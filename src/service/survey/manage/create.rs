@@ -5,7 +5,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::{KIND, NewSurvey, audit, forbidden, parse_questions, parse_title};
+use super::{KIND, NewSurvey, audit, check_event, forbidden, parse_questions, parse_title};
 use crate::{
     auth::Actor,
     domain::survey::SurveyStatus,
@@ -17,10 +17,14 @@ use crate::{
     },
 };
 
-/// SHA-256 of the survey as sent, once checked. (An event the survey names, when surveys may name
-/// one, joins the payload only when given, so keys stored before keep their hash.)
+/// SHA-256 of the survey as sent, once checked. The event joins the payload only when given, so keys
+/// stored before surveys could name one keep their hash.
 fn payload_hash(input: &NewSurvey, title: &str, questions: &[String]) -> String {
-    let canonical = json!([KIND, input.ward_id, title, input.conducted_on, questions]).to_string();
+    let mut canonical = json!([KIND, input.ward_id, title, input.conducted_on, questions]);
+    if let (Some(event_id), Some(parts)) = (input.event_id, canonical.as_array_mut()) {
+        parts.push(json!(event_id));
+    }
+    let canonical = canonical.to_string();
     Sha256::digest(canonical.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -103,6 +107,9 @@ async fn try_create(
     if !governs(actor, ward.id) {
         return Err(AppError::NotFound(Missing::Ward).into());
     }
+    if let Some(event_id) = input.event_id {
+        check_event(&txn, actor, ward.id, event_id).await?;
+    }
     let now = service::now();
     let created_by = Some(actor.user_id).filter(|id| !id.is_nil());
     let survey = survey::Model {
@@ -110,7 +117,7 @@ async fn try_create(
         ward_id: ward.id,
         title: title.to_owned(),
         conducted_on: input.conducted_on,
-        event_id: None,
+        event_id: input.event_id,
         status: SurveyStatus::Draft,
         version: 1,
         created_by,
@@ -142,7 +149,7 @@ async fn try_create(
     .await?;
     let summary = json!({
         "title": survey.title, "conductedOn": survey.conducted_on, "questions": questions,
-        "clientMutationId": survey.client_mutation_id,
+        "eventId": survey.event_id, "clientMutationId": survey.client_mutation_id,
     });
     audit(&txn, actor, "survey.create", &survey, summary).await?;
     txn.commit().await?;

@@ -39,6 +39,8 @@ pub struct NewSurvey {
     pub conducted_on: NaiveDate,
     /// The questions, in ballot order (1–30, each 1–500 characters).
     pub questions: Vec<String>,
+    /// The festival or forum it is taken at, of the same ward.
+    pub event_id: Option<Uuid>,
 }
 
 /// Changes to a draft survey; omitted fields stay.
@@ -50,6 +52,8 @@ pub struct SurveyPatch {
     pub conducted_on: Option<NaiveDate>,
     /// New questions, in ballot order: the question at a position that remains keeps its id.
     pub questions: Option<Vec<String>>,
+    /// The event it is taken at: `Some(None)` says it is taken at none.
+    pub event_id: Option<Option<Uuid>>,
 }
 
 fn forbidden() -> AppError {
@@ -84,6 +88,21 @@ fn parse_questions(questions: &[String]) -> AppResult<Vec<String>> {
         parsed.push(text.to_owned());
     }
     Ok(parsed)
+}
+
+/// `NOT_FOUND` unless the actor sees event `event_id`; `BAD_USER_INPUT` on `eventId` unless it was
+/// held in ward `ward_id`.
+async fn check_event(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    ward_id: Uuid,
+    event_id: Uuid,
+) -> AppResult<()> {
+    let event = service::movement_event::get(db, actor, event_id).await?;
+    if event.ward_id != ward_id {
+        return Err(AppError::bad_input("eventId", "the event was held in another ward"));
+    }
+    Ok(())
 }
 
 async fn audit(
