@@ -6,7 +6,7 @@ use async_graphql::Object;
 
 use crate::{
     graphql::{
-        award::Award, good_deed_report::CategoryCount, group::ResidentialGroup,
+        assessment::GroupAssessment, award::Award, good_deed_report::CategoryCount, group::ResidentialGroup,
         self_management::SelfManagementModel,
     },
     service::year_report::{GroupYear, YearReport, YearTotals, percent},
@@ -94,6 +94,14 @@ impl MovementYearGroupRow {
     /// The group's ballots in the surveys conducted in the year.
     async fn ballot_count(&self) -> u64 {
         self.year().ballot_count
+    }
+
+    /// The officials' assessment of the group for the year (its level as labelled on the day it was
+    /// decided); null while the group has none.
+    async fn assessment(&self) -> Option<GroupAssessment> {
+        let row = self.year();
+        let group = (*row.figures.group).clone();
+        row.assessment.clone().map(|record| GroupAssessment::with_group(group, record))
     }
 }
 

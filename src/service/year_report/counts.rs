@@ -1,6 +1,6 @@
 //! The figures of a year counted in the database, each in one `GROUP BY` whatever the number of groups
 //! or households: verified good deeds per group and category, models and awards per group, and the
-//! officials' assessments of the groups.
+//! officials' assessments of the groups, read by the ward and year.
 
 use std::collections::HashMap;
 
@@ -132,17 +132,17 @@ pub(super) async fn awards(
     Ok(rows.into_iter().collect())
 }
 
-/// The assessments of `groups` (the caller's groups of ward `ward_id`) for `year`, by group.
+/// The assessments for `year` of the groups of ward `ward_id` the caller reads them of (the ward's
+/// officials and police every group's, a leader their own group's), by group.
 pub(super) async fn assessments(
     db: &impl ConnectionTrait,
-    groups: Select<group::Entity>,
+    actor: &Actor,
     ward_id: Uuid,
     year: i32,
 ) -> AppResult<HashMap<Uuid, assessment::Model>> {
-    let rows = assessment::Entity::find()
+    let rows = service::assessment::visible(actor)
         .filter(assessment::Column::WardId.eq(ward_id))
         .filter(assessment::Column::Year.eq(year))
-        .filter(assessment::Column::GroupId.in_subquery(ids_of(groups)))
         .all(db)
         .await?;
     Ok(rows.into_iter().map(|row| (row.group_id, row)).collect())

@@ -26,7 +26,10 @@ pub use sections::IncidentYear;
 
 use super::{
     coverage::GroupFigures,
-    records::{AwardRecord, CampaignRecord, MovementEventRecord, SelfManagementModelRecord, WardRecord},
+    records::{
+        AwardRecord, CampaignRecord, GroupAssessmentRecord, MovementEventRecord, SelfManagementModelRecord,
+        WardRecord,
+    },
     survey::SurveyResults,
 };
 use crate::{
@@ -36,7 +39,7 @@ use crate::{
         movement::YearStart,
         survey::{LevelCounts, satisfaction_rate},
     },
-    entities::{group_assessment, residential_group as group},
+    entities::residential_group as group,
     error::{AppError, AppResult},
 };
 
@@ -93,7 +96,7 @@ pub struct GroupYear {
     /// All the answers of those ballots, at each level in scale order.
     pub answers: LevelCounts,
     /// The officials' assessment of the group for the year, when decided.
-    pub assessment: Option<group_assessment::Model>,
+    pub assessment: Option<GroupAssessmentRecord>,
 }
 
 impl GroupYear {
@@ -183,10 +186,10 @@ pub(in crate::service) async fn report(
         super::coverage::figures_of(db, groups.clone(), campaign.as_ref().map(|c| c.id)).await?;
     figures.sort_by(|a, b| a.group.sort_key.cmp(&b.group.sort_key).then_with(|| a.group.id.cmp(&b.group.id)));
     let group_ids: Vec<Uuid> = figures.iter().map(|f| f.group.id).collect();
-    let mut deeds = counts::verified_deeds(db, groups.clone(), days).await?;
+    let mut deeds = counts::verified_deeds(db, groups, days).await?;
     let model_counts = counts::models(db, actor, ward.id, days, whole_ward).await?;
     let award_counts = counts::awards(db, actor, ward.id, year, whole_ward).await?;
-    let mut assessments = counts::assessments(db, groups, ward.id, year).await?;
+    let mut assessments = counts::assessments(db, actor, ward.id, year).await?;
     let models = sections::models(db, actor, ward.id, days).await?;
     let awards = sections::awards(db, actor, ward.id, year).await?;
     let events = sections::events(db, actor, ward.id, days).await?;

@@ -50,7 +50,8 @@ pub fn group_1(listed: bool) -> Value {
         } else {
             json!([])
         },
-        "awardCount": 2, "satisfactionRate": 0.5, "ballotCount": 2
+        "awardCount": 2, "satisfactionRate": 0.5, "ballotCount": 2,
+        "assessment": { "year": 2023, "level": { "code": "XUAT_SAC", "label": "Xuất sắc" } }
     })
 }
 
@@ -61,7 +62,8 @@ pub fn group_2(listed: bool) -> Value {
         "coverage": { "households": 1, "signed": 0, "percent": 0.0, "fullyCovered": false },
         "goodDeeds": deeds(&[("TRAFFIC_SAFETY", 1)]), "goodDeedCount": 1,
         "activeModels": if listed { json!([{ "name": "Điểm chữa cháy tổ 2" }]) } else { json!([]) },
-        "activeModelCount": 1, "awards": [], "awardCount": 0, "satisfactionRate": 1.0, "ballotCount": 2
+        "activeModelCount": 1, "awards": [], "awardCount": 0, "satisfactionRate": 1.0, "ballotCount": 2,
+        "assessment": null
     })
 }
 
@@ -156,6 +158,8 @@ async fn a_year_without_a_campaign_counts_households_but_no_signature_and_compar
     assert_eq!(report["groups"][0]["goodDeeds"], super::figures::deeds(&[("PATROL", 1)]));
     assert_eq!(report["groups"][0]["activeModelCount"], 2);
     assert_eq!(report["groups"][0]["awards"], json!([{ "decisionNumber": "5/QĐ-UBND" }]));
+    let assessment = json!({ "year": 2022, "level": { "code": "TRUNG_BINH", "label": "Trung bình" } });
+    assert_eq!(report["groups"][0]["assessment"], assessment, "the year's own assessment");
     assert_eq!(
         (&report["groups"][0]["satisfactionRate"], &report["groups"][0]["ballotCount"]),
         (&json!(0.0), &json!(1))

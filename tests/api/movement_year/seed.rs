@@ -1,11 +1,7 @@
-//! What the year-end tests seed through the API (deeds, models, awards, events, surveys and ballots) and
-//! store directly where no operation exists yet (a ward's own year, a group's assessment).
+//! What the year-end tests seed through the API: deeds, models, awards, events, surveys and ballots, a
+//! ward's own year and the officials' assessments.
 
-use chrono::Utc;
-use pledge_api::entities::{group_assessment, ward_setting};
-use sea_orm::{ActiveModelTrait, IntoActiveModel};
 use serde_json::{Value, json};
-use uuid::Uuid;
 
 use crate::helpers::{TestApp, unknown_id};
 
@@ -140,44 +136,20 @@ pub async fn ballots(app: &TestApp, survey: &Value, group: &str, ratings: &[[Opt
     assert!(errors.is_empty(), "ballots refused: {errors:?}");
 }
 
-/// Stores W1's own settings directly: its year begins on `day` of `month`.
+/// Changes the ward's settings (at their default version 0): its year begins on `day` of `month`.
 pub async fn set_year_start(app: &TestApp, ward: &str, month: i32, day: i32) {
-    let now = Utc::now();
-    ward_setting::Model {
-        ward_id: ward.parse().expect("a ward id"),
-        year_start_month: month,
-        year_start_day: day,
-        assessment_scale: None,
-        version: 1,
-        updated_by: None,
-        created_at: now,
-        updated_at: now,
-    }
-    .into_active_model()
-    .insert(&app.db)
-    .await
-    .expect("the ward's settings");
+    app.gql_ok(
+        "mutation($input: UpdateWardSettingsInput!) { updateWardSettings(input: $input) { version } }",
+        json!({ "input": { "wardId": ward, "expectedVersion": 0, "yearStartMonth": month, "yearStartDay": day } }),
+    )
+    .await;
 }
 
-/// Stores the officials' assessment of `group` for `year` directly, at `level` labelled `label`.
-pub async fn assess(app: &TestApp, ward: &str, group: &str, year: i32, level: &str, label: &str) {
-    let now = Utc::now();
-    group_assessment::Model {
-        id: Uuid::now_v7(),
-        ward_id: ward.parse().expect("a ward id"),
-        group_id: group.parse().expect("a group id"),
-        year,
-        level: level.to_owned(),
-        level_label: label.to_owned(),
-        note: None,
-        version: 1,
-        decided_by: None,
-        decided_at: now,
-        created_at: now,
-        updated_at: now,
-    }
-    .into_active_model()
-    .insert(&app.db)
-    .await
-    .expect("the assessment");
+/// Assesses `group` for `year` at the level of code `level`, as the administrator.
+pub async fn assess(app: &TestApp, group: &str, year: i32, level: &str) {
+    app.gql_ok(
+        "mutation($input: AssessGroupInput!) { assessGroup(input: $input) { id } }",
+        json!({ "input": { "groupId": group, "year": year, "level": level } }),
+    )
+    .await;
 }

@@ -37,7 +37,7 @@ async fn ward_of(groups: usize, households: usize) -> (TestApp, String) {
         let to_group = json!({ "recipientKind": "COLLECTIVE", "groupId": group });
         award(&app, &ward, 2023, &format!("{g}/QĐ-UBND"), "2023-04-01", to_group).await;
         ballots(&app, &questionnaire, &group, &[[Some("SATISFIED"), Some("NEUTRAL")]]).await;
-        assess(&app, &ward, &group, 2023, "KHA", "Khá").await;
+        assess(&app, &group, 2023, "KHA").await;
     }
     app.gql_ok(
         "mutation($input: RecordIncidentTallyInput!) { recordIncidentTally(input: $input) { id } }",

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use super::seed::{award, ballots, deed, event, model, survey};
+use super::seed::{assess, award, ballots, deed, event, model, survey};
 use crate::{
     drive::{VIETNAM_NOON, open_campaign, pledge_input, recorded, set_clock},
     helpers::{TEST_PASSWORD, create_household, create_user, spawn_app, unknown_id},
@@ -16,7 +16,7 @@ pub const REPORT: &str = "query($ward: ID!, $year: Int!) { movementYearReport(wa
   ward { id code } year startsOn endsOn campaign { title }
   groups { group { code name } coverage { households signed percent fullyCovered }
     goodDeeds { category count } goodDeedCount activeModels { name } activeModelCount
-    awards { decisionNumber } awardCount satisfactionRate ballotCount }
+    awards { decisionNumber } awardCount satisfactionRate ballotCount assessment { year level { code label } } }
   incidentsFrom incidentsTo
   incidents { category count previousCount change changePercent monthsReported previousMonthsReported months complete }
   surveys { survey { title } group { code } ballotCount satisfactionRate
@@ -37,7 +37,7 @@ pub const SURVEY_2023: &str = "Khảo sát sự hài lòng năm 2023";
 ///   2023-05-01; an unverified FIRE_PREVENTION; a verified PATROL on 2022-10-31 (the year before). A
 ///   camera model since 2022-06-01; a fire-safety group that ended on 2022-09-30. A collective award
 ///   (12/QĐ-UBND) and one to the head of H1 (34/QĐ-UBND); an award of 2022 (5/QĐ-UBND). The festival
-///   it hosted on 2023-04-30.
+///   it hosted on 2023-04-30. Assessed XUAT_SAC ("Xuất sắc") for 2023 and TRUNG_BINH for 2022.
 /// - Group 2: H2. A verified TRAFFIC_SAFETY deed and a rejected one; a public fire point since
 ///   2023-02-15; a collective award (56/QĐ-UBND) that was revoked.
 /// - The ward: a reporting channel since 2023-01-10, an award to a person of no group (78/QĐ-UBND),
@@ -160,6 +160,8 @@ impl Year2023 {
         let last_year = survey(app, ward, "Khảo sát năm 2022", "2022-10-20", true).await;
         ballots(app, &last_year, g1, &[[Some("DISSATISFIED"), Some("DISSATISFIED")]]).await;
         survey(app, ward, "Khảo sát chưa mở", "2023-03-01", false).await;
+        assess(app, g1, 2023, "XUAT_SAC").await;
+        assess(app, g1, 2022, "TRUNG_BINH").await;
         for (month, category, count) in [
             ("2022-11", "SECURITY_ORDER", 3),
             ("2023-05", "SECURITY_ORDER", 2),
