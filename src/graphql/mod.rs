@@ -31,6 +31,7 @@ mod survey;
 mod sync;
 mod user;
 mod ward;
+mod year_report;
 
 use async_graphql::{MergedObject, SDLExportOptions, Schema, SchemaBuilder};
 pub use subscription::SubscriptionRoot;
@@ -59,6 +60,7 @@ pub struct QueryRoot(
     survey::SurveyResultsQuery,
     node::NodeQuery,
     assessment::AssessmentQuery,
+    year_report::MovementYearQuery,
 );
 
 /// Everything a client can change.

@@ -31,6 +31,7 @@ mod throttle;
 pub mod user;
 pub mod ward;
 pub mod ward_settings;
+pub mod year_report;
 
 pub use caches::{AnswerKey, AnswerStart, Caches, Reads};
 pub use scope::{Moved, NodeRecord, Scope, Services, Written};

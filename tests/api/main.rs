@@ -26,6 +26,7 @@ mod input_errors;
 mod limits;
 mod migrations;
 mod movement_records;
+mod movement_year;
 mod nested_lists;
 mod observability;
 mod pagination;

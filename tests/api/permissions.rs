@@ -211,6 +211,13 @@ fn rows() -> Vec<Row> {
         Row(GroupAssessment, Own, [OK, OK, OK, OK, UNAUTH]),
         Row(GroupAssessment, Neighbour, [OK, OK, NOT_FOUND, OK, UNAUTH]),
         Row(GroupAssessment, Foreign, [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTH]),
+        // The year-end report: every role of the ward reads it, a leader their group's row.
+        Row(
+            MovementYearReport,
+            Own,
+            [GROUPS_OF_A, GROUPS_OF_A, Expected::Sees(&["11"]), GROUPS_OF_A, UNAUTH],
+        ),
+        Row(MovementYearReport, Foreign, [Expected::Sees(&["21"]), NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTH]),
         // Mutations.
         Row(CreateWard, Unscoped, [OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, UNAUTH]),
         Row(CreateGroup, Own, [OK, OK, FORBIDDEN, FORBIDDEN, UNAUTH]),

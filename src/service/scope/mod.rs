@@ -17,7 +17,8 @@
 //! - `movement.rs`: self-management models, awards and movement events;
 //! - `surveys.rs`: residents' satisfaction surveys, their ballots and results;
 //! - `assessments.rs`: each ward's settings and the officials' assessments of its groups;
-//! - `nodes.rs`: objects of any kind by id (`node`, `nodes`).
+//! - `nodes.rs`: objects of any kind by id (`node`, `nodes`);
+//! - `year_report.rs`: the year-end report of a ward's movement year.
 
 mod accounts;
 mod assessments;
@@ -27,6 +28,7 @@ mod incidents;
 mod movement;
 mod nodes;
 mod surveys;
+mod year_report;
 
 use std::sync::Arc;
 
@@ -44,6 +46,7 @@ pub use self::{
     movement::{Awards, MovementEvents, SelfManagementModels},
     nodes::{NodeRecord, Nodes},
     surveys::Surveys,
+    year_report::YearReports,
 };
 use super::caches::{AnswerKey, AnswerStart, Caches, Reads};
 use crate::{
@@ -318,6 +321,11 @@ impl Scope {
     /// Objects of any kind by id.
     pub fn nodes(&self) -> Nodes<'_> {
         Nodes(self)
+    }
+
+    /// Year-end reports of a ward's movement year.
+    pub fn year_reports(&self) -> YearReports<'_> {
+        YearReports(self)
     }
 
     /// Publishes what a committed write did, and hands back its result.

@@ -22,6 +22,7 @@ use crate::{
 
 mod assessments;
 mod incidents;
+mod movement_year;
 mod pledge_drive;
 
 /// Every query, nested list and mutation the matrix checks.
@@ -106,10 +107,12 @@ pub enum Operation {
     UpdateWardSettings,
     /// `assessGroup`: the first assessment of the target group for 2022.
     AssessGroup,
+    /// `movementYearReport` of the target ward for 2023: the group rows the caller reads.
+    MovementYearReport,
 }
 
 impl Operation {
-    pub const ALL: [Self; 48] = [
+    pub const ALL: [Self; 49] = [
         Self::Wards,
         Self::Ward,
         Self::Group,
@@ -158,6 +161,7 @@ impl Operation {
         Self::GroupAssessment,
         Self::UpdateWardSettings,
         Self::AssessGroup,
+        Self::MovementYearReport,
     ];
 
     /// Campaigns and pledges, arranged and checked in `pledge_drive`.
@@ -239,6 +243,7 @@ impl Operation {
             Self::GroupAssessment => "group",
             Self::UpdateWardSettings => "updateWardSettings",
             Self::AssessGroup => "assessGroup",
+            Self::MovementYearReport => "movementYearReport",
         }
     }
 
@@ -331,6 +336,7 @@ impl Operation {
             | Self::GroupAssessment
             | Self::UpdateWardSettings
             | Self::AssessGroup => assessments::query(self),
+            Self::MovementYearReport => movement_year::QUERY,
         }
     }
 }
@@ -481,6 +487,7 @@ async fn prepare(world: &World, caller: Caller, operation: Operation, scope: Sco
         WardSettings | GroupAssessments | GroupAssessment | UpdateWardSettings | AssessGroup => {
             assessments::prepare(world, operation, scope, n, &mut p).await
         }
+        MovementYearReport => movement_year::prepare(world, scope, &mut p),
         GoodDeeds => {
             // A day of its own, so the list holds exactly the deeds arranged here.
             let day = good_deed_day(n);
@@ -572,6 +579,9 @@ pub async fn run_case(world: &World, case: &Case) -> Outcome {
             }
             if case.operation.is_assessment() {
                 return assessments::check(world, case, &prepared, &body["data"], &before, &after);
+            }
+            if case.operation == Operation::MovementYearReport {
+                return movement_year::check(world, case, &body["data"], &before, &after);
             }
             // Idempotency keys are shared with good deeds; campaigns and pledges are the drive's alone.
             let drive_tables: Vec<_> = before
@@ -742,6 +752,7 @@ async fn check_success(
         (IncidentTallies | IncidentComparison | RecordIncidentTally, _) => {
             Err("incident operations are checked by `incidents::check`".into())
         }
+        (MovementYearReport, _) => Err("the year-end report is checked by `movement_year::check`".into()),
         (Ward, _) => {
             let ward = place(world.ward(scope))?;
             read(
