@@ -2,6 +2,7 @@
 //! with its own year, each role's view and refusals, the statements it costs whatever the ward's size,
 //! and the same report as a workbook.
 
+mod demo;
 mod figures;
 mod own_year;
 mod scope;
