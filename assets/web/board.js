@@ -133,6 +133,8 @@ function showSignIn() {
 }
 
 async function start(user) {
+  // A new session (or the same person again after one ended): live updates start over with it.
+  live.stop();
   state.user = user;
   show('loading', false);
   show('signin-view', false);

@@ -99,8 +99,3 @@ export function explain(error, context = '') {
   if (code === 'BAD_USER_INPUT' && field && FIELD_NAMES[field]) return `${FIELD_NAMES[field]}: chưa hợp lệ.`;
   return general;
 }
-
-/** The page's name of an input field, or null. */
-export function fieldName(field) {
-  return FIELD_NAMES[field] ?? null;
-}

@@ -4,7 +4,7 @@
 // queue and the session. Every request is a registered document, sent by its id.
 
 import { Api, dataOf } from './api.js';
-import { ApiError, explain, fieldName } from './errors.js';
+import { ApiError, explain } from './errors.js';
 import { announce, byId, fill, h } from './dom.js';
 import { sessionDialog, signInForm } from './signin.js';
 import { store } from './store.js';
@@ -316,8 +316,16 @@ function openHousehold(householdId, correcting = null) {
   restoreDraft(household, correcting);
   clearErrors();
   dialog.showModal();
-  (canSign ? byId('signer') : byId('hh-close')).focus();
+  // A refusal being corrected is said next to the field the server named.
+  const at = correcting ? FORM_FIELDS[correcting.error?.field] : null;
+  if (at) fieldError(at, explain(correcting.error));
+  byId(at ?? (canSign ? 'signer' : 'hh-close')).focus();
 }
+
+/** The dialog's field for each input field the API may name. */
+const FORM_FIELDS = {
+  signerName: 'signer', signedOn: 'signed-on', category: 'category', occurredOn: 'occurred-on', description: 'description',
+};
 
 const DRAFT_FIELDS = ['signer', 'signed-on', 'category', 'occurred-on', 'description'];
 
@@ -475,11 +483,10 @@ function renderRefusals(refused) {
     const standing = item.error?.existingPledgeId && household?.pledge
       ? ` Đã ghi nhận trước: người ký ${household.pledge.signerName}, ngày ${date(household.pledge.signedOn)}.`
       : '';
-    const field = fieldName(item.error?.field);
-    const correctable = ['BAD_USER_INPUT'].includes(item.error?.code) && household;
+    const correctable = item.error?.code === 'BAD_USER_INPUT' && household;
     return h('li', { class: 'refusal' },
       h('p', {}, h('strong', {}, item.label), ` · ${what}`),
-      h('p', { class: 'error' }, `${field && !explain(item.error).startsWith(field) ? `${field}: ` : ''}${explain(item.error)}${standing}`),
+      h('p', { class: 'error' }, `${explain(item.error)}${standing}`),
       h('div', { class: 'actions' },
         correctable ? h('button', { type: 'button', class: 'secondary', onclick: () => openHousehold(household.id, item) }, 'Sửa và gửi lại') : null,
         h('button', { type: 'button', class: 'secondary', onclick: async () => {

@@ -28,8 +28,9 @@ export class LiveCoverage {
     this.generation = 0;
   }
 
-  /** Follows `campaignId` in `wardId` (replacing what was followed). */
+  /** Follows `campaignId` in `wardId` (replacing what was followed; the same again changes nothing). */
   follow(campaignId, wardId) {
+    if (this.variables?.campaignId === campaignId && this.variables?.wardId === wardId) return;
     this.variables = { campaignId, wardId };
     this.wasLive = false;
     this.restart();

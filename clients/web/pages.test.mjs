@@ -299,6 +299,46 @@ test('a household someone else signed while the phone was offline is shown, and 
   await until('the refusal to be put away', async () => (await text('refusals')) === '');
 }));
 
+test('an ended session asks to sign in again over the page, keeping what was typed and the queue', (t) => explained(t, async () => {
+  // Arrange: offline, one signature waits and another is half typed in its dialog.
+  await browser.viewport(360, 740, true);
+  const [waiting, typing] = (await leaderList()).filter((x) => x.kind === 'unsigned');
+  await browser.drain();
+  await browser.network(true);
+  await sign(waiting.id, 'Phạm Thị Chờ');
+  await browser.click(`button.household[data-id="${typing.id}"]`);
+  await browser.type('#signer', 'Đang gõ dở');
+  // Meanwhile the ward ends the leader's sessions (a deactivation ends every one of them at once).
+  const { users } = await browser.graphql('{ users(first: 100) { edges { node { id username } } } }', {}, official);
+  const leader = users.edges.map((e) => e.node).find((u) => u.username === 'tdp12.leader');
+  const activate = 'mutation($id: ID!, $active: Boolean!) { setUserActive(id: $id, active: $active) { id } }';
+  await browser.graphql(activate, { id: leader.id, active: false }, official);
+  await browser.graphql(activate, { id: leader.id, active: true }, official);
+  await browser.drain();
+  assert.deepEqual(problems(browser.logged.splice(0), true), [], 'errors while offline');
+
+  // Act: the network comes back; the page tries to send and finds its session gone.
+  await browser.network(false);
+  await until('the sign-in dialog', () => browser.run("return document.querySelector('dialog.session')?.open === true;"));
+
+  // Assert: over the page, nothing lost.
+  assert.equal(await browser.run("return document.getElementById('household-dialog').open;"), true);
+  assert.equal(await browser.run("return document.getElementById('signer').value;"), 'Đang gõ dở');
+  assert.equal(await text('queue-count'), 'Chờ gửi: 1 bản ghi.');
+  assert.equal(await browser.run("return document.getElementById('again-username').value;"), 'tdp12.leader');
+
+  // Act: signing in again.
+  await browser.type('#again-password', PASSWORD);
+  await browser.click('dialog.session button[type=submit]');
+  await until('the waiting signature to be sent', async () => (await text('queue-count')) === 'Không có bản ghi chờ gửi.');
+
+  // Assert: sent once; the half-typed name is still there.
+  assert.deepEqual((await pledgesOf(waiting.id)).map((p) => [p.signerName, p.recorded]), [['Phạm Thị Chờ', 1]]);
+  assert.equal(await browser.run("return document.querySelector('dialog.session').open;"), false);
+  assert.equal(await browser.run("return document.getElementById('signer').value;"), 'Đang gõ dở');
+  await browser.click('#hh-close');
+}));
+
 test('no request left the service, and the browser logged no error', async () => {
   await browser.drain();
   const elsewhere = browser.requests.filter((request) => !browser.ownsUrl(request.url));
