@@ -339,6 +339,78 @@ test('an ended session asks to sign in again over the page, keeping what was typ
   await browser.click('#hh-close');
 }));
 
+/**
+ * What a screen reader or a person with low vision would stumble on in the page as shown: text under
+ * 4.5:1 contrast against its background, a field without a label, a button without a name, a page
+ * not in Vietnamese. Answers one line per problem.
+ */
+function accessibilityProblems() {
+  return browser.run(`
+    const problems = [];
+    const rgb = (text) => {
+      const m = /rgba?\\(([^)]+)\\)/.exec(text);
+      if (!m) return null;
+      const p = m[1].split(/[ ,\\/]+/).filter(Boolean).map(Number);
+      return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 };
+    };
+    const luminance = ({ r, g, b }) => {
+      const f = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const background = (element) => {
+      for (let e = element; e; e = e.parentElement) {
+        const colour = rgb(getComputedStyle(e).backgroundColor);
+        if (colour && colour.a > 0.5) return colour;
+      }
+      return { r: 255, g: 255, b: 255 };
+    };
+    for (const element of document.querySelectorAll('body *')) {
+      if (!element.checkVisibility() || element.closest('[disabled], svg')) continue;
+      if (![...element.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) continue;
+      const [a, b] = [luminance(rgb(getComputedStyle(element).color)), luminance(background(element))].sort((x, y) => y - x);
+      const ratio = (a + 0.05) / (b + 0.05);
+      if (ratio < 4.5) problems.push(element.tagName + '.' + element.className + ' "' + element.textContent.trim().slice(0, 40) + '": ' + ratio.toFixed(2));
+    }
+    for (const field of document.querySelectorAll('input, select, textarea')) {
+      if (!field.labels.length && !field.getAttribute('aria-label')) problems.push('no label: #' + field.id);
+    }
+    for (const button of document.querySelectorAll('button')) {
+      if (!button.textContent.trim() && !button.getAttribute('aria-label')) problems.push('a button without a name');
+    }
+    if (document.documentElement.lang !== 'vi') problems.push('the page is not marked lang="vi"');
+    return problems;`);
+}
+
+test('both pages give every field a label, every button a name and every text enough contrast', (t) => explained(t, async () => {
+  // The leader's page as left by the tests before, its list and a household's dialog.
+  await browser.viewport(360, 740, true);
+  await browser.open('/to-dan-pho');
+  await until('the list', async () => (await leaderList()).length === 54);
+  assert.deepEqual(await accessibilityProblems(), [], 'the leader\'s list');
+  const unsigned = (await leaderList()).find((x) => x.kind === 'unsigned');
+  await browser.click(`button.household[data-id="${unsigned.id}"]`);
+  await browser.type('#signer', '');
+  await browser.click('#pledge-form button[type=submit]');
+  await until('the refusal next to the field', async () => (await text('signer-error')) !== '');
+  assert.deepEqual(await accessibilityProblems(), [], 'the household dialog, with an error');
+  assert.equal(await browser.run('return document.activeElement.id;'), 'signer', 'the focus on the field at fault');
+  await browser.click('#hh-close');
+
+  // The board: signing in, then the ward and a group.
+  await browser.viewport(1280, 900, false);
+  await browser.open('/');
+  await browser.element('#signin-username');
+  assert.deepEqual(await accessibilityProblems(), [], 'the sign-in page');
+  await browser.type('#signin-username', 'lamson.official');
+  await browser.type('#signin-password', PASSWORD);
+  await browser.click('form.signin button[type=submit]');
+  await until('the groups', async () => (await boardRows()).length === 12);
+  await browser.click('#groups tbody tr:first-child button');
+  await until('the unsigned households', () => browser.run("return document.querySelectorAll('#unsigned tbody tr').length > 0;"));
+  await new Promise((resolve) => setTimeout(resolve, 2500));
+  assert.deepEqual(await accessibilityProblems(), [], 'the board');
+}));
+
 test('no request left the service, and the browser logged no error', async () => {
   await browser.drain();
   const elsewhere = browser.requests.filter((request) => !browser.ownsUrl(request.url));
