@@ -4,7 +4,7 @@
 // queue and the session. Every request is a registered document, sent by its id.
 
 import { Api, dataOf } from './api.js';
-import { ApiError, explain } from './errors.js';
+import { ApiError, explain, isTransient } from './errors.js';
 import { announce, byId, fill, h } from './dom.js';
 import { sessionDialog, signInForm } from './signin.js';
 import { store } from './store.js';
@@ -564,7 +564,9 @@ async function afterSync(result, { quiet = false } = {}) {
   if (result.stopped) {
     const left = (await queued()).filter((item) => item.userId === state.user.id && item.state === 'pending').length;
     words = `${words} ${explain(result.stopped)} Còn ${count(left)} bản ghi chờ gửi.`.trim();
-    if (result.stopped.code !== 'UNAUTHENTICATED') state.retryTimer = setTimeout(() => syncNow({ quiet: true }), retryDelay());
+    // Trying again helps when the network or the server was the trouble; any other refusal of a whole
+    // batch waits for the leader (a new record, "Gửi ngay", or the page opened again).
+    if (isTransient(result.stopped.code)) state.retryTimer = setTimeout(() => syncNow({ quiet: true }), retryDelay());
   } else {
     state.failedAttempts = 0;
   }
