@@ -115,10 +115,8 @@ async function boot() {
       await start(me);
       return;
     } catch (err) {
-      if (!(err instanceof ApiError) || err.code !== 'UNAUTHENTICATED') {
-        show('loading', false);
-        byId('load-error').textContent = explain(err);
-      }
+      // The session could not be resumed: say why above the form, unless it simply ended.
+      if (!(err instanceof ApiError) || err.code !== 'UNAUTHENTICATED') byId('boot-error').textContent = explain(err);
     }
   }
   showSignIn();
@@ -136,6 +134,7 @@ async function start(user) {
   // A new session (or the same person again after one ended): live updates start over with it.
   live.stop();
   state.user = user;
+  byId('boot-error').textContent = '';
   show('loading', false);
   show('signin-view', false);
   fill(byId('who'), user.displayName);

@@ -523,6 +523,12 @@ async function syncNow({ manual = false, quiet = false } = {}) {
     if (manual) announce(byId('sync-result'), 'Không có bản ghi nào chờ gửi.');
     return;
   }
+  if (!api.accessToken && !(await vault.load())?.refreshToken) {
+    // Signing in again was put off: records keep waiting, and the dialog opens only when asked for.
+    if (manual) again.open(state.user.username);
+    else announce(byId('sync-result'), `Cần đăng nhập lại để gửi: ${count(waiting)} bản ghi chờ gửi.`);
+    return;
+  }
   state.syncing = true;
   byId('sync-now').disabled = true;
   clearTimeout(state.retryTimer);
