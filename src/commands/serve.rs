@@ -43,7 +43,7 @@ pub async fn serve(settings: Settings, db: DatabaseConnection, demo: bool) -> Re
         if movement_year {
             println!(
                 "demo movement year 2023: five self-management models, the festival of 11 August at Tổ dân phố 11, \
-                 a closed survey of {} ballots, five awards",
+                 a closed survey of {} ballots, five awards, every group assessed",
                 demo::DEMO_BALLOTS
             );
         }

@@ -19,6 +19,8 @@ pub struct Level {
 pub const LEVELS: std::ops::RangeInclusive<usize> = 2..=10;
 const MAX_CODE_CHARS: usize = 32;
 const MAX_LABEL_CHARS: usize = 100;
+/// Longest note an assessment keeps, in characters.
+pub const MAX_NOTE_CHARS: usize = 2000;
 
 /// The scale of a ward that has not set its own.
 pub fn default_scale() -> Vec<Level> {
@@ -27,12 +29,17 @@ pub fn default_scale() -> Vec<Level> {
         .to_vec()
 }
 
+/// The codes of a scale, best first, as messages list them: `XUAT_SAC, KHA, TRUNG_BINH, YEU`.
+pub fn codes(scale: &[Level]) -> String {
+    scale.iter().map(|level| level.code.as_str()).collect::<Vec<_>>().join(", ")
+}
+
 /// A scale as sent, checked: codes trimmed and unique, labels trimmed, non-empty and unique. `Err`
-/// names the first bad level by its place (`levels.2.code`) and says why.
+/// names the first bad level by its place (`assessmentScale.2.code`) and says why.
 pub fn parse_scale(levels: &[Level]) -> Result<Vec<Level>, (String, String)> {
     if !LEVELS.contains(&levels.len()) {
         return Err((
-            "levels".to_owned(),
+            "assessmentScale".to_owned(),
             format!("a scale has {} to {} levels, not {}", LEVELS.start(), LEVELS.end(), levels.len()),
         ));
     }
@@ -47,7 +54,7 @@ pub fn parse_scale(levels: &[Level]) -> Result<Vec<Level>, (String, String)> {
             && code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
         if !shaped {
             return Err((
-                format!("levels.{place}.code"),
+                format!("assessmentScale.{place}.code"),
                 format!(
                     "`{code}` is not a level code: up to {MAX_CODE_CHARS} upper-case letters, digits and `_`, \
                      beginning with a letter"
@@ -55,19 +62,22 @@ pub fn parse_scale(levels: &[Level]) -> Result<Vec<Level>, (String, String)> {
             ));
         }
         if !codes.insert(code.to_owned()) {
-            return Err((format!("levels.{place}.code"), format!("the code {code} is on the scale twice")));
+            return Err((
+                format!("assessmentScale.{place}.code"),
+                format!("the code {code} is on the scale twice"),
+            ));
         }
         let label = level.label.trim();
         let count = label.chars().count();
         if count == 0 || count > MAX_LABEL_CHARS || label.chars().any(char::is_control) {
             return Err((
-                format!("levels.{place}.label"),
+                format!("assessmentScale.{place}.label"),
                 format!("a label is 1 to {MAX_LABEL_CHARS} characters on one line"),
             ));
         }
         if !labels.insert(label.to_lowercase()) {
             return Err((
-                format!("levels.{place}.label"),
+                format!("assessmentScale.{place}.label"),
                 format!("the label {label} is on the scale twice"),
             ));
         }
@@ -97,12 +107,18 @@ mod tests {
     #[test]
     fn a_bad_level_is_named_by_its_place() {
         let field = |levels: &[Level]| parse_scale(levels).map_err(|(field, _)| field);
-        assert_eq!(field(&[level("A", "Tốt")]), Err("levels".to_owned()));
-        assert_eq!(field(&[level("A", "Tốt"), level("a", "Đạt")]), Err("levels.1.code".to_owned()));
-        assert_eq!(field(&[level("A", "Tốt"), level(" A ", "Đạt")]), Err("levels.1.code".to_owned()));
-        assert_eq!(field(&[level("A", "Tốt"), level("B", " tốt ")]), Err("levels.1.label".to_owned()));
-        assert_eq!(field(&[level("A", "Tốt"), level("B", "")]), Err("levels.1.label".to_owned()));
-        assert_eq!(field(&[level("1A", "Tốt"), level("B", "Đạt")]), Err("levels.0.code".to_owned()));
+        assert_eq!(field(&[level("A", "Tốt")]), Err("assessmentScale".to_owned()));
+        assert_eq!(field(&[level("A", "Tốt"), level("a", "Đạt")]), Err("assessmentScale.1.code".to_owned()));
+        assert_eq!(
+            field(&[level("A", "Tốt"), level(" A ", "Đạt")]),
+            Err("assessmentScale.1.code".to_owned())
+        );
+        assert_eq!(
+            field(&[level("A", "Tốt"), level("B", " tốt ")]),
+            Err("assessmentScale.1.label".to_owned())
+        );
+        assert_eq!(field(&[level("A", "Tốt"), level("B", "")]), Err("assessmentScale.1.label".to_owned()));
+        assert_eq!(field(&[level("1A", "Tốt"), level("B", "Đạt")]), Err("assessmentScale.0.code".to_owned()));
         assert_eq!(
             parse_scale(&[level(" DAT ", " Đạt "), level("CHUA_DAT", "Chưa đạt")]),
             Ok(vec![level("DAT", "Đạt"), level("CHUA_DAT", "Chưa đạt")])

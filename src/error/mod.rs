@@ -138,6 +138,8 @@ pub enum Missing {
     MovementEvent,
     /// A satisfaction survey.
     Survey,
+    /// A group's assessment for a movement year.
+    GroupAssessment,
     /// An object of any kind, looked up by its id alone (`node`): its kind is not told either.
     Object,
 }
@@ -157,6 +159,7 @@ impl Missing {
             Self::Award => "award",
             Self::MovementEvent => "movement event",
             Self::Survey => "satisfaction survey",
+            Self::GroupAssessment => "group assessment",
             Self::Object => "object",
         }
     }

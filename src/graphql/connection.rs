@@ -5,9 +5,10 @@
 use async_graphql::{Context, SimpleObject};
 
 use super::{
-    award::Award, campaign::Campaign, good_deed::GoodDeed, group::ResidentialGroup, household::Household,
-    incident::IncidentTally, movement_event::MovementEvent, self_management::SelfManagementModel,
-    survey::SatisfactionSurvey, sync::AuditEvent, user::User, ward::Ward,
+    assessment::GroupAssessment, award::Award, campaign::Campaign, good_deed::GoodDeed,
+    group::ResidentialGroup, household::Household, incident::IncidentTally, movement_event::MovementEvent,
+    self_management::SelfManagementModel, survey::SatisfactionSurvey, sync::AuditEvent, user::User,
+    ward::Ward,
 };
 use crate::{
     error::AppResult,
@@ -68,6 +69,7 @@ connection!(SelfManagementModelConnection, SelfManagementModelEdge, SelfManageme
 connection!(AwardConnection, AwardEdge, Award);
 connection!(MovementEventConnection, MovementEventEdge, MovementEvent);
 connection!(SatisfactionSurveyConnection, SatisfactionSurveyEdge, SatisfactionSurvey);
+connection!(GroupAssessmentConnection, GroupAssessmentEdge, GroupAssessment);
 
 /// Where a page stands in its list.
 #[derive(SimpleObject)]

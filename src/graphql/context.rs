@@ -9,9 +9,9 @@ use async_graphql::{Context, ID, dataloader::DataLoader};
 use uuid::Uuid;
 
 use super::loaders::{
-    AssignmentLoader, CampaignLoader, GroupLoader, GroupPageLoader, HouseholdLoader, HouseholdPageLoader,
-    HouseholdPledgesLoader, MovementEventLoader, RecorderLoader, Scoped, SurveyLoader, SurveyQuestionLoader,
-    WardLoader,
+    AssessmentLoader, AssignmentLoader, CampaignLoader, GroupLoader, GroupPageLoader, HouseholdLoader,
+    HouseholdPageLoader, HouseholdPledgesLoader, MovementEventLoader, RecorderLoader, Scoped, SurveyLoader,
+    SurveyQuestionLoader, WardLoader, WardSettingsLoader,
 };
 use super::scalars::Date;
 use crate::{
@@ -219,6 +219,8 @@ struct Loaders {
     movement_events: OnceLock<DataLoader<MovementEventLoader>>,
     surveys: OnceLock<DataLoader<SurveyLoader>>,
     survey_questions: OnceLock<DataLoader<SurveyQuestionLoader>>,
+    ward_settings: OnceLock<DataLoader<WardSettingsLoader>>,
+    assessments: OnceLock<DataLoader<AssessmentLoader>>,
 }
 
 impl RequestContext {
@@ -279,6 +281,14 @@ impl RequestContext {
 
     pub(super) fn survey_questions(&self) -> &DataLoader<SurveyQuestionLoader> {
         self.loader(&self.loaders.survey_questions, SurveyQuestionLoader)
+    }
+
+    pub(super) fn ward_settings(&self) -> &DataLoader<WardSettingsLoader> {
+        self.loader(&self.loaders.ward_settings, WardSettingsLoader)
+    }
+
+    pub(super) fn assessments(&self) -> &DataLoader<AssessmentLoader> {
+        self.loader(&self.loaders.assessments, AssessmentLoader)
     }
 }
 

@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 use async_graphql::{Context, ID, InputObject, Object, Result};
 
 use super::{
+    assessment::GroupAssessment,
     connection::HouseholdConnection,
     context::{parse_id, request, scope, signed_in},
     household::{self, HouseholdFilterInput},
@@ -91,6 +92,16 @@ impl ResidentialGroup {
         }
         let ward = signed_in(ctx)?.wards().load_one(self.record.ward_id).await?;
         Ok(ward.ok_or(AppError::NotFound(Missing::Ward))?.into())
+    }
+
+    /// The ward officials' assessment of the group for a movement year (of the ward's own year); null
+    /// when there is none yet.
+    async fn assessment(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The movement year, 2000–2100.")] year: i64,
+    ) -> Result<Option<GroupAssessment>> {
+        super::assessment::of_group(ctx, self.record.id, year).await
     }
 
     /// The group's households, in natural code order, optionally filtered.

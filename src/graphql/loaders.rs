@@ -12,9 +12,10 @@ use crate::service::{
     household::{HouseholdPageQuery, ListedHousehold},
     page::{Page, Paging},
     records::{
-        CampaignRecord, GroupRecord, HouseholdRecord, MovementEventRecord, PledgeRecord,
-        RoleAssignmentRecord, SurveyQuestionRecord, SurveyRecord, WardRecord,
+        CampaignRecord, GroupAssessmentRecord, GroupRecord, HouseholdRecord, MovementEventRecord,
+        PledgeRecord, RoleAssignmentRecord, SurveyQuestionRecord, SurveyRecord, WardRecord,
     },
+    ward_settings::WardSettings,
 };
 
 type LoadResult<K, V> = Result<HashMap<K, V>, async_graphql::Error>;
@@ -225,5 +226,29 @@ impl Loader<Uuid> for SurveyQuestionLoader {
 
     async fn load(&self, keys: &[Uuid]) -> LoadResult<Uuid, Self::Value> {
         Ok(self.0.scope().surveys().questions_by_ids(keys).await?)
+    }
+}
+
+/// Wards' settings by ward (the defaults for a ward that never changed them).
+pub struct WardSettingsLoader(pub(super) Scoped);
+
+impl Loader<Uuid> for WardSettingsLoader {
+    type Value = WardSettings;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[Uuid]) -> LoadResult<Uuid, Self::Value> {
+        Ok(self.0.scope().ward_settings().of_wards(keys).await?)
+    }
+}
+
+/// Group assessments by (group, movement year).
+pub struct AssessmentLoader(pub(super) Scoped);
+
+impl Loader<(Uuid, i32)> for AssessmentLoader {
+    type Value = GroupAssessmentRecord;
+    type Error = async_graphql::Error;
+
+    async fn load(&self, keys: &[(Uuid, i32)]) -> LoadResult<(Uuid, i32), Self::Value> {
+        Ok(self.0.scope().assessments().of_groups(keys).await?)
     }
 }

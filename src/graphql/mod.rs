@@ -4,6 +4,7 @@
 //! the result. No sea-orm query is written here.
 
 pub mod answerable;
+mod assessment;
 mod award;
 mod campaign;
 mod connection;
@@ -30,6 +31,7 @@ mod survey;
 mod sync;
 mod user;
 mod ward;
+mod year_report;
 
 use async_graphql::{MergedObject, SDLExportOptions, Schema, SchemaBuilder};
 pub use subscription::SubscriptionRoot;
@@ -57,6 +59,8 @@ pub struct QueryRoot(
     survey::SurveyQuery,
     survey::SurveyResultsQuery,
     node::NodeQuery,
+    assessment::AssessmentQuery,
+    year_report::MovementYearQuery,
 );
 
 /// Everything a client can change.
@@ -75,6 +79,7 @@ pub struct MutationRoot(
     award::AwardMutation,
     movement_event::MovementEventMutation,
     survey::SurveyMutation,
+    assessment::AssessmentMutation,
 );
 
 /// The schema type served at `/graphql`.

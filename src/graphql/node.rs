@@ -8,6 +8,7 @@ use async_graphql::{Context, ID, Interface, Object, PathSegment, Result};
 use uuid::Uuid;
 
 use super::{
+    assessment::GroupAssessment,
     award::Award,
     campaign::Campaign,
     context::{parse_id, scope},
@@ -65,6 +66,8 @@ pub enum Node {
     SurveyQuestion(SurveyQuestion),
     /// A paper ballot of a satisfaction survey.
     SurveyBallot(SurveyBallot),
+    /// A group's assessment for a movement year.
+    GroupAssessment(GroupAssessment),
 }
 
 impl From<NodeRecord> for Node {
@@ -85,6 +88,7 @@ impl From<NodeRecord> for Node {
             NodeRecord::Survey(survey) => Node::SatisfactionSurvey(SatisfactionSurvey(survey)),
             NodeRecord::SurveyQuestion(question) => Node::SurveyQuestion(SurveyQuestion(question)),
             NodeRecord::SurveyBallot(ballot) => Node::SurveyBallot(SurveyBallot(ballot)),
+            NodeRecord::GroupAssessment(assessment) => Node::GroupAssessment(assessment.into()),
         }
     }
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use async_graphql::{Context, ID, InputObject, Object, Result};
 
 use super::{
+    assessment::WardSettings,
     connection::{ResidentialGroupConnection, WardConnection, page_request, to_connection},
     context::{parse_id, scope, signed_in},
     group::ResidentialGroup,
@@ -53,6 +54,11 @@ impl Ward {
     /// When the ward last changed.
     async fn updated_at(&self) -> DateTime {
         DateTime(self.0.updated_at)
+    }
+
+    /// The ward's own settings: when its movement year begins and the scale its groups are assessed on.
+    async fn settings(&self, ctx: &Context<'_>) -> Result<WardSettings> {
+        super::assessment::of_ward(ctx, self.0.id).await
     }
 
     /// The ward's residential groups that the caller may see, in natural code order ("2" before "10").

@@ -147,6 +147,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/exports/coverage.xlsx", get(exports::coverage_xlsx))
         .route("/exports/unsigned.csv", get(exports::unsigned_csv))
         .route("/exports/unsigned.xlsx", get(exports::unsigned_xlsx))
+        .route("/exports/movement-year.xlsx", get(exports::movement_year_xlsx))
         .layer(middleware::from_fn_with_state(limiter, rate_limit::enforce));
     let timeout = state.http.request_timeout;
     let mut router = Router::new().merge(limited).merge(web::routes());

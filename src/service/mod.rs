@@ -3,6 +3,7 @@
 //! one transaction with its audit record, and reports the coverage it moved so the handle can publish
 //! it after the commit.
 
+pub mod assessment;
 pub mod audit;
 pub mod award;
 pub mod bench_seed;
@@ -30,6 +31,7 @@ mod throttle;
 pub mod user;
 pub mod ward;
 pub mod ward_settings;
+pub mod year_report;
 
 pub use caches::{AnswerKey, AnswerStart, Caches, Reads};
 pub use scope::{Moved, NodeRecord, Scope, Services, Written};

@@ -1,7 +1,7 @@
 //! Global object identification: which kind of object an id names.
 //!
 //! Every object a client may fetch again (wards, groups, households, campaigns, pledges, good deeds,
-//! users, audit events, incident tallies, self-management models, awards, movement events, satisfaction surveys with their questions and ballots) has a UUID made by the service (version 7: a millisecond timestamp and 74 random
+//! users, audit events, incident tallies, self-management models, awards, movement events, satisfaction surveys with their questions and ballots, group assessments) has a UUID made by the service (version 7: a millisecond timestamp and 74 random
 //! bits), never one sent by a client (`clientMutationId` names a request, not a row), so an id names one
 //! row of one table and `node(id:)` needs no type inside the id. One statement, a UNION ALL of
 //! primary-key lookups, tells which table each id is in; the objects are then read through each kind's
@@ -17,8 +17,9 @@ use uuid::Uuid;
 
 use crate::{
     entities::{
-        app_user, audit_event, award, campaign, good_deed, household, incident_tally, movement_event, pledge,
-        residential_group, satisfaction_survey, self_management_model, survey_ballot, survey_question, ward,
+        app_user, audit_event, award, campaign, good_deed, group_assessment, household, incident_tally,
+        movement_event, pledge, residential_group, satisfaction_survey, self_management_model, survey_ballot,
+        survey_question, ward,
     },
     error::AppResult,
 };
@@ -56,10 +57,12 @@ pub enum NodeKind {
     SurveyQuestion,
     /// A survey ballot.
     SurveyBallot,
+    /// A group's assessment for a movement year.
+    GroupAssessment,
 }
 
 impl NodeKind {
-    const ALL: [Self; 15] = [
+    const ALL: [Self; 16] = [
         Self::Ward,
         Self::Group,
         Self::Household,
@@ -75,6 +78,7 @@ impl NodeKind {
         Self::Survey,
         Self::SurveyQuestion,
         Self::SurveyBallot,
+        Self::GroupAssessment,
     ];
 
     /// The number that stands for the kind in the lookup's rows.
@@ -118,6 +122,7 @@ impl NodeKind {
             Self::Survey => select(satisfaction_survey::Entity, satisfaction_survey::Column::Id, tag, ids),
             Self::SurveyQuestion => select(survey_question::Entity, survey_question::Column::Id, tag, ids),
             Self::SurveyBallot => select(survey_ballot::Entity, survey_ballot::Column::Id, tag, ids),
+            Self::GroupAssessment => select(group_assessment::Entity, group_assessment::Column::Id, tag, ids),
         }
     }
 }

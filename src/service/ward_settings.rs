@@ -1,17 +1,27 @@
 //! A ward's own settings: the day its movement year begins and the scale its officials assess groups
 //! on. A ward that never set them has the defaults, at version 0; the first change stores version 1.
+//! Read here; changed in `update`.
+
+mod update;
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, sea_query::LockType};
 use uuid::Uuid;
 
+pub use update::SettingsPatch;
+pub(in crate::service) use update::update;
+
+use super::Caches;
 use crate::{
+    auth::Actor,
     domain::{
         assessment::{Level, default_scale},
         movement::YearStart,
     },
-    entities::ward_setting,
-    error::{AppError, AppResult},
+    entities::{ward, ward_setting},
+    error::{AppError, AppResult, Missing},
 };
 
 /// A ward's settings, its own or the defaults.
@@ -74,6 +84,45 @@ impl WardSettings {
     pub fn level(&self, code: &str) -> Option<&Level> {
         self.scale.iter().find(|level| level.code == code)
     }
+}
+
+/// The settings of the wards among `ids` the actor may see, in one read of the stored rows.
+pub(in crate::service) async fn of_wards(
+    db: &impl ConnectionTrait,
+    caches: &Caches,
+    actor: &Actor,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, WardSettings>> {
+    let wards: Vec<Uuid> = super::ward::by_ids(db, caches, actor, ids).await?.into_keys().collect();
+    if wards.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = ward_setting::Entity::find()
+        .filter(ward_setting::Column::WardId.is_in(wards.clone()))
+        .all(db)
+        .await?;
+    let mut found = HashMap::with_capacity(wards.len());
+    for row in rows {
+        found.insert(row.ward_id, WardSettings::from_row(row)?);
+    }
+    for ward_id in wards {
+        found.entry(ward_id).or_insert_with(|| WardSettings::defaults(ward_id));
+    }
+    Ok(found)
+}
+
+/// Holds ward `ward_id` until the transaction ends, so changes of its scale and assessments on it take
+/// turns on PostgreSQL: an assessment never lands on a level a concurrent change is removing. (SQLite
+/// writers already take turns.) `FOR NO KEY UPDATE` leaves inserts that reference the ward unblocked.
+pub(in crate::service) async fn lock_ward(db: &impl ConnectionTrait, ward_id: Uuid) -> AppResult<()> {
+    let locked = ward::Entity::find_by_id(ward_id)
+        .select_only()
+        .column(ward::Column::Id)
+        .lock(LockType::NoKeyUpdate)
+        .into_tuple::<Uuid>()
+        .one(db)
+        .await?;
+    locked.map(|_| ()).ok_or(AppError::NotFound(Missing::Ward))
 }
 
 /// The settings of ward `ward_id`. Reads no scope: the caller has checked the ward is in the actor's.

@@ -6,6 +6,7 @@ mod helpers;
 mod world;
 
 mod architecture;
+mod assessments;
 mod audit;
 mod backward_paging;
 mod campaigns;
@@ -25,6 +26,7 @@ mod input_errors;
 mod limits;
 mod migrations;
 mod movement_records;
+mod movement_year;
 mod nested_lists;
 mod observability;
 mod pagination;

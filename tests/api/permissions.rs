@@ -98,6 +98,7 @@ fn rows() -> Vec<Row> {
     // The police see ward A's groups, but the households nested in each are refused, one error a group.
     const HOUSEHOLDS_REFUSED: Expected = Expected::RefusedEach("FORBIDDEN", 2);
     const CAMPAIGNS_OF_A: Expected = Expected::Sees(&[world::CAMPAIGN_A, world::CAMPAIGN_ALL]);
+    const GROUPS_OF_A: Expected = Expected::Sees(&["11", "12"]);
     vec![
         //  operation, target        ADMIN      WARD_OFFICIAL (A)  GROUP_LEADER (11)  WARD_POLICE (A)  anonymous
         Row(Wards, Unscoped, [ALL_WARDS, WARD_A, WARD_A, WARD_A, UNAUTH]),
@@ -201,6 +202,22 @@ fn rows() -> Vec<Row> {
         Row(IncidentTallies, Foreign, [OK, NOT_FOUND, FORBIDDEN, NOT_FOUND, UNAUTH]),
         Row(IncidentComparison, Own, [OK, OK, OK, OK, UNAUTH]),
         Row(IncidentComparison, Foreign, [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTH]),
+        // A ward's settings go with the ward; its assessments are part of its year-end report, read by
+        // its officials and police, and by a leader for their own group.
+        Row(WardSettings, Own, [OK, OK, OK, OK, UNAUTH]),
+        Row(WardSettings, Foreign, [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTH]),
+        Row(GroupAssessments, Own, [GROUPS_OF_A, GROUPS_OF_A, Expected::Sees(&["11"]), GROUPS_OF_A, UNAUTH]),
+        Row(GroupAssessments, Foreign, [Expected::Sees(&["21"]), NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTH]),
+        Row(GroupAssessment, Own, [OK, OK, OK, OK, UNAUTH]),
+        Row(GroupAssessment, Neighbour, [OK, OK, NOT_FOUND, OK, UNAUTH]),
+        Row(GroupAssessment, Foreign, [OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTH]),
+        // The year-end report: every role of the ward reads it, a leader their group's row.
+        Row(
+            MovementYearReport,
+            Own,
+            [GROUPS_OF_A, GROUPS_OF_A, Expected::Sees(&["11"]), GROUPS_OF_A, UNAUTH],
+        ),
+        Row(MovementYearReport, Foreign, [Expected::Sees(&["21"]), NOT_FOUND, NOT_FOUND, NOT_FOUND, UNAUTH]),
         // Mutations.
         Row(CreateWard, Unscoped, [OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, UNAUTH]),
         Row(CreateGroup, Own, [OK, OK, FORBIDDEN, FORBIDDEN, UNAUTH]),
@@ -266,6 +283,11 @@ fn rows() -> Vec<Row> {
         Row(WithdrawPledge, Foreign, [OK, NOT_FOUND, NOT_FOUND, FORBIDDEN, UNAUTH]),
         Row(RecordIncidentTally, Own, [OK, OK, FORBIDDEN, OK, UNAUTH]),
         Row(RecordIncidentTally, Foreign, [OK, NOT_FOUND, FORBIDDEN, NOT_FOUND, UNAUTH]),
+        Row(UpdateWardSettings, Own, [OK, OK, FORBIDDEN, FORBIDDEN, UNAUTH]),
+        Row(UpdateWardSettings, Foreign, [OK, NOT_FOUND, FORBIDDEN, FORBIDDEN, UNAUTH]),
+        Row(AssessGroup, Own, [OK, OK, FORBIDDEN, FORBIDDEN, UNAUTH]),
+        Row(AssessGroup, Neighbour, [OK, OK, FORBIDDEN, FORBIDDEN, UNAUTH]),
+        Row(AssessGroup, Foreign, [OK, NOT_FOUND, FORBIDDEN, FORBIDDEN, UNAUTH]),
     ]
 }
 

@@ -127,6 +127,7 @@ async fn every_object_type_with_an_id_is_a_node() {
             "Award",
             "Campaign",
             "GoodDeed",
+            "GroupAssessment",
             "Household",
             "IncidentTally",
             "MovementEvent",

@@ -7,7 +7,10 @@ use chrono::{Datelike, Days, NaiveDate};
 use pledge_api::{
     auth::clock::Clock,
     domain::campaign::local_today,
-    entities::{audit_event, campaign, change_log, client_mutation, good_deed, incident_tally, pledge},
+    entities::{
+        audit_event, campaign, change_log, client_mutation, good_deed, group_assessment, incident_tally,
+        pledge, ward_setting,
+    },
 };
 use sea_orm::{EntityTrait, QueryOrder};
 use serde_json::{Value, json};
@@ -122,9 +125,9 @@ pub async fn open_campaign_around_today(
 }
 
 /// Every row of every table a request may write: the helpers' `Snapshot` (hierarchy, users, sessions,
-/// audit trail, change log) and the campaigns, pledges, good deeds, idempotency keys and incident
-/// tallies, each ordered by
-/// key: two are equal exactly when nothing was written in between.
+/// audit trail, change log) and the campaigns, pledges, good deeds, idempotency keys, incident tallies,
+/// wards' settings and group assessments, each ordered by key: two are equal exactly when
+/// nothing was written in between.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rows {
     pub snapshot: Snapshot,
@@ -135,6 +138,10 @@ pub struct Rows {
     pub keys: Vec<client_mutation::Model>,
     /// The monthly incident tallies.
     pub tallies: Vec<incident_tally::Model>,
+    /// Wards' own settings.
+    pub ward_settings: Vec<ward_setting::Model>,
+    /// Group assessments.
+    pub assessments: Vec<group_assessment::Model>,
 }
 
 impl Rows {
@@ -167,6 +174,16 @@ impl Rows {
                 .all(&app.db)
                 .await
                 .expect("incident tallies"),
+            ward_settings: ward_setting::Entity::find()
+                .order_by_asc(ward_setting::Column::WardId)
+                .all(&app.db)
+                .await
+                .expect("ward settings"),
+            assessments: group_assessment::Entity::find()
+                .order_by_asc(group_assessment::Column::Id)
+                .all(&app.db)
+                .await
+                .expect("group assessments"),
         }
     }
 
@@ -179,6 +196,8 @@ impl Rows {
             ("good_deed", self.good_deeds != later.good_deeds),
             ("client_mutation", self.keys != later.keys),
             ("incident_tally", self.tallies != later.tallies),
+            ("ward_setting", self.ward_settings != later.ward_settings),
+            ("group_assessment", self.assessments != later.assessments),
         ] {
             if differs {
                 changed.push(table);

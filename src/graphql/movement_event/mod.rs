@@ -61,9 +61,12 @@ impl MovementEvent {
         Date::from(self.0.held_on)
     }
 
-    /// The movement year it falls in (from 1 November, the next year's).
-    async fn year(&self) -> i32 {
-        movement_year_of(self.0.held_on)
+    /// The movement year it falls in, in its ward's own year (by default from 1 November, the next
+    /// year's).
+    async fn year(&self, ctx: &Context<'_>) -> Result<i32> {
+        let settings = signed_in(ctx)?.ward_settings().load_one(self.0.ward_id).await?;
+        Ok(settings
+            .map_or_else(|| movement_year_of(self.0.held_on), |s| s.year_start.year_of(self.0.held_on)))
     }
 
     /// Festival, forum or other.

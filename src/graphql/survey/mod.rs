@@ -8,7 +8,7 @@ mod results;
 use async_graphql::{Context, Enum, ID, Object, Result};
 
 pub use mutation::SurveyMutation;
-pub use results::SurveyResultsQuery;
+pub use results::{SurveyResults, SurveyResultsQuery};
 
 use super::{
     connection::{SatisfactionSurveyConnection, page_request, to_connection},

@@ -14,7 +14,7 @@ use crate::{
 };
 
 /// A survey's results over the ward or one of its groups.
-pub struct SurveyResults(Figures);
+pub struct SurveyResults(pub Figures);
 
 /// A survey's results over the ward or one of its groups.
 #[Object]

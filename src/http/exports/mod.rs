@@ -1,12 +1,15 @@
 //! Spreadsheet exports for the year-end report, with the same Bearer token and scope as GraphQL:
 //! `GET /exports/coverage.csv|.xlsx?campaignId=…[&wardId=…][&groupId=…]` and
-//! `GET /exports/unsigned.csv|.xlsx?campaignId=…&groupId=…`; the CSVs take `locale=vi-VN` for Excel and
+//! `GET /exports/unsigned.csv|.xlsx?campaignId=…&groupId=…` and the year-end report as a workbook,
+//! `GET /exports/movement-year.xlsx?wardId=…&year=…`; the CSVs take `locale=vi-VN` for Excel and
 //! LibreOffice with Vietnamese settings. Errors answer a JSON body with the same `extensions.code` as
 //! GraphQL. How a CSV is written (its dialects, and why no text cell of it can start a formula) is in
 //! `csv_body`; how a workbook is laid out and printed is in `sheet`.
 
 mod coverage;
 mod csv_body;
+mod labels;
+mod movement_year;
 mod sheet;
 mod unsigned;
 
@@ -20,6 +23,7 @@ use uuid::Uuid;
 use self::csv_body::Dialect;
 pub(super) use self::{
     coverage::{coverage_csv, coverage_xlsx},
+    movement_year::movement_year_xlsx,
     unsigned::{unsigned_csv, unsigned_xlsx},
 };
 use super::{AppState, authenticate};
@@ -36,6 +40,8 @@ pub(super) struct ExportParams {
     campaign_id: Option<String>,
     ward_id: Option<String>,
     group_id: Option<String>,
+    /// The movement year (the year-end workbook).
+    year: Option<String>,
     /// `vi-VN` for the CSV that a spreadsheet with Vietnamese settings reads; checked on every export so
     /// a mistyped one is refused the same way everywhere.
     locale: Option<String>,

@@ -1,12 +1,14 @@
-//! The xlsx workbooks of the exports, one sheet each: a title, the time of the figures in Vietnam, a
+//! The xlsx workbooks of the exports, of one sheet or several, each with a title, the time of the figures in Vietnam, a
 //! header row frozen on screen and repeated on every printed page, an autofilter over the data rows, and
 //! a totals row apart from them (after an empty row, outside the filter, so sorting and filtering never
 //! move it). Cells are typed: text as text cells with the text format (so a phone `+84…` or a code `007`
 //! stays as written even when edited), counts and shares as numbers with a number or percent format.
 //! Printed landscape on A4, one page wide.
 
-use chrono::{DateTime, FixedOffset, Utc};
-use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc};
+use rust_xlsxwriter::{
+    Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+};
 
 use crate::error::AppError;
 
@@ -39,6 +41,10 @@ pub(super) enum Value<'a> {
     Count(i64),
     /// A share of 1, shown as a percentage.
     Share(f64),
+    /// A day, shown as Vietnam writes it (`19/05/2023`).
+    Date(NaiveDate),
+    /// Nothing: a figure that does not exist (a rate without answers, a day not set).
+    Empty,
 }
 
 /// One sheet: its header row, data rows and optional totals row, under a title.
@@ -63,6 +69,7 @@ struct Formats {
     text: Format,
     count: Format,
     share: Format,
+    date: Format,
 }
 
 impl Formats {
@@ -72,19 +79,29 @@ impl Formats {
             // "@" is Excel's text format: what someone later types into the cell stays text too.
             text: base.clone().set_num_format("@"),
             count: base.clone().set_num_format("#,##0"),
-            share: base.set_num_format("0.0%"),
+            share: base.clone().set_num_format("0.0%"),
+            date: base.set_num_format("dd/mm/yyyy"),
         }
     }
 }
 
+/// A workbook of `sheets`, in order, as bytes.
+pub(super) fn xlsx_of(sheets: &[Sheet<'_>]) -> Result<Vec<u8>, AppError> {
+    let mut workbook = Workbook::new();
+    let written: Result<Vec<u8>, XlsxError> = sheets
+        .iter()
+        .try_for_each(|sheet| sheet.add_to(&mut workbook))
+        .and_then(|()| workbook.save_to_buffer());
+    written.map_err(AppError::internal)
+}
+
 impl Sheet<'_> {
-    /// The workbook as bytes.
+    /// The workbook of this sheet alone, as bytes.
     pub(super) fn xlsx(&self) -> Result<Vec<u8>, AppError> {
-        self.workbook().map_err(AppError::internal)
+        xlsx_of(std::slice::from_ref(self))
     }
 
-    fn workbook(&self) -> Result<Vec<u8>, XlsxError> {
-        let mut workbook = Workbook::new();
+    fn add_to(&self, workbook: &mut Workbook) -> Result<(), XlsxError> {
         let sheet = workbook.add_worksheet();
         sheet.set_name(self.name)?;
         let last_col = self.headers.len().saturating_sub(1) as u16;
@@ -121,7 +138,7 @@ impl Sheet<'_> {
             .set_print_center_horizontally(true)
             .set_footer("&CTrang &P/&N");
         sheet.set_repeat_rows(HEADER_ROW, HEADER_ROW)?;
-        workbook.save_to_buffer()
+        Ok(())
     }
 
     fn set_widths(&self, sheet: &mut Worksheet) -> Result<(), XlsxError> {
@@ -131,6 +148,7 @@ impl Sheet<'_> {
             for cell in cells {
                 widest = match (widest, cell) {
                     (Some(width), Value::Text(text)) => Some(width.max(text.chars().count())),
+                    (widest, Value::Empty) => widest,
                     _ => None,
                 };
             }
@@ -159,6 +177,13 @@ fn write_row(
             Value::Text(text) => sheet.write_string_with_format(row, col, *text, &formats.text)?,
             Value::Count(count) => sheet.write_number_with_format(row, col, *count as f64, &formats.count)?,
             Value::Share(share) => sheet.write_number_with_format(row, col, *share, &formats.share)?,
+            Value::Date(day) => {
+                match ExcelDateTime::from_ymd(day.year() as u16, day.month() as u8, day.day() as u8) {
+                    Ok(day) => sheet.write_datetime_with_format(row, col, day, &formats.date)?,
+                    Err(_) => sheet.write_string_with_format(row, col, day.to_string(), &formats.text)?,
+                }
+            }
+            Value::Empty => continue,
         };
     }
     Ok(())

@@ -75,7 +75,7 @@ fn optional_name(input: Option<&str>, field: &str, what: &str) -> AppResult<Opti
 
 /// The award as it would be stored, with every field checked that needs no database.
 fn parse(input: &NewAward, actor: &Actor, today: NaiveDate) -> AppResult<award::Model> {
-    let (window_start, _) = year_window(input.year).map_err(|m| AppError::bad_input("year", m))?;
+    year_window(input.year).map_err(|m| AppError::bad_input("year", m))?;
     let issuer_name = optional_name(input.issuer_name.as_deref(), "issuerName", "the issuer's name")?;
     if input.issuer == AwardIssuer::Other && issuer_name.is_none() {
         return Err(AppError::bad_input("issuerName", "an award issued by OTHER names its issuer"));
@@ -90,15 +90,6 @@ fn parse(input: &NewAward, actor: &Actor, today: NaiveDate) -> AppResult<award::
     }
     if input.decision_date > today {
         return Err(AppError::bad_input("decisionDate", format!("{} is in the future", input.decision_date)));
-    }
-    if input.decision_date < window_start {
-        return Err(AppError::bad_input(
-            "decisionDate",
-            format!(
-                "an award for {} cannot be decided before its movement year began on {window_start}",
-                input.year
-            ),
-        ));
     }
     let recipient_name =
         optional_name(input.recipient_name.as_deref(), "recipientName", "the recipient's name")?;
@@ -191,6 +182,18 @@ async fn try_create(
     service::ward::get(&txn, actor, row.ward_id).await?;
     if !actor.governs_ward(row.ward_id) {
         return Err(AppError::NotFound(Missing::Ward).into());
+    }
+    // The ward's own year, read only once the ward is known to be the caller's.
+    let (window_start, _) = service::ward_settings::year_window(&txn, row.ward_id, row.year).await?;
+    if row.decision_date < window_start {
+        return Err(AppError::bad_input(
+            "decisionDate",
+            format!(
+                "an award for {} cannot be decided before its movement year began on {window_start}",
+                row.year
+            ),
+        )
+        .into());
     }
     let mut group_id = row.group_id;
     if let Some(id) = group_id {

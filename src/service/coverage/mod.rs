@@ -16,7 +16,7 @@ pub(in crate::service) use counters::{adjust_active, adjust_signed, household_ac
 pub use daily::DailyProgress;
 pub(in crate::service) use daily::daily;
 pub use figures::{GroupFigures, Totals};
-pub(in crate::service) use report::report;
 pub use report::{Detail, Report};
+pub(in crate::service) use report::{figures_of, report};
 pub use verify::Drift;
 pub(in crate::service) use verify::verify;

@@ -211,6 +211,17 @@ async fn read(
     })
 }
 
+/// The rows of `groups` (read in the caller's scope) with the counters of `campaign_id`, or with no
+/// signature counted when there is no campaign; in the same order as a report's rows.
+pub(in crate::service) async fn figures_of(
+    db: &impl ConnectionTrait,
+    groups: sea_orm::Select<group::Entity>,
+    campaign_id: Option<Uuid>,
+) -> AppResult<Vec<GroupFigures>> {
+    // No campaign has the nil id, so no signature counter joins.
+    group_rows(db, joined(groups, campaign_id.unwrap_or_else(Uuid::nil))).await
+}
+
 /// The group rows of `query` (from `joined`), each with its group and ward (one ward shared by its
 /// groups), by coverage ascending, ward code, natural code order and id.
 async fn group_rows(

@@ -2,11 +2,11 @@
 //! record with its audit row): the five self-management models of Phường Lam Sơn and Tổ dân phố 11, the
 //! festival day of 11 August 2023 at Tổ dân phố 11 with its forum "Lắng nghe ý kiến Nhân dân", the
 //! residents' satisfaction survey of the ward police taken there on paper (120 ballots, typed in by the
-//! group's leader, then closed), and certificates of merit from the chairmen of the city's and the
-//! ward's People's Committees.
+//! group's leader, then closed), certificates of merit from the chairmen of the city's and the ward's
+//! People's Committees, and the officials' assessment of every group for 2023.
 //!
 //! The names of the models, the day and the issuers are the case's; the decision numbers, start dates,
-//! unit counts and ballot answers are made up for the demo.
+//! unit counts, ballot answers and the other groups' assessments are made up for the demo.
 
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
@@ -23,6 +23,7 @@ use crate::{
     error::{AppError, AppResult},
     service::{
         self,
+        assessment::NewAssessment,
         award::NewAward,
         movement_event::NewEvent,
         self_management::NewModel,
@@ -192,6 +193,7 @@ pub async fn seed_movement_year(db: &DatabaseConnection) -> AppResult<bool> {
 
     seed_survey(db, &official, ward.id, group.id, festival.id, festival_day).await?;
     seed_awards(db, &official, ward.id, group.id, festival.id).await?;
+    seed_assessments(db, &official, ward.id).await?;
     Ok(true)
 }
 
@@ -306,6 +308,38 @@ async fn seed_awards(
             event_id: Some(festival_id),
         };
         service::award::create(db, official, input, today).await?;
+    }
+    Ok(())
+}
+
+/// The officials' assessment of each group for 2023 on the default scale: Tổ dân phố 11 (every
+/// household signed, its models, the city's certificate) and 7 (the ward's certificate) excellent, 12
+/// (half its households signed) average, the others good.
+async fn seed_assessments(db: &DatabaseConnection, official: &Actor, ward_id: Uuid) -> AppResult<()> {
+    let groups = residential_group::Entity::find()
+        .filter(residential_group::Column::WardId.eq(ward_id))
+        .all(db)
+        .await?;
+    let today = crate::domain::campaign::local_today(chrono::Utc::now());
+    for group in groups {
+        let (level, note) = match group.code.as_str() {
+            "11" => (
+                "XUAT_SAC",
+                "100% hộ gia đình ký cam kết; duy trì 3 mô hình tự quản; Giấy khen của Chủ tịch UBND thành phố",
+            ),
+            "7" => ("XUAT_SAC", "Giấy khen của Chủ tịch UBND phường"),
+            "12" => ("TRUNG_BINH", "Mới có khoảng một nửa số hộ ký cam kết"),
+            _ => ("KHA", "Hoàn thành các tiêu chí của phong trào"),
+        };
+        let input = NewAssessment {
+            group_id: group.id,
+            year: 2023,
+            level: level.to_owned(),
+            note: Some(note.to_owned()),
+            expected_version: None,
+            client_mutation_id: Some(Uuid::now_v7()),
+        };
+        service::assessment::assess(db, official, input, today).await?;
     }
     Ok(())
 }

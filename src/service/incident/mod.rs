@@ -162,8 +162,17 @@ pub(in crate::service) async fn comparison(
     window: Window,
 ) -> AppResult<Vec<ComparisonRow>> {
     let ward = super::ward::get(db, actor, ward_id).await?;
-    let now = sums(db, ward.id, window).await?;
-    let before = sums(db, ward.id, window.year_before()).await?;
+    compare(db, ward.id, window).await
+}
+
+/// The comparison rows of ward `ward_id`, for a caller that has read the ward in scope.
+pub(in crate::service) async fn compare(
+    db: &impl ConnectionTrait,
+    ward_id: Uuid,
+    window: Window,
+) -> AppResult<Vec<ComparisonRow>> {
+    let now = sums(db, ward_id, window).await?;
+    let before = sums(db, ward_id, window.year_before()).await?;
     let sum = |sums: &HashMap<IncidentCategory, (i64, i64)>, category| {
         sums.get(&category).copied().unwrap_or((0, 0))
     };

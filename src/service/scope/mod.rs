@@ -16,15 +16,19 @@
 //! - `incidents.rs`: the ward police's incident statistics;
 //! - `movement.rs`: self-management models, awards and movement events;
 //! - `surveys.rs`: residents' satisfaction surveys, their ballots and results;
-//! - `nodes.rs`: objects of any kind by id (`node`, `nodes`).
+//! - `assessments.rs`: each ward's settings and the officials' assessments of its groups;
+//! - `nodes.rs`: objects of any kind by id (`node`, `nodes`);
+//! - `year_report.rs`: the year-end report of a ward's movement year.
 
 mod accounts;
+mod assessments;
 mod drive;
 mod hierarchy;
 mod incidents;
 mod movement;
 mod nodes;
 mod surveys;
+mod year_report;
 
 use std::sync::Arc;
 
@@ -35,12 +39,14 @@ use uuid::Uuid;
 
 pub use self::{
     accounts::{Audit, Changes, Sessions, Users},
+    assessments::{Assessments, Settings},
     drive::{Campaigns, Coverage, GoodDeeds, Pledges},
     hierarchy::{Groups, Households, Wards},
     incidents::Incidents,
     movement::{Awards, MovementEvents, SelfManagementModels},
     nodes::{NodeRecord, Nodes},
     surveys::Surveys,
+    year_report::YearReports,
 };
 use super::caches::{AnswerKey, AnswerStart, Caches, Reads};
 use crate::{
@@ -302,9 +308,24 @@ impl Scope {
         MovementEvents(self)
     }
 
+    /// Wards' own settings: when their movement year begins, the scale their groups are assessed on.
+    pub fn ward_settings(&self) -> Settings<'_> {
+        Settings(self)
+    }
+
+    /// The officials' assessments of residential groups.
+    pub fn assessments(&self) -> Assessments<'_> {
+        Assessments(self)
+    }
+
     /// Objects of any kind by id.
     pub fn nodes(&self) -> Nodes<'_> {
         Nodes(self)
+    }
+
+    /// Year-end reports of a ward's movement year.
+    pub fn year_reports(&self) -> YearReports<'_> {
+        YearReports(self)
     }
 
     /// Publishes what a committed write did, and hands back its result.

@@ -11,9 +11,10 @@ use crate::{
         audit,
         node::{self, NodeKind},
         records::{
-            AuditEventRecord, AwardRecord, BallotRecord, CampaignRecord, GoodDeedRecord, GroupRecord,
-            HouseholdRecord, IncidentTallyRecord, MovementEventRecord, PledgeRecord,
-            SelfManagementModelRecord, SurveyQuestionRecord, SurveyRecord, UserRecord, WardRecord,
+            AuditEventRecord, AwardRecord, BallotRecord, CampaignRecord, GoodDeedRecord,
+            GroupAssessmentRecord, GroupRecord, HouseholdRecord, IncidentTallyRecord, MovementEventRecord,
+            PledgeRecord, SelfManagementModelRecord, SurveyQuestionRecord, SurveyRecord, UserRecord,
+            WardRecord,
         },
         user,
     },
@@ -52,6 +53,8 @@ pub enum NodeRecord {
     SurveyQuestion(SurveyQuestionRecord),
     /// A survey ballot.
     SurveyBallot(BallotRecord),
+    /// A group's assessment for a movement year.
+    GroupAssessment(GroupAssessmentRecord),
 }
 
 /// Objects of any kind in the actor's scope.
@@ -115,6 +118,9 @@ impl Nodes<'_> {
                 }
                 NodeKind::SurveyBallot => {
                     add(records, scope.surveys().ballots_by_ids(&ids).await?, NodeRecord::SurveyBallot)
+                }
+                NodeKind::GroupAssessment => {
+                    add(records, scope.assessments().by_ids(&ids).await?, NodeRecord::GroupAssessment)
                 }
             }
         }

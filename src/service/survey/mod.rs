@@ -31,7 +31,7 @@ pub use ballot_rows::{AnswerRecord, BallotRecord};
 pub(in crate::service) use ballots::record_ballots;
 pub use manage::{NewSurvey, SurveyPatch};
 pub(in crate::service) use manage::{close, create, open, update};
-pub(in crate::service) use results::results;
+pub(in crate::service) use results::{Over, Tally, results, tally};
 pub use results::{QuestionResults, SurveyResults};
 
 use super::page::{Cursor, Page, Paging, newest_first};
@@ -209,4 +209,24 @@ pub(in crate::service) async fn list(
         Page::from_rows(rows, request, total_count);
     let items = with_questions(db, items).await?;
     Ok(Page { items, has_next_page, has_previous_page, total_count })
+}
+
+/// The surveys of `ward_id` the actor may see that were conducted from `first` to `last` and put to
+/// residents (a draft never was), with their questions, by the day conducted.
+pub(in crate::service) async fn conducted_between(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    ward_id: Uuid,
+    first: chrono::NaiveDate,
+    last: chrono::NaiveDate,
+) -> AppResult<Vec<SurveyRecord>> {
+    let rows = visible(actor)
+        .filter(survey::Column::WardId.eq(ward_id))
+        .filter(survey::Column::ConductedOn.between(first, last))
+        .filter(survey::Column::Status.ne(crate::domain::survey::SurveyStatus::Draft))
+        .order_by_asc(survey::Column::ConductedOn)
+        .order_by_asc(survey::Column::Id)
+        .all(db)
+        .await?;
+    with_questions(db, rows).await
 }

@@ -24,6 +24,9 @@ const YEAR: &str = "query($ward: ID!) {
     movementEvents(wardId: $ward, year: 2023) { edges { node { id kind heldOn hostingGroup { code } } } }
     awards(wardId: $ward, year: 2023) { edges { node { issuer recipientKind group { code } event { kind } } } }
     satisfactionSurveys(wardId: $ward, first: 5) { edges { node { id status conductedOn event { id } } } }
+    groupAssessments(wardId: $ward, year: 2023, first: 20) {
+        edges { node { group { code } level { code label } decidedBy { displayName } } }
+    }
 }";
 
 fn nodes(body: &Value, list: &str) -> Vec<Value> {
@@ -125,6 +128,28 @@ async fn the_demo_ward_has_the_cases_models_festival_survey_and_awards() {
     assert_eq!(count("WARD_PEOPLES_COMMITTEE", "COLLECTIVE"), 1);
     assert_eq!(count("WARD_PEOPLES_COMMITTEE", "INDIVIDUAL"), 2);
     assert!(awards.iter().all(|a| a["event"]["kind"] == "FESTIVAL"), "{awards:#?}");
+    // Every group assessed for 2023 by the ward's officials, on the default scale.
+    let assessed: Vec<(String, String)> = nodes(&body, "groupAssessments")
+        .iter()
+        .map(|a| {
+            assert_eq!(a["decidedBy"]["displayName"], "Ban chỉ đạo ANTT phường Lam Sơn");
+            (
+                a["group"]["code"].as_str().expect("code").to_owned(),
+                a["level"]["label"].as_str().expect("label").to_owned(),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, String)> = (1..=12)
+        .map(|n| {
+            let label = match n {
+                7 | 11 => "Xuất sắc",
+                12 => "Trung bình",
+                _ => "Khá",
+            };
+            (n.to_string(), label.to_owned())
+        })
+        .collect();
+    assert_eq!(assessed, expected);
 }
 
 #[tokio::test]
@@ -146,9 +171,10 @@ async fn the_demo_movement_year_is_recorded_once_through_the_service_with_its_au
             actions("self_management_model."),
             actions("movement_event."),
             actions("award."),
-            actions("survey.")
+            actions("survey."),
+            actions("group_assessment.")
         ],
-        [5, 2, 5, 4],
+        [5, 2, 5, 4, 12],
         "{:#?}",
         before.snapshot.audit_events.iter().map(|e| &e.action).collect::<Vec<_>>()
     );

@@ -106,6 +106,16 @@ async fn targets(world: &World) -> Vec<Target> {
             .await;
         tallies.push(tally["recordIncidentTally"]["id"].as_str().expect("id").to_owned());
     }
+    let mut assessments = Vec::new();
+    for group in [&world.group_11, &world.group_12, &world.group_21] {
+        let assessed = app
+            .gql_ok(
+                "mutation($input: AssessGroupInput!) { assessGroup(input: $input) { id } }",
+                json!({ "input": { "groupId": group.id, "year": 2023, "level": "KHA" } }),
+            )
+            .await;
+        assessments.push(assessed["assessGroup"]["id"].as_str().expect("id").to_owned());
+    }
     vec![
         target("ward A", "Ward", &world.ward_a.id, EVERYONE),
         target("ward B", "Ward", &world.ward_b.id, ADMIN),
@@ -137,6 +147,11 @@ async fn targets(world: &World) -> Vec<Target> {
         target("audit event of no ward", "AuditEvent", &sign_in, ADMIN),
         target("incident tally of A", "IncidentTally", &tallies[0], WARD),
         target("incident tally of B", "IncidentTally", &tallies[1], ADMIN),
+        // Assessments are part of the ward's report: its officials and police read them all, a leader
+        // their own group's.
+        target("assessment of group 11", "GroupAssessment", &assessments[0], EVERYONE),
+        target("assessment of group 12", "GroupAssessment", &assessments[1], WARD),
+        target("assessment of group 21", "GroupAssessment", &assessments[2], ADMIN),
     ]
 }
 

@@ -20,7 +20,9 @@ use crate::{
     world::Rows,
 };
 
+mod assessments;
 mod incidents;
+mod movement_year;
 mod pledge_drive;
 
 /// Every query, nested list and mutation the matrix checks.
@@ -95,10 +97,22 @@ pub enum Operation {
     IncidentComparison,
     /// `recordIncidentTally` for the target ward, in a month of its own.
     RecordIncidentTally,
+    /// `ward(id) { settings }` of the target ward.
+    WardSettings,
+    /// `groupAssessments` of the target ward for 2023, whose three groups the administrator assessed.
+    GroupAssessments,
+    /// `group(id) { assessment(year: 2023) }` of the target group.
+    GroupAssessment,
+    /// `updateWardSettings`: the first change of the target ward's settings.
+    UpdateWardSettings,
+    /// `assessGroup`: the first assessment of the target group for 2022.
+    AssessGroup,
+    /// `movementYearReport` of the target ward for 2023: the group rows the caller reads.
+    MovementYearReport,
 }
 
 impl Operation {
-    pub const ALL: [Self; 43] = [
+    pub const ALL: [Self; 49] = [
         Self::Wards,
         Self::Ward,
         Self::Group,
@@ -142,6 +156,12 @@ impl Operation {
         Self::IncidentTallies,
         Self::IncidentComparison,
         Self::RecordIncidentTally,
+        Self::WardSettings,
+        Self::GroupAssessments,
+        Self::GroupAssessment,
+        Self::UpdateWardSettings,
+        Self::AssessGroup,
+        Self::MovementYearReport,
     ];
 
     /// Campaigns and pledges, arranged and checked in `pledge_drive`.
@@ -163,6 +183,18 @@ impl Operation {
     /// Incident statistics, arranged and checked in `incidents`.
     fn is_incident(self) -> bool {
         matches!(self, Self::IncidentTallies | Self::IncidentComparison | Self::RecordIncidentTally)
+    }
+
+    /// Ward settings and group assessments, arranged and checked in `assessments`.
+    fn is_assessment(self) -> bool {
+        matches!(
+            self,
+            Self::WardSettings
+                | Self::GroupAssessments
+                | Self::GroupAssessment
+                | Self::UpdateWardSettings
+                | Self::AssessGroup
+        )
     }
 
     /// The root field of the schema the operation calls.
@@ -206,6 +238,12 @@ impl Operation {
             Self::IncidentTallies => "incidentTallies",
             Self::IncidentComparison => "incidentComparison",
             Self::RecordIncidentTally => "recordIncidentTally",
+            Self::WardSettings => "ward",
+            Self::GroupAssessments => "groupAssessments",
+            Self::GroupAssessment => "group",
+            Self::UpdateWardSettings => "updateWardSettings",
+            Self::AssessGroup => "assessGroup",
+            Self::MovementYearReport => "movementYearReport",
         }
     }
 
@@ -293,6 +331,12 @@ impl Operation {
             | Self::RecordPledges
             | Self::WithdrawPledge => pledge_drive::query(self),
             Self::IncidentTallies | Self::IncidentComparison | Self::RecordIncidentTally => incidents::query(self),
+            Self::WardSettings
+            | Self::GroupAssessments
+            | Self::GroupAssessment
+            | Self::UpdateWardSettings
+            | Self::AssessGroup => assessments::query(self),
+            Self::MovementYearReport => movement_year::QUERY,
         }
     }
 }
@@ -440,6 +484,10 @@ async fn prepare(world: &World, caller: Caller, operation: Operation, scope: Sco
         IncidentTallies | IncidentComparison | RecordIncidentTally => {
             incidents::prepare(world, operation, scope, n, &mut p).await
         }
+        WardSettings | GroupAssessments | GroupAssessment | UpdateWardSettings | AssessGroup => {
+            assessments::prepare(world, operation, scope, n, &mut p).await
+        }
+        MovementYearReport => movement_year::prepare(world, scope, &mut p),
         GoodDeeds => {
             // A day of its own, so the list holds exactly the deeds arranged here.
             let day = good_deed_day(n);
@@ -528,6 +576,12 @@ pub async fn run_case(world: &World, case: &Case) -> Outcome {
             }
             if case.operation.is_incident() {
                 return incidents::check(world, case, &prepared, &body["data"], &before, &after);
+            }
+            if case.operation.is_assessment() {
+                return assessments::check(world, case, &prepared, &body["data"], &before, &after);
+            }
+            if case.operation == Operation::MovementYearReport {
+                return movement_year::check(world, case, &body["data"], &before, &after);
             }
             // Idempotency keys are shared with good deeds; campaigns and pledges are the drive's alone.
             let drive_tables: Vec<_> = before
@@ -683,6 +737,9 @@ async fn check_success(
             let households: Vec<Value> = codes.iter().map(|code| json!({ "code": code })).collect();
             read(json!({ "changes": { "households": households, "hasMore": false } }))
         }
+        (WardSettings | GroupAssessments | GroupAssessment | UpdateWardSettings | AssessGroup, _) => {
+            Err("ward settings and assessments are checked by `assessments::check`".into())
+        }
         (_, Expected::Sees(_)) | (Wards | Users | WardGroups | GoodDeeds | Changes, _) => {
             Err("the matrix must list what this operation returns (and only list operations return lists)"
                 .into())
@@ -695,6 +752,7 @@ async fn check_success(
         (IncidentTallies | IncidentComparison | RecordIncidentTally, _) => {
             Err("incident operations are checked by `incidents::check`".into())
         }
+        (MovementYearReport, _) => Err("the year-end report is checked by `movement_year::check`".into()),
         (Ward, _) => {
             let ward = place(world.ward(scope))?;
             read(
