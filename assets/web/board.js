@@ -1,6 +1,6 @@
 // The officials' board: a campaign and a ward, every group's coverage (lowest first), the ward's
 // total and its day-by-day progress, followed live; a group's unsigned households (printable, for
-// visiting door to door) and good deeds; the spreadsheet exports.
+// visiting door to door) and good deeds; the year-end report; the spreadsheet exports.
 //
 // The refresh token is kept in sessionStorage: it lives as long as this tab, survives a reload, and
 // is gone when the tab closes (an office computer is often shared). See README.
@@ -13,6 +13,7 @@ import { LiveCoverage } from './live.js';
 import { progressChart } from './chart.js';
 import { download } from './download.js';
 import { DEED_CATEGORIES, DEED_STATUSES, byCode, count, date, moment, percent } from './text.js';
+import { YEAR_REPORT, yearReport } from './year.js';
 
 const SESSION_KEY = 'pledge.board.session';
 const CHOICE_KEY = 'pledge.board.choice';
@@ -196,6 +197,16 @@ function chooseCampaign(campaign, wardId) {
   state.wardId = ward?.id ?? null;
   if (ward) wardSelect.value = ward.id;
   wardSelect.disabled = wards.length < 2;
+  fillYears();
+}
+
+/** The movement years to report on: those of the campaigns, the chosen campaign's first. */
+function fillYears() {
+  const years = [...new Set(state.campaigns.map((c) => c.year))].sort((a, b) => b - a);
+  if (!years.length) years.push(new Date().getFullYear());
+  fill(byId('year-select'), years.map((year) => h('option', { value: year }, `Năm ${year}`)));
+  byId('year-select').value = String(state.campaign?.year ?? years[0]);
+  fill(byId('year-report'));
 }
 
 byId('campaign').addEventListener('change', (event) => {
@@ -206,6 +217,7 @@ byId('campaign').addEventListener('change', (event) => {
 
 byId('ward').addEventListener('change', (event) => {
   state.wardId = event.target.value;
+  fill(byId('year-report'));
   loadReport();
 });
 
@@ -426,6 +438,24 @@ byId('close-detail').addEventListener('click', () => {
 
 byId('print-unsigned').addEventListener('click', () => window.print());
 
+// ---- the year-end report -------------------------------------------------------------------------
+
+byId('year-pick').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const year = Number(byId('year-select').value);
+  const status = byId('year-status');
+  byId('year-error').textContent = '';
+  status.textContent = `Đang tải báo cáo năm ${year}…`;
+  try {
+    const { movementYearReport } = dataOf(await api.query(YEAR_REPORT, { wardId: state.wardId, year }));
+    fill(byId('year-report'), yearReport(movementYearReport));
+    status.textContent = `Báo cáo năm ${year} đã sẵn sàng.`;
+  } catch (err) {
+    status.textContent = '';
+    byId('year-error').textContent = `Báo cáo tổng kết năm: ${explain(err)}`;
+  }
+});
+
 // ---- exports ------------------------------------------------------------------------------------
 
 async function exportFile(button, statusId, errorId, path, fallback) {
@@ -451,6 +481,11 @@ byId('export-coverage').addEventListener('click', (event) => exportFile(event.cu
   `/exports/coverage.xlsx?${query({ campaignId: state.campaign.id, wardId: state.wardId })}`, 'coverage.xlsx'));
 byId('export-coverage-csv').addEventListener('click', (event) => exportFile(event.currentTarget, 'export-status', 'export-error',
   `/exports/coverage.csv?${query({ campaignId: state.campaign.id, wardId: state.wardId, locale: 'vi-VN' })}`, 'coverage-vi-VN.csv'));
+byId('export-year').addEventListener('click', (event) => {
+  const year = byId('year-select').value;
+  exportFile(event.currentTarget, 'year-status', 'year-error',
+    `/exports/movement-year.xlsx?${query({ wardId: state.wardId, year })}`, `movement-year-${year}.xlsx`);
+});
 byId('export-unsigned').addEventListener('click', (event) => exportFile(event.currentTarget, 'detail-status', 'detail-error',
   `/exports/unsigned.xlsx?${query({ campaignId: state.campaign.id, groupId: state.openGroupId })}`, 'unsigned.xlsx'));
 

@@ -76,16 +76,16 @@ export function newId() {
 /** Natural order of codes: "2" before "10". */
 export const byCode = new Intl.Collator('vi', { numeric: true, sensitivity: 'base' }).compare;
 
-/** The kinds of good deed, as the pages name them. */
+/** The kinds of good deed, as the pages (and the year-end workbook) name them. */
 export const DEED_CATEGORIES = {
   CRIME_REPORT: 'Tố giác tội phạm',
   FIRE_PREVENTION: 'Phòng cháy, chữa cháy',
   LOST_PROPERTY_RETURNED: 'Trả lại của rơi',
   DISPUTE_MEDIATION: 'Hòa giải mâu thuẫn',
-  REINTEGRATION_SUPPORT: 'Giúp người tái hòa nhập cộng đồng',
+  REINTEGRATION_SUPPORT: 'Giúp người hoàn lương',
   TRAFFIC_SAFETY: 'An toàn giao thông',
-  PATROL: 'Tuần tra, canh gác',
-  DRUG_PREVENTION: 'Phòng, chống ma túy',
+  PATROL: 'Tuần tra',
+  DRUG_PREVENTION: 'Phòng chống ma túy',
   OTHER: 'Việc tốt khác',
 };
 

@@ -1,7 +1,7 @@
 // The board and the leader's page in headless Chromium, against `pledge-api serve --demo`, with the
 // network cut (./run starts this inside a namespace where only loopback exists): an official signs
-// in, sees the ward's twelve groups, watches a pledge recorded elsewhere move a bar, and downloads
-// an export; a leader on a phone records three signatures offline, comes back online, and the three
+// in, sees the ward's twelve groups, watches a pledge recorded elsewhere move a bar, downloads an
+// export and reads the year-end report; a leader on a phone records three signatures offline, comes back online, and the three
 // reach the database once each. At the end no request may have left the service and the browser
 // may have logged no error (a blocked file, a content-policy refusal).
 //
@@ -71,7 +71,7 @@ function boardRows() {
     mark: tr.querySelector('.mark')?.textContent ?? null }));`);
 }
 
-test('an official signs in, sees every group, watches a pledge arrive live and downloads an export', (t) => explained(t, async () => {
+test('an official signs in, sees every group, watches a pledge arrive live, downloads an export and reads the year-end report', (t) => explained(t, async () => {
   // Arrange
   await browser.viewport(1280, 900, false);
   await browser.open('/');
@@ -143,6 +143,29 @@ test('an official signs in, sees every group, watches a pledge arrive live and d
   assert.equal(listed, households.length - 1);
   await until('the good deeds', () => browser.run("return document.getElementById('deeds').textContent.length > 0;"));
   await browser.screenshot(shot('board-group-desktop.png'));
+
+  // Act: the year-end report of 2023, and its workbook.
+  await browser.click('#year-show');
+  const security = await until('the year-end report', () => browser.run(`const row = document.querySelector(
+    '#year-report tr[data-category="SECURITY_ORDER"]'); return row && [...row.cells].map((c) => c.textContent);`));
+  const yearGroups = await browser.run("return [...document.querySelectorAll('#year-report tr[data-group-id]')].map((tr) => tr.textContent);");
+  await browser.click('#export-year');
+  const workbook = await until('the year-end workbook', () => browser.downloaded().find((n) => n.startsWith('movement-year')));
+
+  // Assert: the ward's incidents against the year before, every group, the workbook.
+  assert.deepEqual(security, ['An ninh, trật tự (chưa đủ số liệu các tháng)', '23', '28', '−5', '-17,9%']);
+  assert.equal(yearGroups.length, 12);
+  assert.ok(yearGroups.some((text) => text.startsWith('Tổ dân phố 11') && text.includes('39/39 (100%)')), yearGroups.join('\n'));
+  const report = await browser.run("return document.getElementById('year-report').textContent;");
+  for (const part of ['Tổng hợp', '389/536 hộ đã ký cam kết', 'Mô hình tự quản', 'Khen thưởng', 'Ngày hội', 'Khảo sát sự hài lòng']) {
+    assert.ok(report.includes(part), `${part} is not in the report`);
+  }
+  assert.match(workbook, /^movement-year-.*-2023\.xlsx$/);
+  const book = readFileSync(join(browser.downloads, workbook));
+  assert.equal(book.subarray(0, 4).toString('hex'), '504b0304', 'a zip file');
+  await browser.run("document.getElementById('year').scrollIntoView();");
+  await browser.screenshot(shot('board-year-desktop.png'));
+
   await browser.viewport(360, 740, true);
   await browser.run('window.scrollTo(0, 0);');
   await browser.screenshot(shot('board-phone.png'));

@@ -43,7 +43,7 @@ macro_rules! text {
 
 /// The files under the fingerprinted path, by name.
 pub static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
-    let fixed: [(&'static str, &'static str, &'static [u8]); 16] = [
+    let fixed: [(&'static str, &'static str, &'static [u8]); 17] = [
         ("app.css", CSS, file!("app.css")),
         ("api.js", JAVASCRIPT, file!("api.js")),
         ("board.js", JAVASCRIPT, file!("board.js")),
@@ -57,6 +57,7 @@ pub static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
         ("signin.js", JAVASCRIPT, file!("signin.js")),
         ("store.js", JAVASCRIPT, file!("store.js")),
         ("text.js", JAVASCRIPT, file!("text.js")),
+        ("year.js", JAVASCRIPT, file!("year.js")),
         ("icon.svg", SVG, file!("icon.svg")),
         ("icon-192.png", PNG, file!("icon-192.png")),
         ("icon-512.png", PNG, file!("icon-512.png")),
