@@ -128,7 +128,7 @@ before(async () => {
   });
   const ready = await until('the service to listen', () => {
     if (server.exitCode !== null) throw new Error(`pledge-api exited:\n${server.output}`);
-    return server.output.match(/ready: open (http:\/\/[^/\s]+)\/graphql/);
+    return server.output.match(/ready: open (http:\/\/[^/\s]+)\//);
   }, 60_000);
   origin = ready[1];
 

@@ -62,10 +62,16 @@ pub async fn serve(settings: Settings, db: DatabaseConnection, demo: bool) -> Re
         .map_err(|e| format!("cannot listen on {} (PLEDGE_BIND): {e}", settings.bind))?;
     let addr = app.local_addr().map_err(|e| e.to_string())?;
     if settings.environment == Environment::Development {
-        println!("pledge-api is ready: open http://{addr}/graphql in a browser (GraphiQL)");
+        println!(
+            "pledge-api is ready: open http://{addr}/ in a browser (the officials' coverage board; \
+             GraphiQL for developers at http://{addr}/graphql)"
+        );
         if demo {
             println!(
-                "sign in there with: mutation {{ login(input: {{username: \"admin\", password: \"{}\"}}) {{ accessToken }} }}",
+                "on the board, sign in as lamson.official; group leaders use http://{addr}/to-dan-pho (tdp11.leader)"
+            );
+            println!(
+                "in GraphiQL, sign in with: mutation {{ login(input: {{username: \"admin\", password: \"{}\"}}) {{ accessToken }} }}",
                 demo::DEFAULT_DEMO_PASSWORD
             );
             println!(
@@ -73,7 +79,7 @@ pub async fn serve(settings: Settings, db: DatabaseConnection, demo: bool) -> Re
             );
         }
     } else {
-        println!("pledge-api is listening on http://{addr}/graphql");
+        println!("pledge-api is listening on http://{addr}/ (the board; GraphQL at /graphql)");
     }
     app.run_until_stopped().await.map_err(|e| e.to_string())
 }

@@ -1,5 +1,6 @@
 //! The HTTP surface: `/graphql` (GraphQL over HTTP, and GraphiQL in development, with its files under
-//! `/graphiql/`), `/graphql/ws`, `/exports/…`, `/healthz`, `/readyz` and `/metrics`, with the
+//! `/graphiql/`), `/graphql/ws`, `/exports/…`, the officials' board at `/` and the leader's page at
+//! `/to-dan-pho` (with their files under `/web/`), `/healthz`, `/readyz` and `/metrics`, with the
 //! cross-cutting layers: request ids, tracing, timeouts, rate limits, CORS and security headers.
 
 mod exports;
@@ -7,6 +8,7 @@ mod graphiql;
 mod graphql;
 mod rate_limit;
 mod socket;
+mod web;
 
 use std::{
     net::{IpAddr, SocketAddr},
@@ -148,7 +150,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/exports/movement-year.xlsx", get(exports::movement_year_xlsx))
         .layer(middleware::from_fn_with_state(limiter, rate_limit::enforce));
     let timeout = state.http.request_timeout;
-    let mut router = Router::new().merge(limited);
+    let mut router = Router::new().merge(limited).merge(web::routes());
     if state.http.graphiql {
         router = router
             .route(&format!("{}/{{fingerprint}}/{{name}}", graphiql::ASSETS_PATH), get(graphiql::asset));
@@ -178,8 +180,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
-/// Security headers on every answer. The GraphiQL page and its files set their own content policy
-/// (this origin only) and cache lifetime, which are kept.
+/// Security headers on every answer. The GraphiQL page, the board, the leader's page and their files
+/// set their own content policy (this origin only) and cache lifetime, which are kept.
 fn with_security_headers(router: Router<Arc<AppState>>) -> Router<Arc<AppState>> {
     let fixed = [
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),

@@ -44,3 +44,4 @@ mod surveys;
 mod tokens;
 mod validators;
 mod wards_and_groups;
+mod web;

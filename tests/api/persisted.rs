@@ -554,14 +554,14 @@ async fn open_survey(app: &TestApp, ward_id: &str) -> (String, String) {
     (id(&survey["id"]), id(&survey["questions"][0]["id"]))
 }
 
-/// The variables each registered operation runs with, for `leader.1` of group 1 (households H1 and H2,
+/// The variables each registered operation runs with, for `leader.1` of group 1 (households H1 to H4,
 /// a pledge of H1 in an open campaign, an open survey of the ward) and two sessions of theirs.
 struct Drive {
     held: Held,
     campaign: String,
     /// An open survey of the ward and the id of its one question.
     survey: (String, String),
-    households: [String; 3],
+    households: [String; 4],
     pledge: String,
     refresh_tokens: [String; 2],
 }
@@ -576,6 +576,7 @@ impl Drive {
             create_household(app, &held.group_id, "H1", "Nguyễn Văn An").await,
             create_household(app, &held.group_id, "H2", "Trần Thị Bình").await,
             create_household(app, &held.group_id, "H3", "Lê Văn Cường").await,
+            create_household(app, &held.group_id, "H4", "Phạm Thị Dung").await,
         ];
         let pledge = recorded(
             app,
@@ -619,6 +620,9 @@ impl Drive {
                 json!({ "inputs": [pledge_input(&Uuid::now_v7().to_string(), &self.households[2], &self.campaign)] })
             }
             "RefreshSession" => json!({ "refreshToken": self.refresh_tokens[1] }),
+            "SyncPledges" => {
+                json!({ "inputs": [pledge_input(&Uuid::now_v7().to_string(), &self.households[3], &self.campaign)] })
+            }
             "UpdateHousehold" => {
                 json!({ "id": self.households[2], "expectedVersion": 1, "input": { "memberCount": 5 } })
             }

@@ -16,6 +16,7 @@ pub(super) const OPERATIONS: &[(&str, &str)] = &[
     ("RecordPledges", include_str!("../../../schema/operations/RecordPledges.graphql")),
     ("RecordSurveyBallots", include_str!("../../../schema/operations/RecordSurveyBallots.graphql")),
     ("RefreshSession", include_str!("../../../schema/operations/RefreshSession.graphql")),
+    ("SyncPledges", include_str!("../../../schema/operations/SyncPledges.graphql")),
     ("UpdateHousehold", include_str!("../../../schema/operations/UpdateHousehold.graphql")),
     ("WardSurveys", include_str!("../../../schema/operations/WardSurveys.graphql")),
     ("WithdrawPledge", include_str!("../../../schema/operations/WithdrawPledge.graphql")),

@@ -40,7 +40,9 @@ impl ChildServer {
             .lines()
             .map_while(Result::ok)
             .find_map(|line| {
-                line.split_whitespace().find(|word| word.starts_with("http://")).map(str::to_owned)
+                // The first address printed is the server's (its board); GraphQL is at /graphql there.
+                let host = line.split_whitespace().find_map(|word| word.strip_prefix("http://"))?;
+                Some(format!("http://{}/graphql", host.split('/').next().unwrap_or_default()))
             })
             .expect("the server prints its address");
         Self { child, url, _dir: TempDir(dir) }
