@@ -103,12 +103,20 @@ pub enum EventKind {
 /// First and last movement year the service accepts (the same range as campaign years).
 pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
 
+/// `Err` says why movement year `year` is refused: every ward accepts the same range of years, whatever
+/// day its year begins on.
+pub fn check_year(year: i32) -> Result<(), String> {
+    if YEARS.contains(&year) {
+        Ok(())
+    } else {
+        Err(format!("the year must be between {} and {}", YEARS.start(), YEARS.end()))
+    }
+}
+
 /// The days of movement year `year`: 1 November of the year before to 31 October, the window campaigns
 /// use. `Err` says why the year is refused.
 pub fn year_window(year: i32) -> Result<(NaiveDate, NaiveDate), String> {
-    if !YEARS.contains(&year) {
-        return Err(format!("the year must be between {} and {}", YEARS.start(), YEARS.end()));
-    }
+    check_year(year)?;
     default_window(year).ok_or_else(|| "no such year".to_owned())
 }
 
@@ -160,9 +168,7 @@ impl YearStart {
 
     /// The first and last day of movement year `year`. `Err` says why the year is refused.
     pub fn window(self, year: i32) -> Result<(NaiveDate, NaiveDate), String> {
-        if !YEARS.contains(&year) {
-            return Err(format!("the year must be between {} and {}", YEARS.start(), YEARS.end()));
-        }
+        check_year(year)?;
         let begins = |year: i32| {
             let calendar_year = if self.is_new_year() { year } else { year - 1 };
             NaiveDate::from_ymd_opt(calendar_year, self.month, self.day)

@@ -17,7 +17,7 @@ use uuid::Uuid;
 use super::page::{Cursor, Page, Paging};
 use crate::{
     auth::Actor,
-    domain::movement::year_window,
+    domain::movement::check_year as domain_check_year,
     entities::client_mutation,
     error::{AppError, AppResult, Missing},
 };
@@ -105,9 +105,9 @@ pub(in crate::service) fn scoped<E: EntityTrait>(
     }
 }
 
-/// The first and last day of movement year `year` (a list's `year` argument).
-pub(in crate::service) fn window(year: i32) -> AppResult<(NaiveDate, NaiveDate)> {
-    year_window(year).map_err(|m| AppError::bad_input("year", m))
+/// `BAD_USER_INPUT` on `year` unless movement year `year` is one the service accepts.
+pub(in crate::service) fn check_year(year: i32) -> AppResult<()> {
+    domain_check_year(year).map_err(|m| AppError::bad_input("year", m))
 }
 
 /// SHA-256, in hex, of a create's normalised payload (`kind` first, so one key cannot serve two kinds).

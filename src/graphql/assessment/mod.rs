@@ -119,7 +119,7 @@ pub(super) async fn of_group(
     year: i64,
 ) -> Result<Option<GroupAssessment>> {
     let year = int32(year, "year")?;
-    crate::domain::movement::year_window(year).map_err(|m| AppError::bad_input("year", m))?;
+    crate::domain::movement::check_year(year).map_err(|m| AppError::bad_input("year", m))?;
     let found = signed_in(ctx)?.assessments().load_one((group_id, year)).await?;
     Ok(found.map(GroupAssessment::from))
 }

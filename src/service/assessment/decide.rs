@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, sea_que
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::{check_year, get};
+use super::get;
 use crate::{
     auth::Actor,
     domain::{
@@ -53,7 +53,7 @@ struct Parsed {
 }
 
 fn parse(input: &NewAssessment) -> AppResult<Parsed> {
-    check_year(input.year)?;
+    super::super::movement_year::check_year(input.year)?;
     let note = match input.note.as_deref() {
         None => None,
         Some(text) => {

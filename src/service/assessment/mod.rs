@@ -21,7 +21,6 @@ pub(in crate::service) use decide::assess;
 use super::page::{Cursor, Ordering, Page, Paging, fetch_page};
 use crate::{
     auth::Actor,
-    domain::movement::YEARS,
     entities::{group_assessment as assessment, residential_group as group},
     error::{AppError, AppResult, Missing},
 };
@@ -46,18 +45,6 @@ pub(in crate::service) fn visible(actor: &Actor) -> Select<assessment::Entity> {
         condition = condition.add(Expr::val(1).eq(0));
     }
     query.filter(condition)
-}
-
-/// `BAD_USER_INPUT` on `year` for a year outside the range the service keeps.
-pub(in crate::service) fn check_year(year: i32) -> AppResult<()> {
-    if YEARS.contains(&year) {
-        Ok(())
-    } else {
-        Err(AppError::bad_input(
-            "year",
-            format!("the year must be between {} and {}", YEARS.start(), YEARS.end()),
-        ))
-    }
 }
 
 /// One assessment, or `NOT_FOUND`.
@@ -128,7 +115,7 @@ pub(in crate::service) async fn list(
     year: i32,
     request: &Paging,
 ) -> AppResult<Page<(group::Model, assessment::Model)>> {
-    check_year(year)?;
+    super::movement_year::check_year(year)?;
     let ward = super::ward::get(db, actor, ward_id).await?;
     let of_year = visible(actor)
         .filter(assessment::Column::WardId.eq(ward.id))

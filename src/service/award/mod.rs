@@ -16,7 +16,7 @@ pub use write::NewAward;
 pub(in crate::service) use write::{create, revoke};
 
 use super::{
-    movement_year::{dated_cursor, dated_page, scope_condition, scoped, window},
+    movement_year::{check_year, dated_cursor, dated_page, scope_condition, scoped},
     page::{Cursor, Page, Paging},
 };
 use crate::{
@@ -88,7 +88,7 @@ pub(in crate::service) async fn list(
 ) -> AppResult<Page<award::Model>> {
     let mut query = visible(actor).filter(award::Column::WardId.eq(filter.ward_id));
     if let Some(year) = filter.year {
-        window(year)?;
+        check_year(year)?;
         query = query.filter(award::Column::Year.eq(year));
     }
     super::ward::get(db, actor, filter.ward_id).await?;

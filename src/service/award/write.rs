@@ -11,14 +11,16 @@ use crate::{
     auth::Actor,
     domain::{
         fields::Name,
-        movement::{AwardIssuer, AwardStatus, RecipientKind, required_text, year_window},
+        movement::{AwardIssuer, AwardStatus, RecipientKind, required_text},
     },
     entities::award,
     error::{AppError, AppResult, Missing},
     service::{
         self,
         audit::AuditEntry,
-        movement_year::{Stop, idempotent, keep_key, payload_hash, recorder, replayed, version_conflict},
+        movement_year::{
+            Stop, check_year, idempotent, keep_key, payload_hash, recorder, replayed, version_conflict,
+        },
     },
 };
 
@@ -75,7 +77,7 @@ fn optional_name(input: Option<&str>, field: &str, what: &str) -> AppResult<Opti
 
 /// The award as it would be stored, with every field checked that needs no database.
 fn parse(input: &NewAward, actor: &Actor, today: NaiveDate) -> AppResult<award::Model> {
-    year_window(input.year).map_err(|m| AppError::bad_input("year", m))?;
+    check_year(input.year)?;
     let issuer_name = optional_name(input.issuer_name.as_deref(), "issuerName", "the issuer's name")?;
     if input.issuer == AwardIssuer::Other && issuer_name.is_none() {
         return Err(AppError::bad_input("issuerName", "an award issued by OTHER names its issuer"));

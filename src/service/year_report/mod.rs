@@ -36,11 +36,10 @@ use crate::{
     auth::Actor,
     domain::{
         campaign::GoodDeedCategory,
-        movement::YearStart,
         survey::{LevelCounts, satisfaction_rate},
     },
     entities::residential_group as group,
-    error::{AppError, AppResult},
+    error::AppResult,
 };
 
 /// A ward's movement year, as one caller may read it.
@@ -174,7 +173,7 @@ pub(in crate::service) async fn report(
     today: NaiveDate,
 ) -> AppResult<YearReport> {
     // Every start has the same range of years: refused before anything is read.
-    YearStart::DEFAULT.window(year).map_err(|m| AppError::bad_input("year", m))?;
+    super::movement_year::check_year(year)?;
     let ward = super::ward::get(db, actor, ward_id).await?;
     let (starts_on, ends_on) = super::ward_settings::of_ward(db, ward.id).await?.window(year)?;
     let days = (starts_on, ends_on);
