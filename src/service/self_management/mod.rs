@@ -94,6 +94,8 @@ pub(in crate::service) async fn list(
     filter: &ModelFilter,
     request: &Paging,
 ) -> AppResult<Page<model::Model>> {
+    // The ward's own year is read only once the ward is known to be the caller's.
+    super::ward::get(db, actor, filter.ward_id).await?;
     let mut query = visible(actor).filter(model::Column::WardId.eq(filter.ward_id));
     if let Some(year) = filter.year {
         let (first, last) = super::ward_settings::year_window(db, filter.ward_id, year).await?;
@@ -101,7 +103,6 @@ pub(in crate::service) async fn list(
             Condition::any().add(model::Column::EndedOn.is_null()).add(model::Column::EndedOn.gte(first)),
         );
     }
-    super::ward::get(db, actor, filter.ward_id).await?;
     if let Some(group_id) = filter.group_id {
         let group = super::group::get(db, actor, group_id).await?;
         if group.ward_id != filter.ward_id {
