@@ -8,11 +8,12 @@
 //! for a year. The page runs no inline script or style, so its content policy allows this origin only
 //! (and, by its hash, the one style GraphiQL's dialogs add).
 
-use std::{fmt::Write, sync::LazyLock};
+use std::sync::LazyLock;
 
+use super::fingerprinted;
 use axum::{
     extract::Path,
-    http::{HeaderValue, StatusCode, header},
+    http::{HeaderValue, header},
     response::{IntoResponse, Response},
 };
 use base64::{Engine, engine::general_purpose::STANDARD as BASE64};
@@ -47,9 +48,6 @@ const SCROLL_LOCK_STYLE: &str = "\n  .with-scroll-bars-hidden {\n   overflow: hi
 /// The path under which the files are served; the fingerprint follows it.
 pub const ASSETS_PATH: &str = "/graphiql";
 
-/// Browsers keep the files for a year: a new build that changes them changes their path.
-const CACHE_FOREVER: &str = "public, max-age=31536000, immutable";
-
 const JAVASCRIPT: &str = "text/javascript; charset=utf-8";
 const CSS: &str = "text/css; charset=utf-8";
 
@@ -82,16 +80,8 @@ const ASSETS: [Asset; 6] = [
 
 /// The first 16 hex digits of the SHA-256 of every file, computed once.
 static FINGERPRINT: LazyLock<String> = LazyLock::new(|| {
-    let mut hasher = Sha256::new();
-    for asset in &ASSETS {
-        hasher.update(asset.name.as_bytes());
-        hasher.update((asset.bytes.len() as u64).to_le_bytes());
-        hasher.update(asset.bytes);
-    }
-    hasher.finalize()[..8].iter().fold(String::with_capacity(16), |mut hex, byte| {
-        let _ = write!(hex, "{byte:02x}");
-        hex
-    })
+    let parts: Vec<&[u8]> = ASSETS.iter().flat_map(|asset| [asset.name.as_bytes(), asset.bytes]).collect();
+    fingerprinted::short_hash(&parts)
 });
 
 /// The page, with the files' fingerprinted path filled in.
@@ -113,13 +103,7 @@ pub fn page() -> Response {
 /// fingerprint of another build (a page kept from before a restart with other files).
 pub async fn asset(Path((fingerprint, name)): Path<(String, String)>) -> Response {
     let found = ASSETS.iter().find(|asset| asset.name == name).filter(|_| fingerprint == *FINGERPRINT);
-    let Some(asset) = found else { return StatusCode::NOT_FOUND.into_response() };
-    let headers = [
-        (header::CONTENT_TYPE, HeaderValue::from_static(asset.content_type)),
-        (header::CACHE_CONTROL, HeaderValue::from_static(CACHE_FOREVER)),
-        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY.clone()),
-    ];
-    (headers, asset.bytes).into_response()
+    fingerprinted::file(found.map(|asset| (asset.content_type, asset.bytes)), &CONTENT_SECURITY_POLICY)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //! cross-cutting layers: request ids, tracing, timeouts, rate limits, CORS and security headers.
 
 mod exports;
+mod fingerprinted;
 mod graphiql;
 mod graphql;
 mod rate_limit;

@@ -8,9 +8,7 @@
 
 use std::{fmt::Write, sync::LazyLock};
 
-use sha2::{Digest, Sha256};
-
-use crate::graphql::persisted::PersistedOperations;
+use crate::{graphql::persisted::PersistedOperations, http::fingerprinted};
 
 /// Where the fingerprinted files are served; the fingerprint follows.
 pub const ASSETS_PATH: &str = "/web";
@@ -92,24 +90,11 @@ fn operations_module() -> String {
     module
 }
 
-/// The first 16 hex digits of the SHA-256 of `bytes`.
-fn short_hash(parts: &[&[u8]]) -> String {
-    let mut hasher = Sha256::new();
-    for part in parts {
-        hasher.update((part.len() as u64).to_le_bytes());
-        hasher.update(part);
-    }
-    hasher.finalize()[..8].iter().fold(String::with_capacity(16), |mut hex, byte| {
-        let _ = write!(hex, "{byte:02x}");
-        hex
-    })
-}
-
 /// The fingerprint of every file under the path: any change to one changes the path of all.
 pub static FINGERPRINT: LazyLock<String> = LazyLock::new(|| {
     let parts: Vec<&[u8]> =
         ASSETS.iter().flat_map(|asset| [asset.name.as_bytes(), asset.bytes.as_slice()]).collect();
-    short_hash(&parts)
+    fingerprinted::short_hash(&parts)
 });
 
 /// A file served at a path that does not change (a page, the service worker, the manifest), so it
@@ -126,7 +111,7 @@ impl Template {
             .replace("{assets}", &format!("{ASSETS_PATH}/{}", *FINGERPRINT))
             .replace("{precache}", &precache_list())
             .replace("{version}", &FINGERPRINT);
-        let etag = format!("\"{}\"", short_hash(&[body.as_bytes()]));
+        let etag = format!("\"{}\"", fingerprinted::short_hash(&[body.as_bytes()]));
         Self { content_type, body, etag }
     }
 }

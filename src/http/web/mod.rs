@@ -8,6 +8,7 @@
 
 mod assets;
 
+use crate::http::fingerprinted;
 use std::sync::LazyLock;
 
 use axum::{
@@ -40,9 +41,6 @@ pub static CONTENT_SECURITY_POLICY: LazyLock<HeaderValue> = LazyLock::new(|| {
          form-action 'none'; frame-ancestors 'none'",
     )
 });
-
-/// Fingerprinted files are kept for a year: a build that changes one changes the path of all.
-const CACHE_FOREVER: &str = "public, max-age=31536000, immutable";
 
 /// Pages, the worker and the manifest are checked with the server on every use (a 304 when the
 /// browser's copy is current), so a new build is picked up on the next load.
@@ -92,11 +90,8 @@ async fn service_worker(headers: HeaderMap) -> Response {
 /// of another build (a page kept from before an upgrade asks for files that are gone).
 async fn asset(Path((fingerprint, name)): Path<(String, String)>) -> Response {
     let found = ASSETS.iter().find(|asset| asset.name == name).filter(|_| fingerprint == *FINGERPRINT);
-    let Some(asset) = found else { return StatusCode::NOT_FOUND.into_response() };
-    let headers = [
-        (header::CONTENT_TYPE, HeaderValue::from_static(asset.content_type)),
-        (header::CACHE_CONTROL, HeaderValue::from_static(CACHE_FOREVER)),
-        (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY.clone()),
-    ];
-    (headers, asset.bytes.as_slice()).into_response()
+    fingerprinted::file(
+        found.map(|asset| (asset.content_type, asset.bytes.as_slice())),
+        &CONTENT_SECURITY_POLICY,
+    )
 }
